@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* epdmactl: set up PCI endpoint DMA delegation, on either end of the link. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "epdmactl.h"
+
+struct command {
+	const char *name;
+	int (*fn)(struct cli *cli);
+	const char *options; /* which command options it takes: j(son) f(orce) a(dopt) */
+	const char *help;
+};
+
+static int cmd_version(struct cli *cli)
+{
+	printf("epdmactl %s\n", EPDMA_VERSION);
+	return EXIT_OK;
+}
+
+static const struct command commands[] = {
+	{ "check", cmd_check, "j", "validate the config and preflight this side (writes nothing)" },
+	{ "version", cmd_version, "", "print the version" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: epdmactl [--root DIR] [-c|--config FILE] [-v] COMMAND [OPTIONS]\n"
+		"\n"
+		"Set up PCI endpoint DMA delegation (vNTB function + PCI DMA function).\n"
+		"\n"
+		"Global options:\n"
+		"  --root DIR         resolve every system path below DIR (default /)\n"
+		"  -c, --config FILE  configuration file (default <root>/etc/epdma.conf)\n"
+		"  -v, --verbose      more diagnostics on stderr (repeat for debug)\n"
+		"  -h, --help         show this help\n"
+		"  --version          show the version\n"
+		"\n"
+		"Commands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\n"
+		   "Command options:\n"
+		   "  --json             print one JSON object (schema_version 1)\n"
+		   "  --force            allow changes that need unlinking or rebinding\n"
+		   "\n"
+		   "Exit status: 0 done, 1 failed or refused, 2 usage error.\n");
+}
+
+static void log_stderr(void *data, int priority, const char *msg)
+{
+	fprintf(stderr, "epdmactl: %s%s\n", priority <= LOG_ERR ? "" : "", msg);
+}
+
+static int parse_command_options(struct cli *cli, const struct command *cmd, int argc,
+				 char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "adopt", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			exit(EXIT_OK);
+		}
+		if (c == '?' || !strchr(cmd->options, c)) {
+			if (c != '?')
+				fprintf(stderr, "epdmactl: %s: unknown option '%s'\n", cmd->name,
+					argv[optind - 1]);
+			return -EINVAL;
+		}
+		cli->json |= c == 'j';
+		cli->force |= c == 'f';
+		cli->adopt |= c == 'a';
+	}
+	if (optind < argc) {
+		fprintf(stderr, "epdmactl: %s: unexpected argument '%s'\n", cmd->name, argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{},
+	};
+	struct cli cli = { .root = "/" };
+	const struct command *cmd = NULL;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "+c:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			cli.root = optarg;
+			break;
+		case 'c':
+			cli.config_path = optarg;
+			break;
+		case 'v':
+			cli.verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			return cmd_version(&cli);
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(argv[optind], commands[i].name))
+			cmd = &commands[i];
+	if (!cmd) {
+		fprintf(stderr, "epdmactl: unknown command '%s' (see --help)\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	cli.command = cmd->name;
+	if (parse_command_options(&cli, cmd, argc - optind, argv + optind) < 0)
+		return EXIT_USAGE;
+	r = epdma_ctx_new(&cli.ctx, cli.root);
+	if (r < 0) {
+		fprintf(stderr, "epdmactl: --root %s: %s\n", cli.root, strerror(-r));
+		return EXIT_FAIL;
+	}
+	epdma_ctx_set_log_fn(cli.ctx, log_stderr, NULL);
+	epdma_ctx_set_log_priority(cli.ctx, cli.verbose >= 2 ? LOG_DEBUG :
+					    cli.verbose == 1 ? LOG_INFO : LOG_WARNING);
+	r = cmd->fn(&cli);
+	epdma_ctx_free(cli.ctx);
+	return r;
+}

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Preflight: what `check` reports and what `setup` requires before it writes
+ * anything. Reads only; never mounts, loads or writes.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define MF_HINT                                                                       \
+	"the vNTB function takes PF0 and the DMA function PF1: use a controller whose " \
+	"device tree sets max-functions = /bits/ 8 <2> (R-Car S4, NXP LS1088A)"
+
+enum epdma_role epdma_role_resolve(struct epdma_ctx *ctx, const struct epdma_config *cfg)
+{
+	char **names = NULL;
+	enum epdma_role role;
+
+	if (cfg->role != EPDMA_ROLE_AUTO)
+		return cfg->role;
+	if (epdma_controllers_list(ctx, &names) < 0)
+		return EPDMA_ROLE_HOST;
+	role = names[0] ? EPDMA_ROLE_ENDPOINT : EPDMA_ROLE_HOST;
+	epdma_strv_free(names);
+	return role;
+}
+
+static void check_configfs(struct epdma_ctx *ctx, struct epdma_checks *c)
+{
+	if (epdma_configfs_mounted(ctx))
+		epdma_checks_add(c, "configfs", EPDMA_CHECK_PASS, NULL,
+				 "mounted, " EPDMA_PCI_EP " present");
+	else if (epdma_fs_is_dir(ctx, "/sys/kernel/config"))
+		epdma_checks_add(c, "configfs", EPDMA_CHECK_WARN, NULL,
+				 "not mounted; setup will mount it on /sys/kernel/config");
+	else
+		epdma_checks_add(c, "configfs", EPDMA_CHECK_FAIL,
+				 "build the kernel with CONFIG_CONFIGFS_FS and CONFIG_PCI_ENDPOINT_CONFIGFS",
+				 "/sys/kernel/config does not exist");
+}
+
+static void check_epf_driver(struct epdma_ctx *ctx, struct epdma_modules *mods,
+			     const char *driver, const char *module, struct epdma_checks *c)
+{
+	char name[96];
+
+	snprintf(name, sizeof(name), "driver %s", driver);
+	if (epdma_epf_driver_registered(ctx, driver)) {
+		epdma_checks_add(c, name, EPDMA_CHECK_PASS, NULL, "registered");
+		return;
+	}
+	switch (mods ? epdma_module_state(mods, module) : EPDMA_MODULE_MISSING) {
+	case EPDMA_MODULE_AVAILABLE:
+		epdma_checks_add(c, name, EPDMA_CHECK_WARN, NULL,
+				 "not loaded; setup will load module %s", module);
+		break;
+	case EPDMA_MODULE_LOADED:
+	case EPDMA_MODULE_BUILTIN:
+		if (!epdma_configfs_mounted(ctx)) {
+			epdma_checks_add(c, name, EPDMA_CHECK_PASS, NULL,
+					 "module %s present; appears once configfs is mounted",
+					 module);
+			break;
+		}
+		epdma_checks_add(c, name, EPDMA_CHECK_FAIL,
+				 "check dmesg for the driver's registration error",
+				 "module %s is loaded but " EPDMA_PCI_EP "/functions/%s is missing",
+				 module, driver);
+		break;
+	case EPDMA_MODULE_MISSING:
+		epdma_checks_add(c, name, EPDMA_CHECK_FAIL,
+				 !strcmp(driver, EPDMA_EPF_DMA) ?
+					 "the PCI endpoint DMA function driver is not merged upstream; "
+					 "build the kernel with the pci-epf-dma patch series" :
+					 "build the kernel with CONFIG_PCI_EPF_VNTB",
+				 "module %s not found for kernel %s", module,
+				 mods ? epdma_modules_release(mods) : "(unknown)");
+		break;
+	}
+}
+
+static int check_controller(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			    struct epdma_checks *c, char *epc, size_t size)
+{
+	char **names = NULL;
+	int r = epdma_controller_pick(ctx, cfg->controller, epc, size);
+
+	if (r == 0) {
+		epdma_checks_add(c, "controller", EPDMA_CHECK_PASS, NULL, "%s", epc);
+		return 0;
+	}
+	epdma_controllers_list(ctx, &names);
+	if (r == -ENOTUNIQ) {
+		_cleanup_free_ char *list = NULL;
+
+		for (char **n = names; *n; n++) {
+			char *l = epdma_strdup_printf("%s%s%s", list ? list : "", list ? ", " : "", *n);
+			free(list);
+			list = l;
+		}
+		epdma_checks_add(c, "controller", EPDMA_CHECK_FAIL,
+				 "set [endpoint] controller to one of them", "several controllers: %s",
+				 list ? list : "");
+	} else if (cfg->controller[0]) {
+		epdma_checks_add(c, "controller", EPDMA_CHECK_FAIL,
+				 "see /sys/class/pci_epc for the controllers this kernel has",
+				 "controller %s not found", cfg->controller);
+	} else {
+		epdma_checks_add(c, "controller", EPDMA_CHECK_FAIL,
+				 "load the endpoint controller driver; is this the host side? "
+				 "(set [general] role)",
+				 "no endpoint controller in /sys/class/pci_epc");
+	}
+	epdma_strv_free(names);
+	return -ENOENT;
+}
+
+static void check_max_functions(struct epdma_ctx *ctx, const char *epc, struct epdma_checks *c)
+{
+	unsigned int max;
+	size_t len;
+	int r = epdma_controller_max_functions(ctx, epc, &max, &len);
+
+	if (r == -EBADMSG) {
+		epdma_checks_add(c, "max-functions", EPDMA_CHECK_FAIL,
+				 "write the property as a 1-byte cell: max-functions = /bits/ 8 <2>",
+				 "%s: device-tree max-functions is a %zu-byte cell; the kernel reads "
+				 "only its first byte (%u) and would not enforce the limit",
+				 epc, len, max);
+	} else if (r < 0) {
+		epdma_checks_add(c, "max-functions", EPDMA_CHECK_FAIL, NULL,
+				 "%s: cannot read max-functions: %s", epc, strerror(-r));
+	} else if (max < 2) {
+		epdma_checks_add(c, "max-functions", EPDMA_CHECK_FAIL, MF_HINT,
+				 "%s supports %u function%s (device-tree max-functions %s): "
+				 "the DMA function needs a multi-function controller, as on "
+				 "RK3588-class DesignWare endpoints this one is single-function",
+				 epc, max, max == 1 ? "" : "s",
+				 len ? "is 1 byte" : "absent, read as 1");
+	} else {
+		epdma_checks_add(c, "max-functions", EPDMA_CHECK_PASS, NULL,
+				 "%s supports %u functions", epc, max);
+	}
+}
+
+static void check_links(struct epdma_ctx *ctx, const char *epc, struct epdma_checks *c)
+{
+	struct epdma_link links[16];
+	struct epdma_graph_state st;
+	int n = epdma_controller_links(ctx, epc, links, ARRAY_SIZE(links));
+	int foreign = 0;
+
+	if (n < 0) {
+		epdma_checks_add(c, "linked functions", EPDMA_CHECK_FAIL, NULL,
+				 "cannot list " EPDMA_PCI_EP "/controllers/%s: %s", epc,
+				 strerror(-n));
+		return;
+	}
+	epdma_graph_state_read(ctx, &st);
+	for (int i = 0; i < n; i++) {
+		if (epdma_graph_state_find(&st, links[i].driver, links[i].function))
+			continue;
+		foreign++;
+		epdma_checks_add(c, "linked functions", EPDMA_CHECK_FAIL,
+				 "unlink it first (it holds a function number, and the vNTB "
+				 "function must be PF0)",
+				 "%s/%s is linked to %s and was not created by epdma",
+				 links[i].driver, links[i].function, epc);
+	}
+	if (!foreign)
+		epdma_checks_add(c, "linked functions", EPDMA_CHECK_PASS, NULL,
+				 "no foreign function linked to %s", epc);
+}
+
+static bool vntb_bars_explicit(const struct epdma_config *cfg)
+{
+	if (cfg->vntb.ctrl_bar != EPDMA_BAR_AUTO || cfg->vntb.db_bar != EPDMA_BAR_AUTO)
+		return true;
+	for (size_t i = 0; i < EPDMA_MAX_MWS; i++)
+		if (cfg->vntb.mw_bar[i] != EPDMA_BAR_AUTO)
+			return true;
+	return false;
+}
+
+/*
+ * vNTB BAR selectors exist from v6.18. Before any vNTB function exists the
+ * only evidence is the release; an existing vNTB subgroup is better evidence.
+ */
+int epdma_vntb_bar_attrs(struct epdma_ctx *ctx, const char **how)
+{
+	char release[128], **fns = NULL;
+	unsigned int major = 0, minor = 0;
+	int found = -1;
+
+	if (epdma_fs_list(ctx, EPDMA_PCI_EP "/functions/" EPDMA_EPF_VNTB, &fns) >= 0) {
+		for (char **f = fns; *f && found < 0; f++) {
+			char dir[256], **sub = NULL;
+
+			snprintf(dir, sizeof(dir), EPDMA_PCI_EP "/functions/%s/%s", EPDMA_EPF_VNTB,
+				 *f);
+			if (epdma_fs_list(ctx, dir, &sub) < 0)
+				continue;
+			for (char **s = sub; *s; s++) {
+				char attr[512];
+
+				if (strncmp(*s, EPDMA_EPF_VNTB ".", strlen(EPDMA_EPF_VNTB ".")))
+					continue;
+				snprintf(attr, sizeof(attr), "%s/%s/ctrl_bar", dir, *s);
+				found = epdma_fs_exists(ctx, attr);
+			}
+			epdma_strv_free(sub);
+		}
+		epdma_strv_free(fns);
+	}
+	if (found >= 0) {
+		*how = "an existing vNTB function";
+		return found;
+	}
+	*how = "the kernel release";
+	if (epdma_kernel_release(ctx, release, sizeof(release)) < 0 ||
+	    sscanf(release, "%u.%u", &major, &minor) != 2)
+		return -ENODATA;
+	return major > 6 || (major == 6 && minor >= 18);
+}
+
+static void check_vntb_bars(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			    struct epdma_checks *c)
+{
+	const char *how = "";
+	int r;
+
+	if (!vntb_bars_explicit(cfg)) {
+		epdma_checks_add(c, "vntb bars", EPDMA_CHECK_PASS, NULL,
+				 "all vNTB BARs auto: the kernel chooses");
+		return;
+	}
+	r = epdma_vntb_bar_attrs(ctx, &how);
+	if (r > 0)
+		epdma_checks_add(c, "vntb bars", EPDMA_CHECK_PASS, NULL,
+				 "the kernel has ctrl_bar/db_bar/mwN_bar (judged from %s)", how);
+	else
+		epdma_checks_add(c, "vntb bars", EPDMA_CHECK_FAIL,
+				 "vNTB BAR selection needs Linux 6.18 or later; set the BAR keys to "
+				 "auto and use IDs whose host map matches the kernel's choice "
+				 "(profile imx8)",
+				 "[vntb] sets explicit BARs but this kernel has no ctrl_bar/db_bar/"
+				 "mwN_bar attributes (judged from %s)", how);
+}
+
+static void check_vbus(struct epdma_ctx *ctx, const struct epdma_config *cfg, const char *epc,
+		       struct epdma_checks *c)
+{
+	struct epdma_link links[16];
+	char path[64];
+	int n = epc ? epdma_controller_links(ctx, epc, links, ARRAY_SIZE(links)) : 0;
+
+	snprintf(path, sizeof(path), "/sys/class/pci_bus/0000:%02x", cfg->vntb.vbus_number);
+	for (int i = 0; i < n; i++)
+		if (!strcmp(links[i].driver, EPDMA_EPF_VNTB)) {
+			epdma_checks_add(c, "vntb bus", EPDMA_CHECK_PASS, NULL,
+					 "bus %02x belongs to the linked vNTB function %s",
+					 cfg->vntb.vbus_number, links[i].function);
+			return;
+		}
+	if (epdma_fs_exists(ctx, path))
+		epdma_checks_add(c, "vntb bus", EPDMA_CHECK_FAIL,
+				 "reboot, or choose another vbus_number",
+				 "virtual bus %02x is left from an earlier vNTB bind in this boot; the "
+				 "kernel cannot link a vNTB function with that vbus_number again",
+				 cfg->vntb.vbus_number);
+	else
+		epdma_checks_add(c, "vntb bus", EPDMA_CHECK_PASS, NULL, "bus %02x is free",
+				 cfg->vntb.vbus_number);
+}
+
+int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			 struct epdma_checks *c, char *epc, size_t size)
+{
+	struct epdma_modules *mods = NULL;
+	int r;
+
+	epc[0] = '\0';
+	check_configfs(ctx, c);
+	r = epdma_modules_new(ctx, &mods);
+	if (r < 0)
+		epdma_checks_add(c, "modules", EPDMA_CHECK_FAIL, NULL,
+				 "cannot read the module index: %s", strerror(-r));
+	check_epf_driver(ctx, mods, EPDMA_EPF_VNTB, EPDMA_MODULE_VNTB, c);
+	check_epf_driver(ctx, mods, EPDMA_EPF_DMA, EPDMA_MODULE_DMA, c);
+	epdma_modules_free(mods);
+	if (check_controller(ctx, cfg, c, epc, size) == 0) {
+		check_max_functions(ctx, epc, c);
+		if (epdma_configfs_mounted(ctx))
+			check_links(ctx, epc, c);
+	}
+	check_vntb_bars(ctx, cfg, c);
+	check_vbus(ctx, cfg, epc[0] && epdma_configfs_mounted(ctx) ? epc : NULL, c);
+	return epdma_checks_failed(c) ? -EINVAL : 0;
+}
+
+static void check_host_module(struct epdma_modules *mods, const char *module, bool required,
+			      const char *why, struct epdma_checks *c)
+{
+	static const char *const state[] = {
+		[EPDMA_MODULE_MISSING] = "missing",
+		[EPDMA_MODULE_AVAILABLE] = "available",
+		[EPDMA_MODULE_BUILTIN] = "built in",
+		[EPDMA_MODULE_LOADED] = "loaded",
+	};
+	enum epdma_module_state st = epdma_module_state(mods, module);
+	char name[96];
+
+	snprintf(name, sizeof(name), "module %s", module);
+	if (st != EPDMA_MODULE_MISSING)
+		epdma_checks_add(c, name, EPDMA_CHECK_PASS, NULL, "%s", state[st]);
+	else
+		epdma_checks_add(c, name, required ? EPDMA_CHECK_FAIL : EPDMA_CHECK_WARN, why,
+				 "not found for kernel %s", epdma_modules_release(mods));
+}
+
+static void check_vntb_alias(struct epdma_modules *mods, const struct epdma_config *cfg,
+			     struct epdma_checks *c)
+{
+	char alias[128];
+	int r;
+
+	snprintf(alias, sizeof(alias), "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X",
+		 cfg->vntb.vendor_id, cfg->vntb.device_id, 0u, (unsigned int)cfg->pairing_tag,
+		 cfg->vntb.class_code >> 16, (cfg->vntb.class_code >> 8) & 0xff,
+		 cfg->vntb.class_code & 0xff);
+	r = epdma_module_alias_match(mods, alias, "ntb_hw_epf");
+	if (r > 0)
+		epdma_checks_add(c, "vntb binding", EPDMA_CHECK_PASS, NULL,
+				 "ntb_hw_epf binds %04x:%04x", cfg->vntb.vendor_id,
+				 cfg->vntb.device_id);
+	else
+		epdma_checks_add(c, "vntb binding", EPDMA_CHECK_FAIL,
+				 "ntb_hw_epf binds by PCI ID only (new_id and driver_override do not "
+				 "work): use IDs it lists (modinfo ntb_hw_epf), e.g. profile imx8, "
+				 "or a newer host kernel",
+				 "ntb_hw_epf of kernel %s does not bind %04x:%04x%s%s",
+				 epdma_modules_release(mods), cfg->vntb.vendor_id,
+				 cfg->vntb.device_id, r < 0 ? ": " : "", r < 0 ? strerror(-r) : "");
+}
+
+int epdma_check_host(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+		     struct epdma_checks *c)
+{
+	struct epdma_modules *mods = NULL;
+	int r = epdma_pci_count(ctx);
+
+	if (r < 0)
+		epdma_checks_add(c, "pci access", EPDMA_CHECK_FAIL,
+				 "is sysfs mounted on /sys?", "cannot scan /sys/bus/pci: %s",
+				 strerror(-r));
+	else
+		epdma_checks_add(c, "pci access", EPDMA_CHECK_PASS, NULL,
+				 "%d PCI functions visible", r);
+	r = epdma_modules_new(ctx, &mods);
+	if (r < 0) {
+		epdma_checks_add(c, "modules", EPDMA_CHECK_FAIL, NULL,
+				 "cannot read the module index: %s", strerror(-r));
+		return -EINVAL;
+	}
+	check_host_module(mods, "ntb_hw_epf", true, "build the host kernel with CONFIG_NTB_EPF",
+			  c);
+	check_host_module(mods, cfg->host.dma_driver, true,
+			  "build the host kernel with CONFIG_DW_EDMA_PCIE", c);
+	check_host_module(mods, cfg->transport.module, false,
+			  "the transport that uses the endpoint DMA is not in this kernel yet; "
+			  "setup will wait for it", c);
+	check_vntb_alias(mods, cfg, c);
+	epdma_modules_free(mods);
+	return epdma_checks_failed(c) ? -EINVAL : 0;
+}

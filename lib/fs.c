@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Rooted I/O: the one module that touches kernel-facing files. Every path is
+ * written as on the target system and resolved below the context's root fd,
+ * so a fixture tree (--root) and the real system run the same code.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+const char *epdma_fs_rel(const char *path)
+{
+	while (*path == '/')
+		path++;
+	return *path ? path : ".";
+}
+
+char *epdma_fs_path(const struct epdma_ctx *ctx, const char *path)
+{
+	const char *rel = epdma_fs_rel(path);
+
+	if (!epdma_ctx_is_rooted(ctx))
+		return epdma_strdup_printf("/%s", strcmp(rel, ".") ? rel : "");
+	if (!strcmp(rel, "."))
+		return strdup(ctx->root);
+	return epdma_strdup_printf("%s/%s", ctx->root, rel);
+}
+
+/*
+ * Reads resolve symlinks inside the root (RESOLVE_IN_ROOT), so an absolute
+ * link in a copied tree (/proc/device-tree) cannot lead out of it. Writes go
+ * to kernel attributes whose paths hold no links; they use plain openat().
+ */
+int epdma_fs_open(struct epdma_ctx *ctx, const char *path, int flags, mode_t mode)
+{
+	const char *rel = epdma_fs_rel(path);
+	int fd = -1;
+
+	flags |= O_CLOEXEC;
+	if ((flags & O_ACCMODE) == O_RDONLY && !(flags & O_CREAT) && epdma_ctx_is_rooted(ctx)) {
+		struct open_how how = {
+			.flags = (uint64_t)flags,
+			.resolve = RESOLVE_IN_ROOT,
+		};
+		fd = (int)syscall(SYS_openat2, ctx->root_fd, rel, &how, sizeof(how));
+		if (fd >= 0 || errno != ENOSYS)
+			return fd >= 0 ? fd : -errno;
+	}
+	fd = openat(ctx->root_fd, rel, flags, mode);
+	return fd >= 0 ? fd : -errno;
+}
+
+bool epdma_fs_exists(struct epdma_ctx *ctx, const char *path)
+{
+	struct stat st;
+
+	return fstatat(ctx->root_fd, epdma_fs_rel(path), &st, 0) == 0;
+}
+
+bool epdma_fs_is_dir(struct epdma_ctx *ctx, const char *path)
+{
+	struct stat st;
+
+	return fstatat(ctx->root_fd, epdma_fs_rel(path), &st, 0) == 0 && S_ISDIR(st.st_mode);
+}
+
+ssize_t epdma_fs_read_raw(struct epdma_ctx *ctx, const char *path, void *buf, size_t size)
+{
+	_cleanup_close_ int fd = epdma_fs_open(ctx, path, O_RDONLY, 0);
+	size_t done = 0;
+
+	if (fd < 0)
+		return fd;
+	while (done < size) {
+		ssize_t n = read(fd, (char *)buf + done, size - done);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+ssize_t epdma_fs_read(struct epdma_ctx *ctx, const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+
+	if (size == 0)
+		return -EINVAL;
+	n = epdma_fs_read_raw(ctx, path, buf, size - 1);
+	if (n < 0)
+		return n;
+	buf[n] = '\0';
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return n;
+}
+
+int epdma_fs_read_u64(struct epdma_ctx *ctx, const char *path, uint64_t *value)
+{
+	char buf[64];
+	ssize_t n = epdma_fs_read(ctx, path, buf, sizeof(buf));
+
+	if (n < 0)
+		return (int)n;
+	return epdma_parse_u64(buf, value);
+}
+
+int epdma_fs_write(struct epdma_ctx *ctx, const char *path, const char *value)
+{
+	_cleanup_close_ int fd = epdma_fs_open(ctx, path, O_WRONLY | O_TRUNC, 0);
+	size_t len = strlen(value);
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	/* One write(2) of the whole value: configfs and sysfs parse each write on its own. */
+	n = write(fd, value, len);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+int epdma_fs_mkdir(struct epdma_ctx *ctx, const char *path, mode_t mode)
+{
+	return mkdirat(ctx->root_fd, epdma_fs_rel(path), mode) < 0 ? -errno : 0;
+}
+
+int epdma_fs_mkdir_p(struct epdma_ctx *ctx, const char *path, mode_t mode)
+{
+	_cleanup_free_ char *p = strdup(epdma_fs_rel(path));
+	char *s;
+
+	if (!p)
+		return -ENOMEM;
+	for (s = strchr(p, '/');; s = strchr(s + 1, '/')) {
+		if (s)
+			*s = '\0';
+		if (mkdirat(ctx->root_fd, p, mode) < 0 && errno != EEXIST)
+			return -errno;
+		if (!s)
+			return 0;
+		*s = '/';
+	}
+}
+
+int epdma_fs_rmdir(struct epdma_ctx *ctx, const char *path)
+{
+	return unlinkat(ctx->root_fd, epdma_fs_rel(path), AT_REMOVEDIR) < 0 ? -errno : 0;
+}
+
+int epdma_fs_unlink(struct epdma_ctx *ctx, const char *path)
+{
+	return unlinkat(ctx->root_fd, epdma_fs_rel(path), 0) < 0 ? -errno : 0;
+}
+
+/*
+ * configfs resolves the target itself (relative to the caller's cwd), so the
+ * target is handed over as an absolute path below the root.
+ */
+int epdma_fs_symlink(struct epdma_ctx *ctx, const char *target, const char *linkpath)
+{
+	_cleanup_free_ char *abs = epdma_fs_path(ctx, target);
+
+	if (!abs)
+		return -ENOMEM;
+	return symlinkat(abs, ctx->root_fd, epdma_fs_rel(linkpath)) < 0 ? -errno : 0;
+}
+
+ssize_t epdma_fs_readlink(struct epdma_ctx *ctx, const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+
+	if (size == 0)
+		return -EINVAL;
+	n = readlinkat(ctx->root_fd, epdma_fs_rel(path), buf, size - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
+int epdma_fs_link_basename(struct epdma_ctx *ctx, const char *path, char *buf, size_t size)
+{
+	char target[PATH_MAX];
+	ssize_t n = epdma_fs_readlink(ctx, path, target, sizeof(target));
+	const char *base;
+
+	if (n < 0)
+		return (int)n;
+	while (n > 1 && target[n - 1] == '/')
+		target[--n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) >= size)
+		return -ENAMETOOLONG;
+	strcpy(buf, base);
+	return 0;
+}
+
+int epdma_fs_mount(struct epdma_ctx *ctx, const char *source, const char *target,
+		   const char *fstype, unsigned long flags)
+{
+	_cleanup_free_ char *abs = epdma_fs_path(ctx, target);
+
+	if (!abs)
+		return -ENOMEM;
+	return mount(source, abs, fstype, flags, NULL) < 0 ? -errno : 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int epdma_fs_list(struct epdma_ctx *ctx, const char *path, char ***names)
+{
+	int fd = epdma_fs_open(ctx, path, O_RDONLY | O_DIRECTORY, 0);
+	char **v = NULL;
+	size_t n = 0;
+	struct dirent *de;
+	DIR *d;
+
+	if (fd < 0)
+		return fd;
+	d = fdopendir(fd);
+	if (!d) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	while ((de = readdir(d))) {
+		char **nv;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		nv = realloc(v, (n + 2) * sizeof(*v));
+		if (!nv || !(nv[n] = strdup(de->d_name))) {
+			if (nv)
+				v = nv;
+			closedir(d);
+			if (v)
+				v[n] = NULL;
+			epdma_strv_free(v);
+			return -ENOMEM;
+		}
+		v = nv;
+		v[++n] = NULL;
+	}
+	closedir(d);
+	if (!v) {
+		v = calloc(1, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+	}
+	qsort(v, n, sizeof(*v), cmp_str);
+	*names = v;
+	return (int)n;
+}
+
+void epdma_strv_free(char **strv)
+{
+	if (!strv)
+		return;
+	for (char **s = strv; *s; s++)
+		free(*s);
+	free(strv);
+}
+
+size_t epdma_strv_length(char *const *strv)
+{
+	size_t n = 0;
+
+	while (strv && strv[n])
+		n++;
+	return n;
+}

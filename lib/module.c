@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Kernel modules through libkmod, rooted: the module dir and the modprobe
+ * config paths live below the root. Whether a module is loaded is read from
+ * <root>/sys/module by us (libkmod would look at the real /sys).
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <libkmod.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct epdma_modules {
+	struct epdma_ctx *ctx;
+	struct kmod_ctx *kmod;
+	char release[128];
+};
+
+static void kmod_log(void *data, int priority, const char *file, int line, const char *fn,
+		     const char *format, va_list args)
+{
+	struct epdma_ctx *ctx = data;
+	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), format, args);
+	msg[strcspn(msg, "\n")] = '\0';
+	epdma_log(ctx, priority < 7 ? 7 : priority, "libkmod: %s", msg);
+}
+
+int epdma_kernel_release(struct epdma_ctx *ctx, char *buf, size_t size)
+{
+	ssize_t n = epdma_fs_read(ctx, "/proc/sys/kernel/osrelease", buf, size);
+
+	if (n < 0)
+		return (int)n;
+	return n == 0 ? -ENODATA : 0;
+}
+
+int epdma_modules_new(struct epdma_ctx *ctx, struct epdma_modules **out)
+{
+	static const char *const conf_dirs[] = { "/etc/modprobe.d", "/run/modprobe.d",
+						 "/usr/local/lib/modprobe.d",
+						 "/lib/modprobe.d" };
+	char *configs[ARRAY_SIZE(conf_dirs) + 1] = { 0 };
+	_cleanup_free_ char *rel = NULL, *dir = NULL;
+	struct epdma_modules *m;
+	int r;
+
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	m->ctx = ctx;
+	r = epdma_kernel_release(ctx, m->release, sizeof(m->release));
+	if (r < 0) {
+		free(m);
+		return r;
+	}
+	rel = epdma_strdup_printf("/lib/modules/%s", m->release);
+	dir = rel ? epdma_fs_path(ctx, rel) : NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(conf_dirs); i++)
+		configs[i] = epdma_fs_path(ctx, conf_dirs[i]);
+	m->kmod = dir ? kmod_new(dir, (const char *const *)configs) : NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(conf_dirs); i++)
+		free(configs[i]);
+	if (!m->kmod) {
+		free(m);
+		return -ENOMEM;
+	}
+	kmod_set_log_fn(m->kmod, kmod_log, ctx);
+	*out = m;
+	return 0;
+}
+
+void epdma_modules_free(struct epdma_modules *m)
+{
+	if (!m)
+		return;
+	kmod_unref(m->kmod);
+	free(m);
+}
+
+const char *epdma_modules_release(const struct epdma_modules *m)
+{
+	return m->release;
+}
+
+/* "pci-epf-vntb" -> "pci_epf_vntb": the kernel's name for a module. */
+void epdma_module_name(const char *in, char *out, size_t size)
+{
+	size_t i;
+
+	for (i = 0; in[i] && i + 1 < size; i++)
+		out[i] = in[i] == '-' ? '_' : in[i];
+	out[i] = '\0';
+}
+
+bool epdma_module_loaded(struct epdma_ctx *ctx, const char *module)
+{
+	char name[128], path[192];
+
+	epdma_module_name(module, name, sizeof(name));
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	return epdma_fs_is_dir(ctx, path);
+}
+
+static bool module_builtin(struct epdma_modules *m, const char *name)
+{
+	char path[256], line[512];
+	_cleanup_free_ char *abs = NULL;
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/lib/modules/%s/modules.builtin", m->release);
+	abs = epdma_fs_path(m->ctx, path);
+	f = abs ? fopen(abs, "re") : NULL;
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *base = strrchr(line, '/');
+		char mod[128];
+
+		line[strcspn(line, "\n")] = '\0';
+		base = base ? base + 1 : line;
+		base[strcspn(base, ".")] = '\0';
+		epdma_module_name(base, mod, sizeof(mod));
+		found = !strcmp(mod, name);
+	}
+	fclose(f);
+	return found;
+}
+
+enum epdma_module_state epdma_module_state(struct epdma_modules *m, const char *module)
+{
+	struct kmod_module *mod = NULL;
+	char name[128];
+	enum epdma_module_state st = EPDMA_MODULE_MISSING;
+
+	epdma_module_name(module, name, sizeof(name));
+	if (epdma_module_loaded(m->ctx, name))
+		return EPDMA_MODULE_LOADED;
+	if (module_builtin(m, name))
+		return EPDMA_MODULE_BUILTIN;
+	if (kmod_module_new_from_name(m->kmod, name, &mod) == 0) {
+		if (kmod_module_get_path(mod))
+			st = EPDMA_MODULE_AVAILABLE;
+		kmod_module_unref(mod);
+	}
+	return st;
+}
+
+int epdma_module_alias_match(struct epdma_modules *m, const char *modalias, const char *module)
+{
+	struct kmod_list *list = NULL, *l;
+	char name[128];
+	int r, found = 0;
+
+	epdma_module_name(module, name, sizeof(name));
+	r = kmod_module_new_from_lookup(m->kmod, modalias, &list);
+	if (r < 0)
+		return r;
+	kmod_list_foreach(l, list) {
+		struct kmod_module *mod = kmod_module_get_module(l);
+
+		if (!strcmp(kmod_module_get_name(mod), name))
+			found = 1;
+		kmod_module_unref(mod);
+	}
+	kmod_module_unref_list(list);
+	return found;
+}
+
+/* Insert MODULE and what it depends on, deepest first, skipping what is loaded. */
+static int insert_one(struct epdma_modules *m, struct kmod_module *mod, const char *options)
+{
+	struct kmod_list *deps = kmod_module_get_dependencies(mod), *l;
+	int r = 0;
+
+	kmod_list_foreach(l, deps) {
+		struct kmod_module *dep = kmod_module_get_module(l);
+
+		if (!epdma_module_loaded(m->ctx, kmod_module_get_name(dep)))
+			r = insert_one(m, dep, NULL);
+		kmod_module_unref(dep);
+		if (r < 0)
+			break;
+	}
+	kmod_module_unref_list(deps);
+	if (r < 0 || epdma_module_loaded(m->ctx, kmod_module_get_name(mod)))
+		return r;
+	r = kmod_module_insert_module(mod, 0, options);
+	if (r == -EEXIST)
+		r = 0;
+	if (r < 0)
+		epdma_err(m->ctx, "module %s: insert failed: %s", kmod_module_get_name(mod),
+			  strerror(-r));
+	return r;
+}
+
+int epdma_module_load(struct epdma_modules *m, const char *module, const char *options)
+{
+	struct kmod_module *mod = NULL;
+	char name[128];
+	int r;
+
+	epdma_module_name(module, name, sizeof(name));
+	if (epdma_module_loaded(m->ctx, name))
+		return 0;
+	r = kmod_module_new_from_name(m->kmod, name, &mod);
+	if (r < 0)
+		return r;
+	if (!kmod_module_get_path(mod)) {
+		kmod_module_unref(mod);
+		return -ENOENT;
+	}
+	r = insert_one(m, mod, options);
+	kmod_module_unref(mod);
+	return r;
+}

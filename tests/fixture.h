@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Fixture trees for the test suites: a temp dir per test holding the fixture
+ * root (what --root points at) and the fake kernel's state dir beside it.
+ * Builders abort the test (ck_abort_msg) on any error, so a broken fixture can
+ * never pass for a working one. Layout: tests/README.md.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <check.h>
+
+#include "epdma.h"
+
+struct fx {
+	char *dir;   /* the test's temp dir */
+	char *root;  /* <dir>/root: the fixture tree */
+	char *state; /* <dir>/kernel: EPDMA_FAKE_STATE, outside the compared tree */
+	char *release; /* kernel release written by fx_kernel_release() */
+};
+
+struct fx *fx_new(void);
+void fx_free(struct fx *fx); /* removes the whole temp dir */
+
+/* ---- primitives (paths relative to the root, leading slash optional) ---- */
+char *fx_path(struct fx *fx, const char *path);
+void fx_write(struct fx *fx, const char *path, const char *fmt, ...) _printf_(3, 4);
+void fx_write_raw(struct fx *fx, const char *path, const void *data, size_t len);
+void fx_mkdir(struct fx *fx, const char *path);
+void fx_symlink(struct fx *fx, const char *target, const char *path);
+char *fx_read(struct fx *fx, const char *path); /* NULL when missing; caller frees */
+bool fx_exists(struct fx *fx, const char *path);
+/* Append one line to $EPDMA_FAKE_STATE/config. */
+void fx_kernel_config(struct fx *fx, const char *fmt, ...) _printf_(2, 3);
+
+/* ---- building blocks ---- */
+void fx_kernel_release(struct fx *fx, const char *release);
+
+struct fx_controller {
+	const char *name;	    /* e.g. "e65d0000.pcie-ep" */
+	const char *parent;	    /* platform path below sys/devices/platform, e.g. "soc" */
+	const char *dt_node;	    /* path below sys/firmware/devicetree/base */
+	const char *compatible;
+	const void *max_functions;  /* raw property bytes; NULL = property absent */
+	size_t max_functions_len;
+};
+void fx_controller(struct fx *fx, const struct fx_controller *c);
+/* configfs "mounted": pci_ep/controllers/<epc>/start (0) for every controller,
+ * pci_ep/functions/<drv>/ for every registered EPF driver. */
+void fx_configfs_mount(struct fx *fx);
+/* EPF driver <drv> (e.g. "pci_epf_vntb"): module file <module>.ko under
+ * lib/modules (always), and when LOADED: sys/module/<drv>, sys/bus/pci-epf/drivers/<drv>
+ * and (if mounted) functions/<drv>. */
+void fx_epf_driver(struct fx *fx, const char *drv, const char *module, bool loaded);
+/* A module object <name>.ko (ELF with .modinfo: name, license, the aliases, depends)
+ * placed below lib/modules/<release>/kernel/<subdir>/. */
+void fx_module(struct fx *fx, const char *subdir, const char *name, const char *const *aliases,
+	       const char *depends);
+void fx_depmod(struct fx *fx); /* depmod -b <root> <release>; aborts on failure */
+/* A function made by someone else (EPF index taken from the global pool); linked
+ * to EPC when not NULL. */
+void fx_foreign_function(struct fx *fx, const char *drv, const char *name, const char *epc);
+
+/* ---- scenario fixtures (deliberately irregular: extra entries, odd names) ---- */
+void fx_rcar_s4(struct fx *fx);		   /* max-functions = 1 byte 0x02 */
+void fx_rk3588(struct fx *fx);		   /* no max-functions: 1 function */
+void fx_rk3588_mf2(struct fx *fx);	   /* RK3588-compatible node WITH max-functions 2 */
+void fx_bad_max_functions(struct fx *fx);  /* 4-byte max-functions cell */
+void fx_two_controllers(struct fx *fx);	   /* two controllers, both multi-function */
+void fx_foreign(struct fx *fx);		   /* R-Car S4 + a pci_epf_test function linked */
+void fx_x86_host(struct fx *fx);	   /* x86 host PCI tree, ntb_hw_epf/dw_edma_pcie modules */
+void fx_conformance(struct fx *fx);	   /* the machine of real-kernel-transcript.txt */
+
+/* ---- running front ends ---- */
+struct fx_result {
+	int status; /* exit status, or 128+signal */
+	char *out;
+	char *err;
+};
+/* Run ARGV (argv[0] "epdmactl" means the built one) with the fake kernel
+ * preloaded, EPDMA_FAKE_ROOT/EPDMA_FAKE_STATE set and cwd = the temp dir. */
+void fx_run(struct fx *fx, struct fx_result *r, const char *const *argv);
+void fx_result_free(struct fx_result *r);
+/* Contents of the fake kernel's operation log ("" when empty). */
+char *fx_oplog(struct fx *fx);
+/* Compare TEXT with the golden file tests/golden/NAME after replacing the temp
+ * root with "@ROOT@"; with EPDMA_UPDATE_GOLDEN=1 rewrite the file instead. */
+void fx_assert_golden(struct fx *fx, const char *name, const char *text);
