@@ -214,6 +214,9 @@ enum epdma_config_source epdma_config_source(const struct epdma_config *config,
 					     const char *section, const char *key,
 					     unsigned int *line);
 const char *epdma_role_name(enum epdma_role role);
+/* Entry INDEX of the key table (for documentation checks and tools); false past the end.
+ * DEF is the default as written in the file, NULL when computed from other keys. */
+bool epdma_config_key(size_t index, const char **section, const char **key, const char **def);
 
 /* ---- kernel modules (lib/module.c) ---- */
 
@@ -330,3 +333,165 @@ void epdma_json_string(struct epdma_json *j, const char *key, const char *value)
 void epdma_json_int(struct epdma_json *j, const char *key, int64_t value);
 void epdma_json_bool(struct epdma_json *j, const char *key, bool value);
 void epdma_json_null(struct epdma_json *j, const char *key);
+
+/* ---- kernel log (lib/kmsg.c) ---- */
+
+/* LEVEL is the syslog level (0 emerg .. 7 debug); TEXT has no timestamp. */
+typedef void (*epdma_kmsg_fn)(int level, const char *text, void *data);
+/* Open /dev/kmsg positioned at its end: later reads see only new records. */
+int epdma_kmsg_open(struct epdma_ctx *ctx);
+/* Deliver every record available now; returns how many. */
+int epdma_kmsg_read(int fd, epdma_kmsg_fn fn, void *data);
+
+/* ---- the run lock (lib/lock.c) ---- */
+
+#define EPDMA_LOCK_TIMEOUT_MS 30000
+int epdma_lock(struct epdma_ctx *ctx, unsigned int timeout_ms, pid_t *holder);
+void epdma_unlock(int fd);
+
+/* ---- the live pci_ep graph (lib/graph.c) ---- */
+
+#define EPDMA_MAX_ATTRS 40
+#define EPDMA_MAX_FUNCTIONS 16
+
+struct epdma_attr_value {
+	char name[24];
+	bool sub;	/* in the driver subgroup, else in the function dir */
+	char text[40];	/* as read, newline removed */
+};
+
+struct epdma_function {
+	char driver[64];
+	char name[64];
+	char subgroup[64]; /* "<driver>.<N>", "" while the kernel has not made it */
+	bool linked;
+	char controller[64]; /* what it is linked to */
+	bool via_primary;    /* linked through primary/ rather than controllers/<epc>/ */
+	int pf;		     /* from epdma's record, -1 unknown */
+	bool owned;	     /* created (or adopted) by epdma */
+	struct epdma_attr_value attrs[EPDMA_MAX_ATTRS];
+	size_t nattrs;
+};
+
+struct epdma_graph {
+	char controller[64];
+	bool controller_present; /* controllers/<epc>/ exists in configfs */
+	int start;		 /* 0/1 as read, -1 unknown */
+	struct epdma_function functions[EPDMA_MAX_FUNCTIONS];
+	size_t count;
+	struct epdma_graph_state state;
+};
+
+/* Read every function of every EPF driver and what is linked to EPC. */
+int epdma_graph_read(struct epdma_ctx *ctx, const char *epc, struct epdma_graph *g);
+struct epdma_function *epdma_graph_find(struct epdma_graph *g, const char *driver,
+					const char *name);
+const struct epdma_attr_value *epdma_function_attr(const struct epdma_function *f,
+						   const char *name);
+/* Parse an attribute as read back: "0x0008", "6418", "-1". */
+int epdma_attr_parse(const char *text, int64_t *value);
+
+/* ---- desired graph, plan and apply (lib/spec.c, lib/plan.c, lib/apply.c) ---- */
+
+/* One attribute as the config wants it, in the order it must be written. */
+struct epdma_want {
+	char name[24];
+	bool sub;	 /* in the driver subgroup */
+	char value[40];	 /* the text written: "0x1912", "4", "-1" */
+	bool match_any;	 /* an auto BAR: whatever the kernel chose matches */
+};
+
+struct epdma_spec {
+	const char *driver;
+	const char *module;
+	char name[EPDMA_NAME_MAX + 1];
+	struct epdma_want want[EPDMA_MAX_ATTRS];
+	size_t nwant;
+};
+
+/* specs[0] = vNTB (must be PF0), specs[1] = DMA. BAR_ATTRS: the vNTB subgroup has BAR selectors. */
+void epdma_specs_from_config(const struct epdma_config *cfg, bool bar_attrs,
+			     struct epdma_spec specs[2]);
+/* 1 when the live text equals the wanted value numerically (or the want is auto). */
+bool epdma_want_matches(const struct epdma_want *w, const char *live);
+
+enum epdma_op_type {
+	EPDMA_OP_MKDIR,	 /* function dir (+ its driver subgroup on old kernels) */
+	EPDMA_OP_WRITE,	 /* one attribute */
+	EPDMA_OP_LINK,	 /* function -> controller */
+	EPDMA_OP_UNLINK,
+	EPDMA_OP_RMDIR,
+	EPDMA_OP_START,	 /* start = 1 */
+	EPDMA_OP_STOP,	 /* start = 0 */
+	EPDMA_OP_ADOPT,	 /* record an existing function as epdma's: no kernel operation */
+};
+
+enum epdma_op_tag {
+	EPDMA_TAG_CREATE,
+	EPDMA_TAG_HOT,
+	EPDMA_TAG_REBIND,
+	EPDMA_TAG_RESTART,
+};
+
+struct epdma_op {
+	enum epdma_op_type type;
+	enum epdma_op_tag tag;
+	char driver[64];
+	char function[64];
+	char attr[24];
+	bool sub;
+	char value[40];
+	int pf;	      /* LINK: the function number the kernel will give */
+	bool via_primary; /* UNLINK: the link lives in <fn>/primary/ */
+};
+
+#define EPDMA_MAX_OPS 96
+
+struct epdma_plan {
+	char controller[64];
+	struct epdma_op ops[EPDMA_MAX_OPS];
+	size_t count;
+};
+
+#define EPDMA_F_FORCE 0x1
+#define EPDMA_F_ADOPT 0x2
+
+/*
+ * Diff the config against the live graph. Refusals (foreign objects, changes
+ * the kernel cannot take without --force, a reboot or a new vbus_number) go
+ * to ERRS with the object as key; then the plan must not be applied.
+ */
+int epdma_plan_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+		     const struct epdma_graph *g, unsigned int flags, struct epdma_plan *plan,
+		     struct epdma_errors *errs);
+int epdma_plan_teardown(struct epdma_ctx *ctx, const struct epdma_graph *g, unsigned int flags,
+			struct epdma_plan *plan, struct epdma_errors *errs);
+const char *epdma_op_type_name(enum epdma_op_type type);
+const char *epdma_op_tag_name(enum epdma_op_tag tag);
+/* "vntb0: num_mws = 1", "link vntb0 -> e65d0000.pcie-ep (PF0)", ... */
+void epdma_op_describe(const struct epdma_plan *plan, const struct epdma_op *op, char *buf,
+		       size_t size);
+
+struct epdma_op_result {
+	int result;	   /* 0 or -errno */
+	char **kernel_log; /* kernel log lines emitted during the operation (strv) */
+};
+
+struct epdma_apply {
+	struct epdma_op_result results[EPDMA_MAX_OPS]; /* one per op run */
+	size_t done;			/* ops that ran (the failed one included) */
+	int failed;			/* index of the failed op, -1 when none */
+	char failure[512];		/* what failed, in words */
+	size_t undone;			/* operations rolled back */
+	bool rollback_incomplete;
+	char leftover[256]; /* a vNTB virtual bus the rollback could not take back */
+};
+
+/*
+ * Run PLAN in order; on any failure undo what this run did, in reverse, and
+ * return the failure (APPLY says which step and what the kernel logged).
+ * Success updates epdma's ownership record.
+ */
+int epdma_plan_apply(struct epdma_ctx *ctx, const struct epdma_plan *plan,
+		     const struct epdma_graph *g, struct epdma_apply *apply);
+void epdma_apply_free(struct epdma_apply *apply);

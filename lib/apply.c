@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Apply a plan to configfs, transactionally: every write is one write(2),
+ * checked and read back; every link is followed by a look at the kernel log
+ * (a function's later setup can fail while ln succeeds); any failure undoes
+ * what this run did, in reverse (start 0, unlink, rmdir).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct undo {
+	enum epdma_op_type type; /* the operation that was done */
+	char driver[64], function[64];
+	char attr[24];
+	bool sub;
+	char old[40];	   /* WRITE on an existing function: the value to restore */
+	bool restore;
+	bool made_sub;	   /* MKDIR: epdma made the driver subgroup (older kernels) */
+	bool via_primary;  /* UNLINK: link form to restore */
+};
+
+struct applier {
+	struct epdma_ctx *ctx;
+	const struct epdma_plan *plan;
+	struct epdma_apply *res;
+	int kmsg;
+	struct undo undo[EPDMA_MAX_OPS];
+	size_t nundo;
+	char subgroup[4][2][64]; /* function name -> subgroup, for the two functions */
+	size_t nsub;
+	char **log; /* lines of the current operation */
+	struct epdma_graph_state state;
+};
+
+static void fn_dir(const char *driver, const char *function, char *buf, size_t size)
+{
+	snprintf(buf, size, EPDMA_PCI_EP "/functions/%s/%s", driver, function);
+}
+
+static const char *subgroup_of(struct applier *a, const char *function)
+{
+	for (size_t i = 0; i < a->nsub; i++)
+		if (!strcmp(a->subgroup[i][0], function))
+			return a->subgroup[i][1];
+	return "";
+}
+
+static void set_subgroup(struct applier *a, const char *function, const char *sub)
+{
+	for (size_t i = 0; i < a->nsub; i++)
+		if (!strcmp(a->subgroup[i][0], function)) {
+			snprintf(a->subgroup[i][1], sizeof(a->subgroup[i][1]), "%s", sub);
+			return;
+		}
+	if (a->nsub < ARRAY_SIZE(a->subgroup)) {
+		snprintf(a->subgroup[a->nsub][0], sizeof(a->subgroup[0][0]), "%s", function);
+		snprintf(a->subgroup[a->nsub][1], sizeof(a->subgroup[0][1]), "%s", sub);
+		a->nsub++;
+	}
+}
+
+static void attr_path(struct applier *a, const char *driver, const char *function,
+		      const char *attr, bool sub, char *buf, size_t size)
+{
+	char dir[256];
+
+	fn_dir(driver, function, dir, sizeof(dir));
+	if (sub)
+		snprintf(buf, size, "%s/%s/%s", dir, subgroup_of(a, function), attr);
+	else
+		snprintf(buf, size, "%s/%s", dir, attr);
+}
+
+static void collect(int level, const char *text, void *data)
+{
+	struct applier *a = data;
+	size_t n = epdma_strv_length(a->log);
+	char **v = realloc(a->log, (n + 2) * sizeof(*v));
+	char *line;
+
+	if (!v)
+		return;
+	a->log = v;
+	line = epdma_strdup_printf("%d %s", level, text);
+	if (!line)
+		return;
+	v[n] = line;
+	v[n + 1] = NULL;
+}
+
+/* Kernel log lines of the current operation, and whether one is an error. */
+static bool read_kernel_log(struct applier *a)
+{
+	bool error = false;
+
+	if (a->kmsg < 0)
+		return false;
+	epdma_kmsg_read(a->kmsg, collect, a);
+	for (char **l = a->log; l && *l; l++)
+		error |= atoi(*l) <= LOG_ERR;
+	return error;
+}
+
+static int write_checked(struct applier *a, const char *path, const char *value)
+{
+	char back[64];
+	int r = epdma_fs_write(a->ctx, path, value);
+
+	if (r < 0)
+		return r;
+	if (epdma_fs_read(a->ctx, path, back, sizeof(back)) < 0)
+		return -EIO;
+	{
+		struct epdma_want w = { .match_any = false };
+
+		snprintf(w.value, sizeof(w.value), "%s", value);
+		if (!epdma_want_matches(&w, back)) {
+			epdma_err(a->ctx, "%s: wrote %s, reads back %s", path, value, back);
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
+static int write_start(struct applier *a, bool on)
+{
+	char path[256];
+	int r;
+
+	snprintf(path, sizeof(path), EPDMA_PCI_EP "/controllers/%s/start", a->plan->controller);
+	/* kstrtobool looks at the first character only: write exactly 1 or 0. */
+	r = epdma_fs_write(a->ctx, path, on ? "1" : "0");
+	return r == -EALREADY ? 1 : r; /* already in that state: nothing changed */
+}
+
+static void link_paths(struct applier *a, const struct epdma_op *op, char *target, size_t tsize,
+		       char *link, size_t lsize)
+{
+	fn_dir(op->driver, op->function, target, tsize);
+	snprintf(link, lsize, EPDMA_PCI_EP "/controllers/%s/%s", a->plan->controller, op->function);
+}
+
+static int do_link(struct applier *a, const char *driver, const char *function)
+{
+	struct epdma_op op = { 0 };
+	char target[256], link[256];
+
+	snprintf(op.driver, sizeof(op.driver), "%s", driver);
+	snprintf(op.function, sizeof(op.function), "%s", function);
+	link_paths(a, &op, target, sizeof(target), link, sizeof(link));
+	return epdma_fs_symlink(a->ctx, target, link);
+}
+
+static int do_unlink(struct applier *a, const char *driver, const char *function, bool primary)
+{
+	char path[320];
+
+	if (primary)
+		snprintf(path, sizeof(path), EPDMA_PCI_EP "/functions/%s/%s/primary/%s", driver,
+			 function, a->plan->controller);
+	else
+		snprintf(path, sizeof(path), EPDMA_PCI_EP "/controllers/%s/%s", a->plan->controller,
+			 function);
+	return epdma_fs_unlink(a->ctx, path);
+}
+
+/* The EPF device that appeared: "<driver>.<N>" in /sys/bus/pci-epf/devices. */
+static int new_epf_device(struct applier *a, const char *driver, char **before, char *out,
+			  size_t size)
+{
+	char **after = NULL;
+	size_t plen = strlen(driver);
+	int r = -ENOENT;
+
+	if (epdma_fs_list(a->ctx, "/sys/bus/pci-epf/devices", &after) < 0)
+		return -ENOENT;
+	for (char **n = after; *n; n++) {
+		bool old = false;
+
+		if (strncmp(*n, driver, plen) || (*n)[plen] != '.')
+			continue;
+		for (char **b = before; b && *b; b++)
+			old |= !strcmp(*b, *n);
+		if (!old)
+			r = epdma_strscpy(out, *n, size) < 0 ? -ENAMETOOLONG : 0;
+	}
+	epdma_strv_free(after);
+	return r;
+}
+
+static bool find_subgroup(struct applier *a, const char *dir, const char *driver, char *out,
+			  size_t size)
+{
+	char **names = NULL;
+	size_t plen = strlen(driver);
+	bool found = false;
+
+	if (epdma_fs_list(a->ctx, dir, &names) < 0)
+		return false;
+	for (char **n = names; *n && !found; n++)
+		found = !strncmp(*n, driver, plen) && (*n)[plen] == '.' &&
+			epdma_strscpy(out, *n, size) >= 0;
+	epdma_strv_free(names);
+	return found;
+}
+
+/*
+ * Recent kernels make primary/, secondary/ and <driver>.<N>/ inside mkdir.
+ * Older ones add primary/ ~1 ms later and the driver subgroup only when the
+ * user creates it once, with N from the EPF device the mkdir registered.
+ */
+static int do_mkdir(struct applier *a, const struct epdma_op *op, struct undo *u)
+{
+	char dir[256], path[384], sub[64], **before = NULL;
+	struct timespec tick = { 0, 1000000 };
+	int r;
+
+	fn_dir(op->driver, op->function, dir, sizeof(dir));
+	epdma_fs_list(a->ctx, "/sys/bus/pci-epf/devices", &before);
+	r = epdma_fs_mkdir(a->ctx, dir, 0755);
+	if (r < 0) {
+		epdma_strv_free(before);
+		return r;
+	}
+	snprintf(path, sizeof(path), "%s/primary", dir);
+	for (int i = 0; i < 1000 && !epdma_fs_is_dir(a->ctx, path); i++)
+		nanosleep(&tick, NULL);
+	if (!find_subgroup(a, dir, op->driver, sub, sizeof(sub))) {
+		r = new_epf_device(a, op->driver, before, sub, sizeof(sub));
+		snprintf(path, sizeof(path), "%s/%s", dir, sub);
+		if (r == 0)
+			r = epdma_fs_mkdir(a->ctx, path, 0755);
+		if (r < 0) {
+			epdma_fs_rmdir(a->ctx, dir);
+			epdma_strv_free(before);
+			return r;
+		}
+		u->made_sub = true;
+	}
+	epdma_strv_free(before);
+	set_subgroup(a, op->function, sub);
+	return 0;
+}
+
+static int do_rmdir(struct applier *a, const char *driver, const char *function)
+{
+	char dir[256], sub[64], path[384];
+
+	fn_dir(driver, function, dir, sizeof(dir));
+	/* A subgroup the user made (older kernels) goes first; the kernel's own says EPERM. */
+	if (find_subgroup(a, dir, driver, sub, sizeof(sub))) {
+		int r;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, sub);
+		r = epdma_fs_rmdir(a->ctx, path);
+		if (r < 0 && r != -EPERM && r != -ENOENT)
+			return r;
+	}
+	return epdma_fs_rmdir(a->ctx, dir);
+}
+
+static int run_op(struct applier *a, const struct epdma_op *op, struct undo *u)
+{
+	char path[384], old[40];
+	int r;
+
+	memset(u, 0, sizeof(*u));
+	u->type = op->type;
+	snprintf(u->driver, sizeof(u->driver), "%s", op->driver);
+	snprintf(u->function, sizeof(u->function), "%s", op->function);
+	switch (op->type) {
+	case EPDMA_OP_MKDIR:
+		return do_mkdir(a, op, u);
+	case EPDMA_OP_WRITE:
+		attr_path(a, op->driver, op->function, op->attr, op->sub, path, sizeof(path));
+		snprintf(u->attr, sizeof(u->attr), "%s", op->attr);
+		u->sub = op->sub;
+		if (op->tag != EPDMA_TAG_CREATE && epdma_fs_read(a->ctx, path, old, sizeof(old)) >= 0) {
+			snprintf(u->old, sizeof(u->old), "%s", old);
+			u->restore = true;
+		}
+		return write_checked(a, path, op->value);
+	case EPDMA_OP_LINK:
+		r = do_link(a, op->driver, op->function);
+		if (r == 0 && read_kernel_log(a)) {
+			a->nundo++; /* the link exists: the rollback must remove it */
+			return -EIO;
+		}
+		return r;
+	case EPDMA_OP_UNLINK:
+		u->via_primary = op->via_primary;
+		return do_unlink(a, op->driver, op->function, op->via_primary);
+	case EPDMA_OP_RMDIR:
+		return do_rmdir(a, op->driver, op->function);
+	case EPDMA_OP_START:
+	case EPDMA_OP_STOP:
+		r = write_start(a, op->type == EPDMA_OP_START);
+		if (r == 1)
+			u->type = EPDMA_OP_ADOPT; /* nothing changed: nothing to undo */
+		return r < 0 ? r : 0;
+	case EPDMA_OP_ADOPT:
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int run_undo(struct applier *a, const struct undo *u)
+{
+	char path[384];
+
+	switch (u->type) {
+	case EPDMA_OP_MKDIR:
+		return do_rmdir(a, u->driver, u->function);
+	case EPDMA_OP_WRITE:
+		if (!u->restore)
+			return 0;
+		attr_path(a, u->driver, u->function, u->attr, u->sub, path, sizeof(path));
+		return epdma_fs_write(a->ctx, path, u->old);
+	case EPDMA_OP_LINK:
+		return do_unlink(a, u->driver, u->function, false);
+	case EPDMA_OP_UNLINK:
+		return do_link(a, u->driver, u->function);
+	case EPDMA_OP_START:
+		return write_start(a, false) < 0 ? -EIO : 0;
+	case EPDMA_OP_STOP:
+		return write_start(a, true) < 0 ? -EIO : 0;
+	case EPDMA_OP_RMDIR:
+	case EPDMA_OP_ADOPT:
+		return 0;
+	}
+	return 0;
+}
+
+static void rollback(struct applier *a)
+{
+	while (a->nundo > 0) {
+		const struct undo *u = &a->undo[--a->nundo];
+		int r = run_undo(a, u);
+
+		if (r < 0) {
+			a->res->rollback_incomplete = true;
+			epdma_err(a->ctx, "rollback: undoing %s of %s failed: %s",
+				  epdma_op_type_name(u->type), u->function[0] ? u->function :
+										 a->plan->controller,
+				  strerror(-r));
+		}
+		a->res->undone++;
+	}
+}
+
+static void record_state(struct applier *a, const struct epdma_op *op)
+{
+	struct epdma_graph_state *st = &a->state;
+	struct epdma_owned_function *f = epdma_graph_state_find(st, op->driver, op->function);
+
+	snprintf(st->controller, sizeof(st->controller), "%s", a->plan->controller);
+	switch (op->type) {
+	case EPDMA_OP_MKDIR:
+	case EPDMA_OP_ADOPT:
+		if (!f && op->driver[0] && st->count < ARRAY_SIZE(st->functions)) {
+			f = &st->functions[st->count++];
+			snprintf(f->driver, sizeof(f->driver), "%s", op->driver);
+			snprintf(f->name, sizeof(f->name), "%s", op->function);
+			f->pf = -1;
+		}
+		break;
+	case EPDMA_OP_LINK:
+		if (f)
+			f->pf = op->pf;
+		break;
+	case EPDMA_OP_UNLINK:
+		if (f)
+			f->pf = -1;
+		break;
+	case EPDMA_OP_RMDIR:
+		if (f) {
+			*f = st->functions[--st->count];
+			if (st->count == 0)
+				st->controller[0] = '\0';
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void describe_failure(struct applier *a, const struct epdma_op *op, int r)
+{
+	char what[256];
+
+	epdma_op_describe(a->plan, op, what, sizeof(what));
+	snprintf(a->res->failure, sizeof(a->res->failure), "%s failed: %s", what,
+		 r == -EIO && op->type == EPDMA_OP_LINK ?
+			 "the kernel logged an error (the link itself succeeded)" :
+			 strerror(-r));
+}
+
+/* vNTB bind made a virtual bus the kernel keeps after unlink: say so. */
+static void note_leftover_bus(struct applier *a, const struct epdma_graph *g, char **buses)
+{
+	char **now = NULL;
+
+	if (epdma_fs_list(a->ctx, "/sys/class/pci_bus", &now) < 0)
+		return;
+	for (char **n = now; *n; n++) {
+		bool old = false;
+
+		for (char **b = buses; b && *b; b++)
+			old |= !strcmp(*b, *n);
+		if (!old)
+			snprintf(a->res->leftover, sizeof(a->res->leftover),
+				 "the kernel keeps virtual bus %s of the vNTB function until reboot: "
+				 "vbus_number 0x%s cannot be used again in this boot",
+				 *n, strchr(*n, ':') ? strchr(*n, ':') + 1 : *n);
+	}
+	epdma_strv_free(now);
+}
+
+int epdma_plan_apply(struct epdma_ctx *ctx, const struct epdma_plan *plan,
+		     const struct epdma_graph *g, struct epdma_apply *res)
+{
+	struct applier *a = calloc(1, sizeof(*a));
+	char **buses = NULL;
+	int r = 0;
+
+	memset(res, 0, sizeof(*res));
+	res->failed = -1;
+	if (!a)
+		return -ENOMEM;
+	a->ctx = ctx;
+	a->plan = plan;
+	a->res = res;
+	a->state = g->state;
+	for (size_t i = 0; i < g->count; i++)
+		set_subgroup(a, g->functions[i].name, g->functions[i].subgroup);
+	epdma_fs_list(ctx, "/sys/class/pci_bus", &buses);
+	a->kmsg = plan->count ? epdma_kmsg_open(ctx) : -1;
+	if (plan->count && a->kmsg < 0)
+		epdma_warn(ctx, "cannot read the kernel log (/dev/kmsg): %s; link failures that "
+				"the kernel only logs will go unnoticed",
+			   strerror(-a->kmsg));
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct epdma_op *op = &plan->ops[i];
+
+		read_kernel_log(a); /* what came before this op is not its doing */
+		epdma_strv_free(a->log);
+		a->log = NULL;
+		r = run_op(a, op, &a->undo[a->nundo]);
+		if (op->type != EPDMA_OP_LINK)
+			read_kernel_log(a);
+		res->results[i].result = r;
+		res->results[i].kernel_log = a->log;
+		a->log = NULL;
+		res->done = i + 1;
+		if (r < 0) {
+			res->failed = (int)i;
+			describe_failure(a, op, r);
+			break;
+		}
+		a->nundo++;
+		record_state(a, op);
+	}
+	if (r < 0) {
+		rollback(a);
+		note_leftover_bus(a, g, buses);
+	} else if (plan->count) {
+		r = epdma_graph_state_write(ctx, &a->state);
+		if (r < 0)
+			snprintf(res->failure, sizeof(res->failure),
+				 "recording what epdma created in /run/epdma failed: %s", strerror(-r));
+	}
+	if (a->kmsg >= 0)
+		close(a->kmsg);
+	epdma_strv_free(buses);
+	epdma_strv_free(a->log);
+	free(a);
+	return r;
+}
+
+void epdma_apply_free(struct epdma_apply *res)
+{
+	for (size_t i = 0; i < res->done; i++)
+		epdma_strv_free(res->results[i].kernel_log);
+}

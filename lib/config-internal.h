@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Private to lib/config*.c: the key table and the loader's state. */
+#pragma once
+
+#include "internal.h"
+
+enum cfg_type {
+	T_ENUM,	      /* one of .choices, stored as int (the index is the enum value) */
+	T_PROFILE,    /* a profile name, stored as string ("none" -> "") */
+	T_NAME,	      /* configfs function name */
+	T_IDENT,      /* module, parameter or driver name: ends up in module options */
+	T_CONTROLLER, /* endpoint controller directory name; "" = the only one */
+	T_UINT,	      /* decimal or 0x hex, min..max */
+	T_SIZE,	      /* T_UINT with a K/M/G suffix; a power of two (or 0 when min is 0) */
+	T_BAR,	      /* "auto" (EPDMA_BAR_AUTO) or 0..5, stored as int */
+};
+
+struct cfg_key {
+	const char *section;
+	const char *key;
+	enum cfg_type type;
+	uint64_t min, max;
+	const char *def; /* as written in the file; NULL: computed from other keys */
+	size_t offset, size;
+	const char *const *choices;
+	bool hex; /* shown as 0x%04x / 0x%06x in messages */
+};
+
+extern const struct cfg_key cfg_keys[];
+extern const size_t cfg_nkeys;
+
+/* config->origin is an array of these, one per cfg_keys entry. */
+struct epdma_config_origin {
+	enum epdma_config_source source;
+	unsigned int line; /* EPDMA_CONFIG_FILE only */
+	bool bad;	   /* the file's value was rejected: rules leave the key alone */
+};
+
+struct cfg_raw {
+	char *value;
+	unsigned int line;
+	bool cut; /* an inline comment ended the value */
+};
+
+struct cfg_state {
+	struct epdma_config *cfg;
+	struct epdma_config_origin *origin;
+	struct cfg_raw *raw; /* per key, as the file wrote it */
+	struct epdma_errors errs;
+	/* the line reader */
+	char *buf;
+	const char *pos, *end;
+	unsigned int lineno;
+	bool prev_key;	/* inih's prev_name is set: an indented line would continue it */
+	bool value_cut; /* the current line's value ends at an inline comment */
+};
+
+int cfg_key_find(const char *section, const char *key);
+const char *cfg_key_name(int idx, char *buf, size_t size);
+/* An error about key IDX (-1: none) at LINE. */
+void cfg_error(struct cfg_state *st, unsigned int line, int idx, const char *fmt, ...) _printf_(4, 5);
+/* The key's line when the file set it, else 0. */
+unsigned int cfg_line(const struct cfg_state *st, int idx);
+int cfg_set(struct cfg_state *st, int idx, const char *s, char *msg, size_t size);
+
+/* config-rules.c */
+int cfg_profile_check(const char *name, char *msg, size_t size);
+void cfg_apply_profile(struct cfg_state *st);
+void cfg_validate(struct cfg_state *st);

@@ -1,0 +1,787 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Configuration: one INI file serves both ends of the link. Parsed with inih
+ * (Debian libinih 55) through our own line reader, because inih hides what
+ * matters for a strict parser: it gives the handler no line numbers, cuts
+ * lines at INI_MAX_LINE (200) and section names at 49 characters without a
+ * word, and treats any indented line after a key as a continuation of that
+ * key's value. The reader counts lines, classifies each one the way inih
+ * will, reports what inih would misparse and hands inih a comment instead.
+ *
+ * Precedence: built-in defaults < profile < file. Every problem is collected
+ * (never just the first) as file:line: key: message; line 0 when the value
+ * came from a default or a profile. Cross-key rules live in config-rules.c.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config-internal.h"
+
+#define CFG_FILE_MAX (1024 * 1024)
+/* inih reads lines with fgets-like semantics into INI_MAX_LINE bytes: the text plus '\n' plus NUL. */
+#define CFG_LINE_MAX (INI_MAX_LINE - 2)
+/* inih keeps section names in char[50]. */
+#define CFG_SECTION_MAX 49
+
+static const char *const role_names[] = { "auto", "endpoint", "host", NULL };
+static const char *const rescan_names[] = { "never", "once", "backoff", NULL };
+
+#define KEY(s, k, t, lo, hi, d, m, ...)                                                        \
+	{ .section = s, .key = k, .type = t, .min = lo, .max = hi, .def = d,                  \
+	  .offset = offsetof(struct epdma_config, m),                                          \
+	  .size = sizeof(((struct epdma_config *)0)->m), __VA_ARGS__ }
+#define ID(s, k, d, m) KEY(s, k, T_UINT, 0, 0xffff, d, m, .hex = true)
+#define BAR(s, k, m) KEY(s, k, T_BAR, 0, 5, "auto", m)
+#define MW(n) KEY("vntb", "mw" #n, T_SIZE, 4096, 1ULL << 40, "1M", vntb.mw[n - 1])
+#define MWBAR(n) BAR("vntb", "mw" #n "_bar", vntb.mw_bar[n - 1])
+
+/* The order here is the order of the documentation and of the example file. */
+const struct cfg_key cfg_keys[] = {
+	KEY("general", "role", T_ENUM, 0, 0, "auto", role, .choices = role_names),
+	KEY("general", "profile", T_PROFILE, 0, 0, "none", profile),
+	KEY("endpoint", "controller", T_CONTROLLER, 0, 0, "", controller),
+	ID("endpoint", "pairing_tag", "0", pairing_tag),
+	KEY("vntb", "name", T_NAME, 0, 0, "vntb0", vntb.name),
+	/* 0xffff is what the kernel reads for "no device": never a valid vendor. */
+	KEY("vntb", "vendor_id", T_UINT, 0, 0xfffe, "0x1957", vntb.vendor_id, .hex = true),
+	ID("vntb", "device_id", "0x0809", vntb.device_id),
+	KEY("vntb", "class", T_UINT, 0, 0xffffff, "0x050000", vntb.class_code, .hex = true),
+	KEY("vntb", "num_mws", T_UINT, 1, EPDMA_MAX_MWS, "1", vntb.num_mws),
+	MW(1), MW(2), MW(3), MW(4),
+	KEY("vntb", "spad_count", T_UINT, 0, 1024, "64", vntb.spad_count),
+	KEY("vntb", "db_count", T_UINT, 1, 32, "4", vntb.db_count),
+	KEY("vntb", "vbus_number", T_UINT, 0, 255, "0xff", vntb.vbus_number, .hex = true),
+	ID("vntb", "vntb_vid", "0x1957", vntb.vntb_vid),
+	ID("vntb", "vntb_pid", "0x080a", vntb.vntb_pid),
+	BAR("vntb", "ctrl_bar", vntb.ctrl_bar),
+	BAR("vntb", "db_bar", vntb.db_bar),
+	MWBAR(1), MWBAR(2), MWBAR(3), MWBAR(4),
+	KEY("dma", "name", T_NAME, 0, 0, "dma0", dma.name),
+	KEY("dma", "vendor_id", T_UINT, 0, 0xfffe, "0x1957", dma.vendor_id, .hex = true),
+	ID("dma", "device_id", "0x080b", dma.device_id),
+	KEY("dma", "class", T_UINT, 0, 0xffffff, "0x080100", dma.class_code, .hex = true),
+	KEY("dma", "wr_chans", T_UINT, 0, 8, "2", dma.wr_chans),
+	KEY("dma", "rd_chans", T_UINT, 0, 8, "2", dma.rd_chans),
+	BAR("dma", "metadata_bar", dma.metadata_bar),
+	BAR("dma", "dma_window_bar", dma.dma_window_bar),
+	/* Default: one vector per channel (wr_chans + rd_chans), set in config-rules.c. */
+	KEY("dma", "msi_interrupts", T_UINT, 1, 32, NULL, dma.msi_interrupts),
+	KEY("transport", "module", T_IDENT, 0, 0, "ntb_transport_ep_dma", transport.module),
+	KEY("transport", "bdf_param", T_IDENT, 0, 0, "dma_bdf", transport.bdf_param),
+	/* ntb_transport's own limits and defaults: byte, ulong, uint. */
+	KEY("transport", "max_num_clients", T_UINT, 0, 255, "0", transport.max_num_clients),
+	KEY("transport", "max_mw_size", T_SIZE, 0, 1ULL << 40, "0", transport.max_mw_size),
+	KEY("transport", "transport_mtu", T_UINT, 64, 0x1000000, "0x10000",
+	    transport.transport_mtu, .hex = true),
+	KEY("host", "dma_driver", T_IDENT, 0, 0, "dw-edma-pcie", host.dma_driver),
+	KEY("host", "rescan", T_ENUM, 0, 0, "backoff", host.rescan, .choices = rescan_names),
+	KEY("host", "rescan_interval_ms", T_UINT, 10, 3600000, "1000", host.rescan_interval_ms),
+	/* dw-edma-pcie's probe alone may wait 2 s for the endpoint's READY bit. */
+	KEY("host", "settle_timeout_ms", T_UINT, 2500, 600000, "5000", host.settle_timeout_ms),
+};
+const size_t cfg_nkeys = ARRAY_SIZE(cfg_keys);
+
+static const char *const cfg_sections[] = {
+	"general", "endpoint", "vntb", "dma", "transport", "host",
+};
+
+int cfg_key_find(const char *section, const char *key)
+{
+	for (size_t i = 0; i < cfg_nkeys; i++)
+		if (!strcmp(cfg_keys[i].section, section) && !strcmp(cfg_keys[i].key, key))
+			return (int)i;
+	return -1;
+}
+
+static bool cfg_section_known(const char *section)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(cfg_sections); i++)
+		if (!strcmp(cfg_sections[i], section))
+			return true;
+	return false;
+}
+
+/* "vntb" + "name" -> "vntb.name", the key as every message names it. */
+const char *cfg_key_name(int idx, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s.%s", cfg_keys[idx].section, cfg_keys[idx].key);
+	return buf;
+}
+
+void cfg_error(struct cfg_state *st, unsigned int line, int idx, const char *fmt, ...)
+{
+	char key[64], *msg;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	epdma_errors_add(&st->errs, st->cfg->file, line, idx >= 0 ? cfg_key_name(idx, key, sizeof(key)) : NULL,
+			 "%s", msg);
+	free(msg);
+}
+
+unsigned int cfg_line(const struct cfg_state *st, int idx)
+{
+	return st->origin[idx].source == EPDMA_CONFIG_FILE ? st->origin[idx].line : 0;
+}
+
+/* ---- the line reader in front of inih ---- */
+
+/* Where inih ends a name or a section name: at one of CHARS, or at ';' after whitespace. */
+static const char *ini_stop(const char *s, const char *chars)
+{
+	bool was_space = false;
+
+	for (; *s; s++) {
+		if (chars && strchr(chars, *s))
+			break;
+		if (was_space && *s == ';')
+			break;
+		was_space = isspace((unsigned char)*s);
+	}
+	return s;
+}
+
+static bool cfg_read_section(struct cfg_state *st, const char *start)
+{
+	const char *end = ini_stop(start + 1, "]");
+	size_t len = (size_t)(end - start - 1);
+
+	st->prev_key = false;
+	if (*end != ']') {
+		cfg_error(st, st->lineno, -1, "section header without ']'");
+		return false;
+	}
+	if (len > CFG_SECTION_MAX) {
+		/* inih would cut the name and go on: the truncated name matches no section. */
+		cfg_error(st, st->lineno, -1, "section name too long (%zu characters, at most %d)", len,
+			  CFG_SECTION_MAX);
+		return true;
+	}
+	if (!cfg_section_known(strndupa(start + 1, len)))
+		cfg_error(st, st->lineno, -1,
+			  "unknown section [%.*s] (known: general, endpoint, vntb, dma, transport, host)",
+			  (int)len, start + 1);
+	return true;
+}
+
+static bool cfg_read_pair(struct cfg_state *st, const char *start)
+{
+	const char *sep = ini_stop(start, "=:");
+	const char *name_end = sep;
+
+	if (*sep != '=' && *sep != ':') {
+		cfg_error(st, st->lineno, -1, "expected 'key = value'");
+		return false;
+	}
+	while (name_end > start && isspace((unsigned char)name_end[-1]))
+		name_end--;
+	/* A ';' after whitespace starts a comment: the value ends there. */
+	st->value_cut = *ini_stop(sep + 1, NULL) == ';';
+	st->prev_key = name_end > start;
+	if (!st->prev_key) {
+		cfg_error(st, st->lineno, -1, "key name missing before '%c'", *sep);
+		return false;
+	}
+	return true;
+}
+
+/* Classify one physical line as inih will; false: feed inih a comment instead. */
+static bool cfg_read_check(struct cfg_state *st, const char *raw, size_t len)
+{
+	char line[CFG_LINE_MAX + 1];
+	const char *start = line;
+
+	if (memchr(raw, '\0', len)) {
+		cfg_error(st, st->lineno, -1, "line contains a NUL byte");
+		return false;
+	}
+	if (len > CFG_LINE_MAX) {
+		cfg_error(st, st->lineno, -1, "line too long (%zu characters, at most %d)", len,
+			  CFG_LINE_MAX);
+		return false;
+	}
+	memcpy(line, raw, len);
+	line[len] = '\0';
+	if (st->lineno == 1 && len >= 3 && !memcmp(line, "\xef\xbb\xbf", 3))
+		start += 3;
+	while (*start && isspace((unsigned char)*start))
+		start++;
+	if (!*start || *start == ';' || *start == '#')
+		return true;
+	if (start > line && st->prev_key) {
+		cfg_error(st, st->lineno, -1,
+			  "indented line would continue the previous key's value; multi-line values are not supported (remove the indentation)");
+		return false;
+	}
+	if (*start == '[')
+		return cfg_read_section(st, start);
+	return cfg_read_pair(st, start);
+}
+
+static char *cfg_read_line(char *str, int num, void *stream)
+{
+	struct cfg_state *st = stream;
+	const char *line = st->pos, *nl;
+	size_t len;
+
+	if (st->pos >= st->end)
+		return NULL;
+	nl = memchr(line, '\n', (size_t)(st->end - line));
+	len = nl ? (size_t)(nl - line) : (size_t)(st->end - line);
+	st->pos = line + len + (nl ? 1 : 0);
+	st->lineno++;
+	st->value_cut = false;
+	/* Every line we hand over ends in '\n' and fits, so inih never truncates one. */
+	if (!cfg_read_check(st, line, len) || num < 3 || len > (size_t)num - 2) {
+		strcpy(str, ";\n");
+		return str;
+	}
+	memcpy(str, line, len);
+	strcpy(str + len, "\n");
+	return str;
+}
+
+static void cfg_list_keys(const char *section, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < cfg_nkeys && n < size; i++)
+		if (!strcmp(cfg_keys[i].section, section))
+			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ", " : "", cfg_keys[i].key);
+}
+
+static int cfg_handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct cfg_state *st = user;
+	char known[512], key[128];
+	int idx;
+
+	if (!*section) {
+		cfg_error(st, st->lineno, -1, "'%s' outside any section (start with [general])", name);
+		return 1;
+	}
+	if (!cfg_section_known(section))
+		return 1; /* the reader reported the section header */
+	idx = cfg_key_find(section, name);
+	if (idx < 0) {
+		cfg_list_keys(section, known, sizeof(known));
+		snprintf(key, sizeof(key), "%s.%s", section, name);
+		epdma_errors_add(&st->errs, st->cfg->file, st->lineno, key,
+				 "unknown key (keys in [%s]: %s)", section, known);
+		return 1;
+	}
+	if (st->raw[idx].line) {
+		cfg_error(st, st->lineno, idx, "duplicate key (first set on line %u)", st->raw[idx].line);
+		return 1;
+	}
+	st->raw[idx].value = strdup(value);
+	if (!st->raw[idx].value)
+		abort();
+	st->raw[idx].line = st->lineno;
+	st->raw[idx].cut = st->value_cut;
+	return 1;
+}
+
+/* ---- values ---- */
+
+static int cfg_parse_number(const char *s, uint64_t *v, char *msg, size_t size)
+{
+	const char *digits = s;
+	unsigned long long n;
+	char *end;
+
+	if (!*s) {
+		snprintf(msg, size, "empty value (expected a number)");
+		return -EINVAL;
+	}
+	if (!isdigit((unsigned char)*s)) {
+		snprintf(msg, size, "'%s' is not a number (write decimal or 0x-prefixed hex)", s);
+		return -EINVAL;
+	}
+	if (s[0] == '0' && isdigit((unsigned char)s[1])) {
+		const char *dec = s + strspn(s, "0");
+
+		/* The kernel would read it as octal (or refuse it): never guess. */
+		snprintf(msg, size,
+			 "'%s' looks octal: write 0x%s for hex or %s for decimal (a leading 0 means octal to the kernel)",
+			 s, s, *dec ? dec : "0");
+		return -EINVAL;
+	}
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		digits = s + 2;
+	if (!isxdigit((unsigned char)*digits)) {
+		snprintf(msg, size, "'%s' is not a number (write decimal or 0x-prefixed hex)", s);
+		return -EINVAL;
+	}
+	errno = 0;
+	n = strtoull(s, &end, 0);
+	if (errno == ERANGE) {
+		snprintf(msg, size, "'%s' is too large", s);
+		return -ERANGE;
+	}
+	*v = n;
+	return (int)(end - s);
+}
+
+/* A number with an optional binary suffix K, M or G. */
+static int cfg_parse_size(const char *s, uint64_t *v, char *msg, size_t size)
+{
+	int n = cfg_parse_number(s, v, msg, size);
+	unsigned int shift = 0;
+
+	if (n < 0)
+		return n;
+	switch (toupper((unsigned char)s[n])) {
+	case '\0': break;
+	case 'K': shift = 10; break;
+	case 'M': shift = 20; break;
+	case 'G': shift = 30; break;
+	default:
+		snprintf(msg, size, "'%s' is not a size (a number with an optional K, M or G suffix)", s);
+		return -EINVAL;
+	}
+	if (shift && s[n + 1]) {
+		snprintf(msg, size, "'%s' is not a size (a number with an optional K, M or G suffix)", s);
+		return -EINVAL;
+	}
+	if (shift && *v > (UINT64_MAX >> shift)) {
+		snprintf(msg, size, "'%s' is too large", s);
+		return -ERANGE;
+	}
+	*v <<= shift;
+	return 0;
+}
+
+static void cfg_format_size(uint64_t v, char *buf, size_t size)
+{
+	static const char suffix[] = "KMGT";
+	int i = -1;
+
+	while (v >= 1024 && !(v % 1024) && i < 3) {
+		v /= 1024;
+		i++;
+	}
+	if (i < 0)
+		snprintf(buf, size, "%llu", (unsigned long long)v);
+	else
+		snprintf(buf, size, "%llu%c", (unsigned long long)v, suffix[i]);
+}
+
+static void cfg_format(const struct cfg_key *k, uint64_t v, char *buf, size_t size)
+{
+	if (k->type == T_SIZE)
+		cfg_format_size(v, buf, size);
+	else if (k->hex)
+		snprintf(buf, size, "0x%0*llx", k->max > 0xffff ? 6 : 4, (unsigned long long)v);
+	else
+		snprintf(buf, size, "%llu", (unsigned long long)v);
+}
+
+static int cfg_check_range(const struct cfg_key *k, uint64_t v, char *msg, size_t size)
+{
+	char val[32], lo[32], hi[32];
+
+	cfg_format(k, v, val, sizeof(val));
+	cfg_format(k, k->min, lo, sizeof(lo));
+	cfg_format(k, k->max, hi, sizeof(hi));
+	if (k->type == T_SIZE && v && (v & (v - 1))) {
+		snprintf(msg, size, "%s is not a power of two", val);
+		return -EINVAL;
+	}
+	if (v < k->min || v > k->max) {
+		if (k->type == T_SIZE && !k->min)
+			snprintf(msg, size, "%s is out of range (0 = no limit, or up to %s)", val, hi);
+		else
+			snprintf(msg, size, "%s is out of range (%s..%s)", val, lo, hi);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+static int cfg_parse_uint(const struct cfg_key *k, const char *s, uint64_t *v, char *msg, size_t size)
+{
+	int r;
+
+	if (k->type == T_SIZE)
+		r = cfg_parse_size(s, v, msg, size);
+	else
+		r = cfg_parse_number(s, v, msg, size);
+	if (r >= 0 && k->type != T_SIZE && s[r]) {
+		snprintf(msg, size, "'%s' is not a number (write decimal or 0x-prefixed hex)", s);
+		return -EINVAL;
+	}
+	return r < 0 ? r : cfg_check_range(k, *v, msg, size);
+}
+
+static int cfg_parse_bar(const char *s, uint64_t *v, char *msg, size_t size)
+{
+	if (!strcmp(s, "auto")) {
+		*v = (uint64_t)(int64_t)EPDMA_BAR_AUTO;
+		return 0;
+	}
+	if (strlen(s) == 1 && s[0] >= '0' && s[0] <= '5') {
+		*v = (uint64_t)(s[0] - '0');
+		return 0;
+	}
+	snprintf(msg, size, "'%s' is not a BAR (allowed: auto, 0, 1, 2, 3, 4, 5)", s);
+	return -EINVAL;
+}
+
+static int cfg_parse_enum(const struct cfg_key *k, const char *s, uint64_t *v, char *msg, size_t size)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; k->choices[i]; i++) {
+		if (!strcmp(k->choices[i], s)) {
+			*v = i;
+			return 0;
+		}
+	}
+	n = (size_t)snprintf(msg, size, "unknown value '%s' (allowed:", s);
+	for (size_t i = 0; k->choices[i] && n < size; i++)
+		n += (size_t)snprintf(msg + n, size - n, "%s %s", i ? "," : "", k->choices[i]);
+	if (n < size)
+		snprintf(msg + n, size - n, ")");
+	return -EINVAL;
+}
+
+/* Characters outside SET: the first one, described for the user. */
+static const char *cfg_bad_char(const char *s, const char *set, char *buf, size_t size)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalnum(c) || strchr(set, c))
+			continue;
+		if (c == ' ')
+			snprintf(buf, size, "a space");
+		else if (c == '\t')
+			snprintf(buf, size, "a tab");
+		else if (isprint(c))
+			snprintf(buf, size, "'%c'", c);
+		else
+			snprintf(buf, size, "byte 0x%02x", c);
+		return buf;
+	}
+	return NULL;
+}
+
+static int cfg_parse_string(const struct cfg_key *k, const char *s, char *msg, size_t size)
+{
+	char what[16];
+	size_t len = strlen(s);
+
+	switch (k->type) {
+	case T_NAME:
+		/* configfs directory and link name: also a file name in controllers/<epc>/. */
+		if (!len || len > EPDMA_NAME_MAX || s[0] == '.' ||
+		    cfg_bad_char(s, "_.-", what, sizeof(what))) {
+			snprintf(msg, size,
+				 "'%s' is not a valid function name (1 to %d of A-Z a-z 0-9 _ . -, not starting with '.')",
+				 s, EPDMA_NAME_MAX);
+			return -EINVAL;
+		}
+		return 0;
+	case T_IDENT:
+		/* Goes into module options and sysfs writes: nothing that could add another option. */
+		if (!len || len >= k->size) {
+			snprintf(msg, size, "'%s' must be 1 to %zu characters", s, k->size - 1);
+			return -EINVAL;
+		}
+		if (cfg_bad_char(s, "_-", what, sizeof(what))) {
+			snprintf(msg, size,
+				 "'%s' contains %s: only A-Z a-z 0-9 _ - are allowed (whitespace, '=' or quotes would inject module options)",
+				 s, what);
+			return -EINVAL;
+		}
+		return 0;
+	case T_CONTROLLER:
+		/* A directory name below controllers/: never a path. */
+		if (len >= k->size || !strcmp(s, ".") || !strcmp(s, "..") ||
+		    cfg_bad_char(s, "_.:-", what, sizeof(what))) {
+			snprintf(msg, size,
+				 "'%s' is not a controller name (up to %zu of A-Z a-z 0-9 _ . : -, e.g. e65d0000.pcie-ep)",
+				 s, k->size - 1);
+			return -EINVAL;
+		}
+		return 0;
+	default:
+		abort();
+	}
+}
+
+static void cfg_store_uint(struct epdma_config *cfg, const struct cfg_key *k, uint64_t v)
+{
+	char *p = (char *)cfg + k->offset;
+
+	if (k->type == T_BAR || k->type == T_ENUM) {
+		int i = (int)(int64_t)v;
+		memcpy(p, &i, sizeof(i));
+	} else if (k->size == sizeof(uint16_t)) {
+		uint16_t u = (uint16_t)v;
+		memcpy(p, &u, sizeof(u));
+	} else if (k->size == sizeof(uint32_t)) {
+		uint32_t u = (uint32_t)v;
+		memcpy(p, &u, sizeof(u));
+	} else {
+		memcpy(p, &v, sizeof(v));
+	}
+}
+
+/* Parse S for key IDX and store it; on failure MSG says why and nothing is stored. */
+int cfg_set(struct cfg_state *st, int idx, const char *s, char *msg, size_t size)
+{
+	const struct cfg_key *k = &cfg_keys[idx];
+	char *p = (char *)st->cfg + k->offset;
+	uint64_t v = 0;
+	int r;
+
+	switch (k->type) {
+	case T_ENUM:
+		r = cfg_parse_enum(k, s, &v, msg, size);
+		break;
+	case T_PROFILE:
+		r = cfg_profile_check(s, msg, size);
+		if (!r)
+			snprintf(p, k->size, "%s", strcmp(s, "none") ? s : "");
+		return r;
+	case T_BAR:
+		r = cfg_parse_bar(s, &v, msg, size);
+		break;
+	case T_UINT:
+	case T_SIZE:
+		r = cfg_parse_uint(k, s, &v, msg, size);
+		break;
+	default:
+		r = cfg_parse_string(k, s, msg, size);
+		if (!r)
+			snprintf(p, k->size, "%s", s);
+		return r;
+	}
+	if (!r)
+		cfg_store_uint(st->cfg, k, v);
+	return r;
+}
+
+static void cfg_apply_defaults(struct cfg_state *st)
+{
+	char msg[256];
+
+	for (size_t i = 0; i < cfg_nkeys; i++) {
+		if (cfg_keys[i].def && cfg_set(st, (int)i, cfg_keys[i].def, msg, sizeof(msg)))
+			abort(); /* a broken built-in default is a bug, caught by the tests */
+		st->origin[i].source = EPDMA_CONFIG_DEFAULT;
+	}
+}
+
+static void cfg_apply_file(struct cfg_state *st)
+{
+	char msg[512];
+
+	for (size_t i = 0; i < cfg_nkeys; i++) {
+		const struct cfg_raw *raw = &st->raw[i];
+
+		if (!raw->line)
+			continue;
+		st->origin[i].source = EPDMA_CONFIG_FILE;
+		st->origin[i].line = raw->line;
+		if (cfg_set(st, (int)i, raw->value, msg, sizeof(msg)) == 0)
+			continue;
+		st->origin[i].bad = true;
+		if (!*raw->value && raw->cut)
+			cfg_error(st, raw->line, (int)i,
+				  "empty value: a ';' after whitespace starts a comment, so the rest of the line was dropped");
+		else
+			cfg_error(st, raw->line, (int)i, "%s", msg);
+	}
+}
+
+/* ---- the file ---- */
+
+static int cfg_open(struct epdma_ctx *ctx, const char *path)
+{
+	int fd;
+
+	if (!path)
+		return epdma_fs_open(ctx, EPDMA_CONFIG_PATH, O_RDONLY, 0);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Whoever can write the file decides what epdma writes into the kernel. */
+static void cfg_check_owner(struct cfg_state *st, const struct stat *sb)
+{
+	if (sb->st_uid != 0 && sb->st_uid != geteuid())
+		epdma_errors_add(&st->errs, st->cfg->file, 0, NULL,
+				 "owned by uid %u, not by root or the current user (uid %u): chown root %s",
+				 (unsigned int)sb->st_uid, (unsigned int)geteuid(), st->cfg->file);
+	if (sb->st_mode & (S_IWGRP | S_IWOTH))
+		epdma_errors_add(&st->errs, st->cfg->file, 0, NULL,
+				 "writable by group or others (mode %04o): chmod go-w %s",
+				 (unsigned int)(sb->st_mode & 07777), st->cfg->file);
+}
+
+static int cfg_read_file(struct cfg_state *st, int fd)
+{
+	struct stat sb;
+	ssize_t n;
+	size_t len = 0;
+
+	if (fstat(fd, &sb) < 0)
+		return -errno;
+	if (!S_ISREG(sb.st_mode)) {
+		epdma_errors_add(&st->errs, st->cfg->file, 0, NULL, "not a regular file");
+		return -EINVAL;
+	}
+	cfg_check_owner(st, &sb);
+	st->buf = malloc(CFG_FILE_MAX + 1);
+	if (!st->buf)
+		return -ENOMEM;
+	while ((n = read(fd, st->buf + len, CFG_FILE_MAX + 1 - len)) > 0 && len + (size_t)n <= CFG_FILE_MAX)
+		len += (size_t)n;
+	if (n < 0)
+		return -errno;
+	if (n > 0) {
+		epdma_errors_add(&st->errs, st->cfg->file, 0, NULL, "file too large (more than %d bytes)",
+				 CFG_FILE_MAX);
+		return -EINVAL;
+	}
+	st->pos = st->buf;
+	st->end = st->buf + len;
+	return 0;
+}
+
+static int cfg_parse(struct epdma_ctx *ctx, const char *path, struct cfg_state *st)
+{
+	_cleanup_close_ int fd = cfg_open(ctx, path);
+	int r;
+
+	if (fd < 0) {
+		epdma_errors_add(&st->errs, st->cfg->file, 0, NULL, "cannot open: %s", strerror(-fd));
+		return fd;
+	}
+	r = cfg_read_file(st, fd);
+	if (r < 0) {
+		if (r != -EINVAL)
+			epdma_errors_add(&st->errs, st->cfg->file, 0, NULL, "cannot read: %s", strerror(-r));
+		return r;
+	}
+	/* Every line reaches inih complete and our handler never fails: its result says nothing new. */
+	if (ini_parse_stream(cfg_read_line, st, cfg_handler, st) == -2)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Errors in file order; line 0 (defaults, profile, the file as a whole) first. */
+static void cfg_move_errors(struct cfg_state *st, struct epdma_errors *errs)
+{
+	struct epdma_errors *e = &st->errs;
+
+	for (size_t i = 1; i < e->count; i++) {
+		struct epdma_error tmp = e->items[i];
+		size_t j = i;
+
+		for (; j > 0 && e->items[j - 1].line > tmp.line; j--)
+			e->items[j] = e->items[j - 1];
+		e->items[j] = tmp;
+	}
+	for (size_t i = 0; i < e->count; i++)
+		epdma_errors_add(errs, e->items[i].file, e->items[i].line, e->items[i].key, "%s",
+				 e->items[i].message);
+	epdma_errors_clear(e);
+}
+
+static void cfg_state_free(struct cfg_state *st)
+{
+	if (st->raw)
+		for (size_t i = 0; i < cfg_nkeys; i++)
+			free(st->raw[i].value);
+	free(st->raw);
+	free(st->buf);
+	epdma_errors_clear(&st->errs);
+}
+
+int epdma_config_load(struct epdma_ctx *ctx, const char *path, struct epdma_config **config,
+		      struct epdma_errors *errs)
+{
+	struct cfg_state st = { 0 };
+	int r;
+
+	*config = NULL;
+	st.cfg = calloc(1, sizeof(*st.cfg));
+	st.raw = calloc(cfg_nkeys, sizeof(*st.raw));
+	if (!st.cfg || !st.raw)
+		abort(); /* as report.c: nothing sensible is left to do */
+	st.origin = st.cfg->origin = calloc(cfg_nkeys, sizeof(*st.origin));
+	st.cfg->file = strdup(path ? path : EPDMA_CONFIG_PATH);
+	if (!st.origin || !st.cfg->file)
+		abort();
+	cfg_apply_defaults(&st);
+	r = cfg_parse(ctx, path, &st);
+	if (r < 0)
+		goto out;
+	cfg_apply_profile(&st);
+	cfg_apply_file(&st);
+	cfg_validate(&st);
+	r = st.errs.count ? -EINVAL : 0;
+out:
+	cfg_move_errors(&st, errs);
+	if (r == 0)
+		*config = st.cfg;
+	else
+		epdma_config_free(st.cfg);
+	cfg_state_free(&st);
+	return r;
+}
+
+void epdma_config_free(struct epdma_config *config)
+{
+	if (!config)
+		return;
+	free(config->file);
+	free(config->origin);
+	free(config);
+}
+
+enum epdma_config_source epdma_config_source(const struct epdma_config *config,
+					     const char *section, const char *key,
+					     unsigned int *line)
+{
+	int idx = cfg_key_find(section, key);
+	const struct epdma_config_origin *o;
+
+	if (line)
+		*line = 0;
+	if (idx < 0 || !config->origin)
+		return EPDMA_CONFIG_DEFAULT;
+	o = &config->origin[idx];
+	if (line && o->source == EPDMA_CONFIG_FILE)
+		*line = o->line;
+	return o->source;
+}
+
+const char *epdma_role_name(enum epdma_role role)
+{
+	return (unsigned int)role < ARRAY_SIZE(role_names) - 1 ? role_names[role] : "unknown";
+}
+
+bool epdma_config_key(size_t index, const char **section, const char **key, const char **def)
+{
+	if (index >= cfg_nkeys)
+		return false;
+	*section = cfg_keys[index].section;
+	*key = cfg_keys[index].key;
+	*def = cfg_keys[index].def;
+	return true;
+}

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Read the live pci_ep configfs graph: every function of every EPF driver,
+ * its header attributes and driver subgroup, what it is linked to (either
+ * link form) and the controller's start. PF numbers are not in configfs: they
+ * come from epdma's own record of the link order.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int epdma_attr_parse(const char *text, int64_t *value)
+{
+	char *end;
+
+	if (!text || !*text)
+		return -EINVAL;
+	errno = 0;
+	if (text[0] == '-') {
+		long long v = strtoll(text, &end, 10);
+		*value = v;
+	} else {
+		unsigned long long v = strtoull(text, &end, 0);
+		if (v > INT64_MAX)
+			return -ERANGE;
+		*value = (int64_t)v;
+	}
+	if (errno || end == text || (*end && *end != '\n'))
+		return -EINVAL;
+	return 0;
+}
+
+const struct epdma_attr_value *epdma_function_attr(const struct epdma_function *f,
+						   const char *name)
+{
+	for (size_t i = 0; i < f->nattrs; i++)
+		if (!strcmp(f->attrs[i].name, name))
+			return &f->attrs[i];
+	return NULL;
+}
+
+struct epdma_function *epdma_graph_find(struct epdma_graph *g, const char *driver,
+					const char *name)
+{
+	for (size_t i = 0; i < g->count; i++)
+		if (!strcmp(g->functions[i].driver, driver) && !strcmp(g->functions[i].name, name))
+			return &g->functions[i];
+	return NULL;
+}
+
+/* Regular files of DIR become attributes (directories and links are skipped). */
+static void read_attrs(struct epdma_ctx *ctx, struct epdma_function *f, const char *dir, bool sub)
+{
+	char **names = NULL;
+
+	if (epdma_fs_list(ctx, dir, &names) < 0)
+		return;
+	for (char **n = names; *n && f->nattrs < EPDMA_MAX_ATTRS; n++) {
+		struct epdma_attr_value *a = &f->attrs[f->nattrs];
+		char path[512], text[64];
+		char link[8];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, *n);
+		if (epdma_fs_is_dir(ctx, path) || epdma_fs_readlink(ctx, path, link, sizeof(link)) >= 0)
+			continue;
+		if (epdma_fs_read(ctx, path, text, sizeof(text)) < 0 ||
+		    epdma_strscpy(a->name, *n, sizeof(a->name)) < 0 ||
+		    epdma_strscpy(a->text, text, sizeof(a->text)) < 0)
+			continue;
+		a->sub = sub;
+		f->nattrs++;
+	}
+	epdma_strv_free(names);
+}
+
+static void find_subgroup(struct epdma_ctx *ctx, struct epdma_function *f, const char *dir)
+{
+	char **names = NULL;
+	size_t plen = strlen(f->driver);
+
+	if (epdma_fs_list(ctx, dir, &names) < 0)
+		return;
+	for (char **n = names; *n; n++)
+		if (!strncmp(*n, f->driver, plen) && (*n)[plen] == '.')
+			epdma_strscpy(f->subgroup, *n, sizeof(f->subgroup));
+	epdma_strv_free(names);
+}
+
+/* A link in <fn>/primary/ names the controller (the other link form). */
+static void read_primary(struct epdma_ctx *ctx, struct epdma_function *f, const char *dir)
+{
+	char path[512], **names = NULL;
+
+	snprintf(path, sizeof(path), "%s/primary", dir);
+	if (epdma_fs_list(ctx, path, &names) < 0)
+		return;
+	for (char **n = names; *n; n++) {
+		char link[512], epc[64];
+
+		snprintf(link, sizeof(link), "%s/primary/%s", dir, *n);
+		if (epdma_fs_link_basename(ctx, link, epc, sizeof(epc)) < 0)
+			continue;
+		f->linked = true;
+		f->via_primary = true;
+		snprintf(f->controller, sizeof(f->controller), "%s", epc);
+	}
+	epdma_strv_free(names);
+}
+
+static void read_function(struct epdma_ctx *ctx, struct epdma_graph *g, const char *driver,
+			  const char *name)
+{
+	struct epdma_function *f = &g->functions[g->count++];
+	struct epdma_owned_function *own;
+	char dir[384], sub[512];
+
+	memset(f, 0, sizeof(*f));
+	f->pf = -1;
+	snprintf(f->driver, sizeof(f->driver), "%s", driver);
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	snprintf(dir, sizeof(dir), EPDMA_PCI_EP "/functions/%s/%s", driver, name);
+	read_attrs(ctx, f, dir, false);
+	find_subgroup(ctx, f, dir);
+	if (f->subgroup[0]) {
+		snprintf(sub, sizeof(sub), "%s/%s", dir, f->subgroup);
+		read_attrs(ctx, f, sub, true);
+	}
+	read_primary(ctx, f, dir);
+	own = epdma_graph_state_find(&g->state, driver, name);
+	if (own) {
+		f->owned = true;
+		f->pf = own->pf;
+	}
+}
+
+static void read_controller_links(struct epdma_ctx *ctx, struct epdma_graph *g)
+{
+	struct epdma_link links[EPDMA_MAX_FUNCTIONS];
+	int n = epdma_controller_links(ctx, g->controller, links, ARRAY_SIZE(links));
+
+	for (int i = 0; i < n; i++) {
+		struct epdma_function *f = epdma_graph_find(g, links[i].driver, links[i].function);
+
+		if (!f)
+			continue;
+		f->linked = true;
+		f->via_primary = false;
+		snprintf(f->controller, sizeof(f->controller), "%s", g->controller);
+	}
+}
+
+int epdma_graph_read(struct epdma_ctx *ctx, const char *epc, struct epdma_graph *g)
+{
+	char **drivers = NULL, path[256], buf[16];
+	int r;
+
+	memset(g, 0, sizeof(*g));
+	g->start = -1;
+	snprintf(g->controller, sizeof(g->controller), "%s", epc ? epc : "");
+	epdma_graph_state_read(ctx, &g->state);
+	r = epdma_fs_list(ctx, EPDMA_PCI_EP "/functions", &drivers);
+	if (r < 0)
+		return r;
+	for (char **d = drivers; *d; d++) {
+		char **fns = NULL;
+
+		snprintf(path, sizeof(path), EPDMA_PCI_EP "/functions/%s", *d);
+		if (epdma_fs_list(ctx, path, &fns) < 0)
+			continue;
+		for (char **f = fns; *f && g->count < EPDMA_MAX_FUNCTIONS; f++)
+			read_function(ctx, g, *d, *f);
+		epdma_strv_free(fns);
+	}
+	epdma_strv_free(drivers);
+	if (!g->controller[0])
+		return 0;
+	snprintf(path, sizeof(path), EPDMA_PCI_EP "/controllers/%s", g->controller);
+	g->controller_present = epdma_fs_is_dir(ctx, path);
+	if (!g->controller_present)
+		return 0;
+	snprintf(path, sizeof(path), EPDMA_PCI_EP "/controllers/%s/start", g->controller);
+	if (epdma_fs_read(ctx, path, buf, sizeof(buf)) >= 0)
+		g->start = buf[0] == '1' || buf[0] == 'y' || buf[0] == 'Y';
+	read_controller_links(ctx, g);
+	return 0;
+}

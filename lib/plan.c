@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Plan: the ordered operations that turn the live graph into the configured
+ * one. Kernel order matters: attributes before links (header fields reach
+ * the hardware at bind; DMA attributes are frozen once linked), vNTB linked
+ * first (its inbound window is hard-wired to PF0), start last. A converged
+ * system plans nothing.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct planner {
+	struct epdma_ctx *ctx;
+	const struct epdma_config *cfg;
+	const struct epdma_graph *g;
+	unsigned int flags;
+	struct epdma_plan *plan;
+	struct epdma_errors *errs;
+	bool pf_used[256];
+};
+
+static struct epdma_op *add(struct planner *p, enum epdma_op_type type, enum epdma_op_tag tag,
+			    const char *driver, const char *function)
+{
+	struct epdma_op *op;
+
+	if (p->plan->count >= EPDMA_MAX_OPS)
+		return NULL;
+	op = &p->plan->ops[p->plan->count++];
+	memset(op, 0, sizeof(*op));
+	op->type = type;
+	op->tag = tag;
+	op->pf = -1;
+	snprintf(op->driver, sizeof(op->driver), "%s", driver);
+	snprintf(op->function, sizeof(op->function), "%s", function);
+	return op;
+}
+
+static void add_write(struct planner *p, enum epdma_op_tag tag, const struct epdma_spec *s,
+		      const struct epdma_want *w, const char *value)
+{
+	struct epdma_op *op = add(p, EPDMA_OP_WRITE, tag, s->driver, s->name);
+
+	if (!op)
+		return;
+	snprintf(op->attr, sizeof(op->attr), "%s", w->name);
+	op->sub = w->sub;
+	snprintf(op->value, sizeof(op->value), "%s", value);
+}
+
+static int lowest_free_pf(struct planner *p)
+{
+	for (int i = 0; i < (int)ARRAY_SIZE(p->pf_used); i++)
+		if (!p->pf_used[i])
+			return i;
+	return -1;
+}
+
+static void add_link(struct planner *p, enum epdma_op_tag tag, const struct epdma_spec *s)
+{
+	struct epdma_op *op = add(p, EPDMA_OP_LINK, tag, s->driver, s->name);
+
+	if (!op)
+		return;
+	op->pf = lowest_free_pf(p);
+	if (op->pf >= 0)
+		p->pf_used[op->pf] = true;
+}
+
+static void add_unlink(struct planner *p, enum epdma_op_tag tag, const struct epdma_function *f)
+{
+	struct epdma_op *op = add(p, EPDMA_OP_UNLINK, tag, f->driver, f->name);
+
+	if (!op)
+		return;
+	op->via_primary = f->via_primary;
+	if (f->pf >= 0 && f->pf < (int)ARRAY_SIZE(p->pf_used))
+		p->pf_used[f->pf] = false;
+}
+
+/* First attribute that differs from the config, or NULL. */
+static const struct epdma_want *first_drift(const struct epdma_spec *s,
+					    const struct epdma_function *f, const char **live)
+{
+	for (size_t i = 0; i < s->nwant; i++) {
+		const struct epdma_attr_value *a = epdma_function_attr(f, s->want[i].name);
+
+		if (!epdma_want_matches(&s->want[i], a ? a->text : NULL)) {
+			*live = a ? a->text : "(missing)";
+			return &s->want[i];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Functions epdma did not create are never touched unless --adopt (which
+ * takes over one that already matches the config) or --force.
+ */
+static bool claim(struct planner *p, const struct epdma_spec *s, const struct epdma_function *f)
+{
+	const struct epdma_want *w;
+	const char *live = NULL;
+	char key[160];
+
+	if (!f || f->owned || (p->flags & EPDMA_F_FORCE))
+		return true;
+	snprintf(key, sizeof(key), "%s/%s", s->driver, s->name);
+	if (!(p->flags & EPDMA_F_ADOPT)) {
+		epdma_errors_add(p->errs, NULL, 0, key,
+				 "exists but was not created by epdma; --adopt takes it over if it "
+				 "matches the config, --force reconfigures it");
+		return false;
+	}
+	w = first_drift(s, f, &live);
+	if (w || (f->linked && strcmp(f->controller, p->g->controller))) {
+		epdma_errors_add(p->errs, NULL, 0, key,
+				 "cannot adopt: %s is %s, the config wants %s (--force reconfigures "
+				 "it)",
+				 w ? w->name : "link", w ? live : f->controller,
+				 w ? w->value : p->g->controller);
+		return false;
+	}
+	add(p, EPDMA_OP_ADOPT, EPDMA_TAG_HOT, s->driver, s->name);
+	return true;
+}
+
+/* Writes for a function: all of them when new, the drifted ones otherwise. */
+static void plan_writes(struct planner *p, const struct epdma_spec *s,
+			const struct epdma_function *f, enum epdma_op_tag tag)
+{
+	for (size_t i = 0; i < s->nwant; i++) {
+		const struct epdma_want *w = &s->want[i];
+		const struct epdma_attr_value *a = f ? epdma_function_attr(f, w->name) : NULL;
+
+		if (!f) {
+			if (!w->match_any)
+				add_write(p, tag, s, w, w->value);
+		} else if (w->match_any && tag == EPDMA_TAG_REBIND) {
+			/* An auto BAR the kernel chose stays written back: return it to auto. */
+			if (a && strcmp(a->text, "-1"))
+				add_write(p, tag, s, w, "-1");
+		} else if (!epdma_want_matches(w, a ? a->text : NULL)) {
+			add_write(p, tag, s, w, w->value);
+		}
+	}
+}
+
+static bool vbus_free(struct planner *p, uint32_t vbus)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/class/pci_bus/0000:%02x", vbus);
+	return !epdma_fs_exists(p->ctx, path);
+}
+
+/* Why a linked function cannot simply be rewritten; false = refused. */
+static bool may_rebind(struct planner *p, const struct epdma_spec *s,
+		       const struct epdma_function *f, const struct epdma_want *w, const char *live)
+{
+	const struct epdma_attr_value *vb = epdma_function_attr(f, "vbus_number");
+	int64_t old_bus = -1;
+	char key[160];
+
+	snprintf(key, sizeof(key), "%s/%s", s->driver, s->name);
+	if (!strcmp(s->driver, EPDMA_EPF_DMA)) {
+		if (p->flags & EPDMA_F_FORCE)
+			return true;
+		epdma_errors_add(p->errs, NULL, 0, key,
+				 "%s is %s, the config wants %s: the function is linked and its "
+				 "attributes are frozen (EOPNOTSUPP) or reach the hardware only at "
+				 "bind; --force stops the link, unlinks %s, rewrites, relinks and "
+				 "restarts",
+				 w->name, live, w->value, s->name);
+		return false;
+	}
+	if (vb)
+		epdma_attr_parse(vb->text, &old_bus);
+	if (old_bus == (int64_t)p->cfg->vntb.vbus_number || !vbus_free(p, p->cfg->vntb.vbus_number)) {
+		epdma_errors_add(p->errs, NULL, 0, key,
+				 "%s is %s, the config wants %s: a linked vNTB function cannot be "
+				 "changed in this boot with vbus_number 0x%02x (the kernel keeps its "
+				 "virtual bus until reboot); reboot, or set a new, unused "
+				 "vbus_number and use --force",
+				 w->name, live, w->value, p->cfg->vntb.vbus_number);
+		return false;
+	}
+	if (p->flags & EPDMA_F_FORCE)
+		return true;
+	epdma_errors_add(p->errs, NULL, 0, key,
+			 "%s is %s, the config wants %s: applying it unlinks and relinks the vNTB "
+			 "function (unsafe on kernels without the Dec-2025 fix); --force does it",
+			 w->name, live, w->value);
+	return false;
+}
+
+static void plan_foreign_links(struct planner *p, const struct epdma_spec specs[2])
+{
+	for (size_t i = 0; i < p->g->count; i++) {
+		const struct epdma_function *f = &p->g->functions[i];
+		bool ours = false;
+
+		if (!f->linked || strcmp(f->controller, p->g->controller))
+			continue;
+		for (int k = 0; k < 2; k++)
+			ours |= !strcmp(f->driver, specs[k].driver) && !strcmp(f->name, specs[k].name);
+		if (f->pf >= 0 && f->pf < (int)ARRAY_SIZE(p->pf_used))
+			p->pf_used[f->pf] = true;
+		if (!ours) {
+			char key[160];
+
+			snprintf(key, sizeof(key), "%s/%s", f->driver, f->name);
+			if (f->owned)
+				epdma_errors_add(p->errs, NULL, 0, key,
+						 "was created by epdma for an earlier config and is "
+						 "still linked to %s; run epdmactl teardown first",
+						 p->g->controller);
+			else
+				epdma_errors_add(p->errs, NULL, 0, key,
+					 "is linked to %s and was not created by epdma: it holds a "
+					 "function number (the vNTB function must be PF0); unlink it "
+					 "first",
+					 p->g->controller);
+		}
+	}
+}
+
+int epdma_plan_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+		     const struct epdma_graph *g, unsigned int flags, struct epdma_plan *plan,
+		     struct epdma_errors *errs)
+{
+	struct planner p = { ctx, cfg, g, flags, plan, errs, { 0 } };
+	struct epdma_spec specs[2];
+	const struct epdma_function *fn[2];
+	bool rebind[2] = { false, false }, link[2];
+	size_t nerr = errs->count;
+	const char *how;
+
+	memset(plan, 0, sizeof(*plan));
+	snprintf(plan->controller, sizeof(plan->controller), "%s", g->controller);
+	epdma_specs_from_config(cfg, epdma_vntb_bar_attrs(ctx, &how) > 0, specs);
+	plan_foreign_links(&p, specs);
+	for (int k = 0; k < 2; k++) {
+		struct epdma_function *f =
+			epdma_graph_find((struct epdma_graph *)g, specs[k].driver, specs[k].name);
+		const struct epdma_want *w;
+		const char *live = NULL;
+
+		fn[k] = f;
+		if (!claim(&p, &specs[k], f))
+			continue;
+		if (f && f->linked && strcmp(f->controller, g->controller)) {
+			epdma_errors_add(errs, NULL, 0, specs[k].name, "is linked to %s, not %s",
+					 f->controller, g->controller);
+			continue;
+		}
+		if (f && f->linked && (w = first_drift(&specs[k], f, &live)))
+			rebind[k] = may_rebind(&p, &specs[k], f, w, live);
+	}
+	if (errs->count > nerr)
+		return -EPERM;
+
+	/* vNTB must end up PF0: relinking it means relinking DMA after it. */
+	link[0] = !fn[0] || !fn[0]->linked || rebind[0];
+	rebind[1] |= fn[1] && fn[1]->linked && link[0];
+	link[1] = !fn[1] || !fn[1]->linked || rebind[1];
+	if ((rebind[0] || rebind[1]) && g->start == 1)
+		add(&p, EPDMA_OP_STOP, EPDMA_TAG_RESTART, "", "");
+	for (int k = 1; k >= 0; k--)
+		if (rebind[k] && fn[k]->linked)
+			add_unlink(&p, EPDMA_TAG_REBIND, fn[k]);
+	for (int k = 0; k < 2; k++) {
+		if (!fn[k])
+			add(&p, EPDMA_OP_MKDIR, EPDMA_TAG_CREATE, specs[k].driver, specs[k].name);
+		plan_writes(&p, &specs[k], fn[k],
+			    !fn[k] ? EPDMA_TAG_CREATE : rebind[k] ? EPDMA_TAG_REBIND : EPDMA_TAG_HOT);
+	}
+	for (int k = 0; k < 2; k++)
+		if (link[k])
+			add_link(&p, fn[k] ? EPDMA_TAG_REBIND : EPDMA_TAG_CREATE, &specs[k]);
+	if (g->start != 1)
+		add(&p, EPDMA_OP_START, plan->count && !fn[0] && !fn[1] ? EPDMA_TAG_CREATE :
+								      EPDMA_TAG_RESTART, "", "");
+	if (plan->count >= EPDMA_MAX_OPS)
+		return -E2BIG;
+	return 0;
+}
+
+int epdma_plan_teardown(struct epdma_ctx *ctx, const struct epdma_graph *g, unsigned int flags,
+			struct epdma_plan *plan, struct epdma_errors *errs)
+{
+	struct planner p = { ctx, NULL, g, flags, plan, errs, { 0 } };
+	bool any_linked = false;
+
+	memset(plan, 0, sizeof(*plan));
+	snprintf(plan->controller, sizeof(plan->controller), "%s", g->controller);
+	for (size_t i = 0; i < g->count; i++) {
+		const struct epdma_function *f = &g->functions[i];
+
+		if (!f->owned || !f->linked || !strcmp(f->driver, EPDMA_EPF_DMA) ||
+		    (flags & EPDMA_F_FORCE))
+			continue;
+		epdma_errors_add(errs, NULL, 0, f->name,
+				 "was linked by an earlier run: unlinking a vNTB function can oops "
+				 "kernels without the Dec-2025 fix, and the kernel keeps its virtual "
+				 "bus until reboot; --force unlinks it anyway");
+		return -EPERM;
+	}
+	for (size_t i = 0; i < g->count; i++)
+		any_linked |= g->functions[i].owned && g->functions[i].linked;
+	if (any_linked && g->start == 1)
+		add(&p, EPDMA_OP_STOP, EPDMA_TAG_RESTART, "", "");
+	/* DMA first, then vNTB: the reverse of setup. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < g->count; i++) {
+			const struct epdma_function *f = &g->functions[i];
+			bool dma = !strcmp(f->driver, EPDMA_EPF_DMA);
+
+			if (f->owned && f->linked && dma == (pass == 0))
+				add_unlink(&p, EPDMA_TAG_REBIND, f);
+		}
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < g->count; i++) {
+			const struct epdma_function *f = &g->functions[i];
+			bool dma = !strcmp(f->driver, EPDMA_EPF_DMA);
+
+			if (f->owned && dma == (pass == 0))
+				add(&p, EPDMA_OP_RMDIR, EPDMA_TAG_CREATE, f->driver, f->name);
+		}
+	return 0;
+}
+
+const char *epdma_op_type_name(enum epdma_op_type type)
+{
+	static const char *const names[] = {
+		[EPDMA_OP_MKDIR] = "mkdir",   [EPDMA_OP_WRITE] = "write", [EPDMA_OP_LINK] = "link",
+		[EPDMA_OP_UNLINK] = "unlink", [EPDMA_OP_RMDIR] = "rmdir", [EPDMA_OP_START] = "start",
+		[EPDMA_OP_STOP] = "stop",     [EPDMA_OP_ADOPT] = "adopt",
+	};
+
+	return names[type];
+}
+
+const char *epdma_op_tag_name(enum epdma_op_tag tag)
+{
+	static const char *const names[] = {
+		[EPDMA_TAG_CREATE] = "create",
+		[EPDMA_TAG_HOT] = "hot",
+		[EPDMA_TAG_REBIND] = "rebind",
+		[EPDMA_TAG_RESTART] = "restart",
+	};
+
+	return names[tag];
+}
+
+void epdma_op_describe(const struct epdma_plan *plan, const struct epdma_op *op, char *buf,
+		       size_t size)
+{
+	switch (op->type) {
+	case EPDMA_OP_MKDIR:
+		snprintf(buf, size, "create function %s/%s", op->driver, op->function);
+		break;
+	case EPDMA_OP_WRITE:
+		snprintf(buf, size, "%s: %s = %s", op->function, op->attr, op->value);
+		break;
+	case EPDMA_OP_LINK:
+		snprintf(buf, size, "link %s to %s (PF%d)", op->function, plan->controller, op->pf);
+		break;
+	case EPDMA_OP_UNLINK:
+		snprintf(buf, size, "unlink %s from %s", op->function, plan->controller);
+		break;
+	case EPDMA_OP_RMDIR:
+		snprintf(buf, size, "remove function %s/%s", op->driver, op->function);
+		break;
+	case EPDMA_OP_START:
+		snprintf(buf, size, "start %s", plan->controller);
+		break;
+	case EPDMA_OP_STOP:
+		snprintf(buf, size, "stop %s", plan->controller);
+		break;
+	case EPDMA_OP_ADOPT:
+		snprintf(buf, size, "adopt %s/%s", op->driver, op->function);
+		break;
+	}
+}
