@@ -24,6 +24,10 @@ static int cmd_version(struct cli *cli)
 
 static const struct command commands[] = {
 	{ "check", cmd_check, "j", "validate the config and preflight this side (writes nothing)" },
+	{ "plan", cmd_plan, "jfa", "show the operations setup would run (endpoint)" },
+	{ "setup", cmd_setup, "jfa", "build the vNTB + DMA function graph and start the link" },
+	{ "teardown", cmd_teardown, "jf", "stop, unlink and remove what epdma created" },
+	{ "status", cmd_status, "j", "controller, functions, PF numbers, drift from the config" },
 	{ "version", cmd_version, "", "print the version" },
 };
 
@@ -48,6 +52,7 @@ static void usage(FILE *f)
 		   "Command options:\n"
 		   "  --json             print one JSON object (schema_version 1)\n"
 		   "  --force            allow changes that need unlinking or rebinding\n"
+		   "  --adopt            take over existing functions that match the config\n"
 		   "\n"
 		   "Exit status: 0 done, 1 failed or refused, 2 usage error.\n");
 }

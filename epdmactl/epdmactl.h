@@ -30,3 +30,7 @@ void cli_json_checks(struct epdma_json *j, const struct epdma_checks *checks);
 void cli_print_checks(const struct epdma_checks *checks);
 
 int cmd_check(struct cli *cli);
+int cmd_plan(struct cli *cli);
+int cmd_setup(struct cli *cli);
+int cmd_teardown(struct cli *cli);
+int cmd_status(struct cli *cli);

@@ -146,7 +146,14 @@ static void check_max_functions(struct epdma_ctx *ctx, const char *epc, struct e
 	}
 }
 
-static void check_links(struct epdma_ctx *ctx, const char *epc, struct epdma_checks *c)
+static bool configured_function(const struct epdma_config *cfg, const struct epdma_link *l)
+{
+	return (!strcmp(l->driver, EPDMA_EPF_VNTB) && !strcmp(l->function, cfg->vntb.name)) ||
+	       (!strcmp(l->driver, EPDMA_EPF_DMA) && !strcmp(l->function, cfg->dma.name));
+}
+
+static void check_links(struct epdma_ctx *ctx, const struct epdma_config *cfg, const char *epc,
+			struct epdma_checks *c)
 {
 	struct epdma_link links[16];
 	struct epdma_graph_state st;
@@ -164,6 +171,13 @@ static void check_links(struct epdma_ctx *ctx, const char *epc, struct epdma_che
 		if (epdma_graph_state_find(&st, links[i].driver, links[i].function))
 			continue;
 		foreign++;
+		if (configured_function(cfg, &links[i])) {
+			epdma_checks_add(c, "linked functions", EPDMA_CHECK_WARN,
+					 "setup --adopt takes it over if it matches the config",
+					 "%s/%s is linked to %s but was not created by epdma",
+					 links[i].driver, links[i].function, epc);
+			continue;
+		}
 		epdma_checks_add(c, "linked functions", EPDMA_CHECK_FAIL,
 				 "unlink it first (it holds a function number, and the vNTB "
 				 "function must be PF0)",
@@ -294,7 +308,7 @@ int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	if (check_controller(ctx, cfg, c, epc, size) == 0) {
 		check_max_functions(ctx, epc, c);
 		if (epdma_configfs_mounted(ctx))
-			check_links(ctx, epc, c);
+			check_links(ctx, cfg, epc, c);
 	}
 	check_vntb_bars(ctx, cfg, c);
 	check_vbus(ctx, cfg, epc[0] && epdma_configfs_mounted(ctx) ? epc : NULL, c);

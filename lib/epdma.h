@@ -495,3 +495,14 @@ struct epdma_apply {
 int epdma_plan_apply(struct epdma_ctx *ctx, const struct epdma_plan *plan,
 		     const struct epdma_graph *g, struct epdma_apply *apply);
 void epdma_apply_free(struct epdma_apply *apply);
+
+/* ---- endpoint role (lib/endpoint.c) ---- */
+
+/*
+ * Preflight; with FIX also mount configfs and load the EPF driver modules
+ * (setup), then preflight again. -EINVAL when a check failed (CHECKS says
+ * which), -errno with ERRS when a prerequisite could not be put in place.
+ */
+int epdma_endpoint_prepare(struct epdma_ctx *ctx, const struct epdma_config *cfg, bool fix,
+			   struct epdma_checks *checks, struct epdma_errors *errs, char *epc,
+			   size_t size);
