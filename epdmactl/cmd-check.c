@@ -113,9 +113,11 @@ int cmd_check(struct cli *cli)
 		cli_print_checks(&checks);
 		if (ok && role == EPDMA_ROLE_ENDPOINT)
 			print_would_build(cfg, epc);
-		printf("\ncheck: %s (%zu passed, %zu warnings, %zu failed)\n",
-		       ok ? "ok" : "FAILED", count(&checks, EPDMA_CHECK_PASS),
-		       count(&checks, EPDMA_CHECK_WARN), count(&checks, EPDMA_CHECK_FAIL));
+		size_t warn = count(&checks, EPDMA_CHECK_WARN);
+
+		printf("\ncheck: %s (%zu passed, %zu warning%s, %zu failed)\n", ok ? "ok" : "FAILED",
+		       count(&checks, EPDMA_CHECK_PASS), warn, warn == 1 ? "" : "s",
+		       count(&checks, EPDMA_CHECK_FAIL));
 	}
 	epdma_checks_clear(&checks);
 	epdma_errors_clear(&errs);

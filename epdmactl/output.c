@@ -94,8 +94,8 @@ void cli_print_checks(const struct epdma_checks *checks)
 	for (size_t i = 0; i < checks->count; i++) {
 		const struct epdma_check *c = &checks->items[i];
 
-		printf("  %s  %-20s %s\n", mark[c->result], c->name, c->message);
+		printf("  %s  %-24s %s\n", mark[c->result], c->name, c->message);
 		if (c->hint && c->result != EPDMA_CHECK_PASS)
-			printf("        %-20s hint: %s\n", "", c->hint);
+			printf("        %-24s hint: %s\n", "", c->hint);
 	}
 }

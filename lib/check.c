@@ -136,8 +136,9 @@ static void check_max_functions(struct epdma_ctx *ctx, const char *epc, struct e
 	} else if (max < 2) {
 		epdma_checks_add(c, "max-functions", EPDMA_CHECK_FAIL, MF_HINT,
 				 "%s supports %u function%s (device-tree max-functions %s): "
-				 "the DMA function needs a multi-function controller, as on "
-				 "RK3588-class DesignWare endpoints this one is single-function",
+				 "a single-function controller, like RK3588-class DesignWare "
+				 "endpoints; the DMA function needs a second function beside the "
+				 "vNTB function",
 				 epc, max, max == 1 ? "" : "s",
 				 len ? "is 1 byte" : "absent, read as 1");
 	} else {
@@ -199,6 +200,43 @@ static bool vntb_bars_explicit(const struct epdma_config *cfg)
 	return false;
 }
 
+/* The first BAR key the file itself sets explicitly, or NULL. */
+static const char *vntb_bar_from_file(const struct epdma_config *cfg, unsigned int *line)
+{
+	static const char *const keys[] = { "ctrl_bar", "db_bar", "mw1_bar", "mw2_bar", "mw3_bar",
+					    "mw4_bar" };
+	const int bars[] = { cfg->vntb.ctrl_bar, cfg->vntb.db_bar, cfg->vntb.mw_bar[0],
+			     cfg->vntb.mw_bar[1], cfg->vntb.mw_bar[2], cfg->vntb.mw_bar[3] };
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (bars[i] != EPDMA_BAR_AUTO &&
+		    epdma_config_source(cfg, "vntb", keys[i], line) == EPDMA_CONFIG_FILE)
+			return keys[i];
+	return NULL;
+}
+
+/*
+ * Without BAR selectors vNTB takes the controller's free BARs in order:
+ * control, doorbell, then the memory windows. A profile map in that order is
+ * what the kernel does anyway; any other order cannot be had.
+ */
+static bool vntb_bars_in_kernel_order(const struct epdma_config *cfg)
+{
+	int last = cfg->vntb.ctrl_bar;
+
+	if (cfg->vntb.db_bar != EPDMA_BAR_AUTO && cfg->vntb.db_bar <= last)
+		return false;
+	last = cfg->vntb.db_bar;
+	for (uint32_t i = 0; i < cfg->vntb.num_mws; i++) {
+		if (cfg->vntb.mw_bar[i] == EPDMA_BAR_AUTO)
+			continue;
+		if (cfg->vntb.mw_bar[i] <= last)
+			return false;
+		last = cfg->vntb.mw_bar[i];
+	}
+	return true;
+}
+
 /*
  * vNTB BAR selectors exist from v6.18. Before any vNTB function exists the
  * only evidence is the release; an existing vNTB subgroup is better evidence.
@@ -243,7 +281,8 @@ int epdma_vntb_bar_attrs(struct epdma_ctx *ctx, const char **how)
 static void check_vntb_bars(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 			    struct epdma_checks *c)
 {
-	const char *how = "";
+	const char *how = "", *key;
+	unsigned int line = 0;
 	int r;
 
 	if (!vntb_bars_explicit(cfg)) {
@@ -252,16 +291,33 @@ static void check_vntb_bars(struct epdma_ctx *ctx, const struct epdma_config *cf
 		return;
 	}
 	r = epdma_vntb_bar_attrs(ctx, &how);
-	if (r > 0)
+	if (r > 0) {
 		epdma_checks_add(c, "vntb bars", EPDMA_CHECK_PASS, NULL,
 				 "the kernel has ctrl_bar/db_bar/mwN_bar (judged from %s)", how);
-	else
+		return;
+	}
+	key = vntb_bar_from_file(cfg, &line);
+	if (key)
 		epdma_checks_add(c, "vntb bars", EPDMA_CHECK_FAIL,
 				 "vNTB BAR selection needs Linux 6.18 or later; set the BAR keys to "
 				 "auto and use IDs whose host map matches the kernel's choice "
 				 "(profile imx8)",
-				 "[vntb] sets explicit BARs but this kernel has no ctrl_bar/db_bar/"
-				 "mwN_bar attributes (judged from %s)", how);
+				 "%s:%u: vntb.%s is set but this kernel has no ctrl_bar/db_bar/"
+				 "mwN_bar attributes (judged from %s)",
+				 cfg->file, line, key, how);
+	else if (vntb_bars_in_kernel_order(cfg))
+		epdma_checks_add(c, "vntb bars", EPDMA_CHECK_PASS, NULL,
+				 "the profile's BAR map is the order this kernel allocates in "
+				 "(control, doorbell, windows); it has no BAR selectors to enforce it");
+	else
+		epdma_checks_add(c, "vntb bars", EPDMA_CHECK_FAIL,
+				 "use a Linux 6.18+ endpoint kernel, or profile imx8 (whose host map "
+				 "matches the order the kernel allocates BARs in)",
+				 "profile %s needs BAR selectors (control BAR%d, doorbell BAR%d, "
+				 "MW1 BAR%d) but this kernel has no ctrl_bar/db_bar/mwN_bar "
+				 "attributes (judged from %s)",
+				 cfg->profile, cfg->vntb.ctrl_bar, cfg->vntb.db_bar, cfg->vntb.mw_bar[0],
+				 how);
 }
 
 static void check_vbus(struct epdma_ctx *ctx, const struct epdma_config *cfg, const char *epc,

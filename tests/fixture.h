@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <check.h>
 
@@ -32,6 +33,17 @@ void fx_mkdir(struct fx *fx, const char *path);
 void fx_symlink(struct fx *fx, const char *target, const char *path);
 char *fx_read(struct fx *fx, const char *path); /* NULL when missing; caller frees */
 bool fx_exists(struct fx *fx, const char *path);
+/* Raw bytes (NUL-terminated too, LEN without it); NULL when missing; caller frees. */
+char *fx_read_raw(struct fx *fx, const char *path, size_t *len);
+/* Symlink at PATH to TARGET (both below the root), stored relative as sysfs does. */
+void fx_symlink_rel(struct fx *fx, const char *target, const char *path);
+/* Relative path from directory FROM_DIR to TO (both root-relative); caller frees. */
+char *fx_relpath(const char *from_dir, const char *to);
+/* Sorted entry names below the root, NULL-terminated (empty when missing). */
+char **fx_list(struct fx *fx, const char *path);
+void fx_list_free(char **names);
+/* Append a record "<prio>,<seq>,<usec>,-;<text>" to dev/kmsg (seq/usec continue). */
+void fx_kmsg(struct fx *fx, int prio, const char *fmt, ...) _printf_(3, 4);
 /* Append one line to $EPDMA_FAKE_STATE/config. */
 void fx_kernel_config(struct fx *fx, const char *fmt, ...) _printf_(2, 3);
 
@@ -45,6 +57,7 @@ struct fx_controller {
 	const char *compatible;
 	const void *max_functions;  /* raw property bytes; NULL = property absent */
 	size_t max_functions_len;
+	const char *fallback_compatible; /* second `compatible` string, or NULL */
 };
 void fx_controller(struct fx *fx, const struct fx_controller *c);
 /* configfs "mounted": pci_ep/controllers/<epc>/start (0) for every controller,
@@ -54,10 +67,41 @@ void fx_configfs_mount(struct fx *fx);
  * lib/modules (always), and when LOADED: sys/module/<drv>, sys/bus/pci-epf/drivers/<drv>
  * and (if mounted) functions/<drv>. */
 void fx_epf_driver(struct fx *fx, const char *drv, const char *module, bool loaded);
+/* A built-in EPF driver: listed in modules.builtin(.modinfo), /sys/module/<name>
+ * without initstate, registered on the pci-epf bus (and in configfs if mounted). */
+void fx_epf_driver_builtin(struct fx *fx, const char *drv, const char *module);
+/* /sys/module/<name> of a loaded module (initstate live, refcnt, ...). */
+void fx_module_loaded(struct fx *fx, const char *module);
+/* A device-tree node (and its parents), each with `name`; COMPATIBLE may be NULL. */
+void fx_dt_node(struct fx *fx, const char *node, const char *compatible);
+
+/* A host PCI device below sys/devices/<parent>/<bdf>, listed in sys/bus/pci. */
+#define FX_BAR_IO 1u
+#define FX_BAR_PREFETCH 2u
+#define FX_BAR_64 4u /* takes the next BAR slot too */
+struct fx_pci_device {
+	const char *bdf;    /* "0000:03:00.0" */
+	const char *parent; /* below sys/devices, e.g. "pci0000:00/0000:00:1c.0"; NULL = root bus */
+	uint16_t vendor, device, subsystem_vendor, subsystem_device;
+	uint32_t class_code; /* 0xBBSSPP */
+	uint8_t revision, irq;
+	bool multifunction;
+	uint8_t secondary_bus, subordinate_bus; /* bridges (class 0x0604xx) */
+	const char *driver; /* bound driver, or NULL */
+	const char *module; /* the driver's module (loaded), NULL = built-in */
+	uint64_t bar[6], bar_size[6];
+	unsigned int bar_flags[6];
+};
+void fx_pci_device(struct fx *fx, const struct fx_pci_device *d);
+/* sys/bus/pci with its bus attributes (rescan, drivers_probe, ...); idempotent. */
+void fx_pci_bus(struct fx *fx);
+
 /* A module object <name>.ko (ELF with .modinfo: name, license, the aliases, depends)
  * placed below lib/modules/<release>/kernel/<subdir>/. */
 void fx_module(struct fx *fx, const char *subdir, const char *name, const char *const *aliases,
 	       const char *depends);
+/* A built-in module: a line in modules.builtin and records in modules.builtin.modinfo. */
+void fx_module_builtin(struct fx *fx, const char *subdir, const char *name);
 void fx_depmod(struct fx *fx); /* depmod -b <root> <release>; aborts on failure */
 /* A function made by someone else (EPF index taken from the global pool); linked
  * to EPC when not NULL. */

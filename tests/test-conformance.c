@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The fake kernel against the real one: replays
+ * tests/conformance/real-kernel-transcript.txt (a 6.12.117 kernel under QEMU)
+ * on fx_conformance() with the fake kernel preloaded and requires every
+ * command's errno, every kernel log line and every read-back value to come
+ * out as the real kernel's did. epdma-replay prints the first difference.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fixture.h"
+
+/* epdma-replay and the transcript copy live beside this program. */
+static char *beside_me(const char *name)
+{
+	char exe[PATH_MAX], *slash, *path;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	ck_assert_int_gt(n, 0);
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	ck_assert_ptr_nonnull(slash);
+	*slash = '\0';
+	ck_assert_int_gt(asprintf(&path, "%s/%s", exe, name), 0);
+	return path;
+}
+
+START_TEST(test_transcript)
+{
+	struct fx *fx = fx_new();
+	char *replay = beside_me("epdma-replay");
+	char *transcript = beside_me("real-kernel-transcript.txt");
+	const char *argv[] = { replay, transcript, NULL };
+	struct fx_result r;
+
+	fx_conformance(fx);
+	fx_run(fx, &r, argv);
+	ck_assert_msg(r.status == 0, "transcript not reproduced (status %d):\n%s%s", r.status,
+		      r.out, r.err);
+	ck_assert_ptr_nonnull(strstr(r.out, "lines reproduced"));
+	fx_result_free(&r);
+	free(replay);
+	free(transcript);
+	fx_free(fx);
+}
+END_TEST
+
+static Suite *conformance_suite(void)
+{
+	Suite *s = suite_create("conformance");
+	TCase *tc = tcase_create("transcript");
+
+	tcase_add_test(tc, test_transcript);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(conformance_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
