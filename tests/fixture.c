@@ -91,6 +91,17 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
 	return 0;
 }
 
+void fx_detach(struct fx *fx)
+{
+	if (!fx)
+		return;
+	free(fx->dir);
+	free(fx->root);
+	free(fx->state);
+	free(fx->release);
+	free(fx_priv(fx));
+}
+
 void fx_free(struct fx *fx)
 {
 	int r;

@@ -24,6 +24,7 @@ struct fx {
 
 struct fx *fx_new(void);
 void fx_free(struct fx *fx); /* removes the whole temp dir */
+void fx_detach(struct fx *fx); /* frees FX but keeps the tree (epdma-sim) */
 
 /* ---- primitives (paths relative to the root, leading slash optional) ---- */
 char *fx_path(struct fx *fx, const char *path);
