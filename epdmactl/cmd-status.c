@@ -16,6 +16,17 @@ struct status {
 	size_t drift;
 };
 
+/* Linked functions by PF, then the rest by driver and name, as read. */
+static int by_pf(const void *a, const void *b)
+{
+	const struct epdma_function *x = a, *y = b;
+	int px = x->linked && x->pf >= 0 ? x->pf : 1000, py = y->linked && y->pf >= 0 ? y->pf : 1000;
+
+	if (px != py)
+		return px - py;
+	return strcmp(x->driver, y->driver) ?: strcmp(x->name, y->name);
+}
+
 static const struct epdma_spec *spec_of(const struct status *s, const struct epdma_function *f)
 {
 	for (int k = 0; k < 2; k++)
@@ -62,9 +73,15 @@ static void print_function(struct status *s, const struct epdma_function *f)
 	printf("       ids %04llx:%04llx class %02llx%02llx%02llx", (long long)num(f, "vendorid"),
 	       (long long)num(f, "deviceid"), (long long)num(f, "baseclass_code"),
 	       (long long)num(f, "subclass_code"), (long long)num(f, "progif_code"));
-	if (!strcmp(f->driver, EPDMA_EPF_VNTB))
-		printf(", %s MW, %s spads, %s doorbells, bus %02llx\n", text(f, "num_mws"),
+	if (!strcmp(f->driver, EPDMA_EPF_VNTB)) {
+		printf(", %s MW, %s spads, %s doorbells, bus %02llx", text(f, "num_mws"),
 		       text(f, "spad_count"), text(f, "db_count"), (long long)num(f, "vbus_number"));
+		/* BAR selectors exist from v6.18 only; -1 = the kernel chooses */
+		if (epdma_function_attr(f, "ctrl_bar"))
+			printf(", BARs ctrl %s db %s mw1 %s", text(f, "ctrl_bar"), text(f, "db_bar"),
+			       text(f, "mw1_bar"));
+		printf("\n");
+	}
 	else if (!strcmp(f->driver, EPDMA_EPF_DMA))
 		printf(", %s write + %s read channels, %s MSI, BARs metadata %s window %s\n",
 		       text(f, "wr_chans"), text(f, "rd_chans"), text(f, "msi_interrupts"),
@@ -214,9 +231,10 @@ int cmd_status(struct cli *cli)
 	}
 	s.max_known = epdma_controller_max_functions(cli->ctx, s.epc, &s.max_functions, &len) == 0;
 	epdma_specs_from_config(s.cfg, epdma_vntb_bar_attrs(cli->ctx, &how) > 0, s.specs);
-	if (epdma_configfs_mounted(cli->ctx))
+	if (epdma_configfs_mounted(cli->ctx)) {
 		epdma_graph_read(cli->ctx, s.epc, s.g);
-	else
+		qsort(s.g->functions, s.g->count, sizeof(s.g->functions[0]), by_pf);
+	} else
 		s.g->start = -1;
 	if (cli->json)
 		print_json(cli, &s);
