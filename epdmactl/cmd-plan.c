@@ -219,6 +219,27 @@ static void print_results(struct run *r)
 	}
 }
 
+/* A vNTB unlink leaves the function's virtual bus behind until reboot: say which. */
+static void note_vntb_bus(struct run *r)
+{
+	for (size_t i = 0; i < r->apply.done; i++) {
+		const struct epdma_op *op = &r->plan->ops[i];
+		const struct epdma_function *f;
+		const struct epdma_attr_value *vb;
+		int64_t bus;
+
+		if (op->type != EPDMA_OP_UNLINK || strcmp(op->driver, EPDMA_EPF_VNTB) ||
+		    r->apply.results[i].result)
+			continue;
+		f = epdma_graph_find(r->graph, op->driver, op->function);
+		vb = f ? epdma_function_attr(f, "vbus_number") : NULL;
+		if (vb && epdma_attr_parse(vb->text, &bus) == 0)
+			printf("note: the kernel keeps virtual bus %02llx of %s until reboot; a vNTB "
+			       "function needs another vbus_number until then\n",
+			       (long long)bus, op->function);
+	}
+}
+
 static int report_apply(struct run *r, int err)
 {
 	if (r->cli->json) {
@@ -231,6 +252,7 @@ static int report_apply(struct run *r, int err)
 			printf("Nothing to do: %s matches the config.\n", r->epc);
 		else
 			printf("%s: done (%zu operations)\n", r->cli->command, r->plan->count);
+		note_vntb_bus(r);
 		return EXIT_OK;
 	}
 	fprintf(stderr, "epdmactl: %s: %s\n", r->cli->command, r->apply.failure);
