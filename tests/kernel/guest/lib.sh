@@ -46,13 +46,13 @@ klog_since() { ktool kmsg "$KLOG_SEQ" "${1:-7}"; }
 
 # _t_op NAME SHOWN WANT CMD...: run a ktool operation, print SHOWN (plus
 # " -> ERRNO" when it failed) and check the errno ("" = success expected).
-# With T_LOG=1 the error-level kernel lines it caused are printed first, as
-# the transcript shows them.
+# The error-level kernel lines it caused are printed first, as the
+# transcript shows them (T_LOG=0: not).
 _t_op() {
 	_name=$1 _shown=$2 _want=$3; shift 3
 	klog_mark
 	_err=$(ktool "$@") && _err=
-	if [ "${T_LOG:-0}" = 1 ]; then
+	if [ "${T_LOG:-1}" = 1 ]; then
 		klog_since 3 >>"$EPDMA_TRANSCRIPT"
 	fi
 	if [ -n "$_err" ]; then t "$_shown -> $_err"; else t "$_shown"; fi
@@ -101,3 +101,19 @@ driver_subgroup() {
 
 # Exit status of a scenario: 0 when every check passed.
 finish() { [ "$nfail" -eq 0 ]; exit $?; }
+
+# t_expect LABEL GOT WANT: a "label = got" line, checked against WANT.
+t_expect() {
+	t "$1 = $2"
+	check_eq "$1" "$2" "$3"
+}
+# t_match LABEL STRING REGEX: a "label ~ /regex/" line, checked with grep -E.
+t_match() {
+	if printf '%s\n' "$2" | grep -Eq "$3"; then
+		t "$1 ~ /$3/"
+		pass "$1"
+	else
+		t "$1 ~ /$3/ NO MATCH: $2"
+		fail "$1" "'$2' does not match /$3/"
+	fi
+}
