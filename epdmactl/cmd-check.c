@@ -38,28 +38,29 @@ static void print_would_build(const struct epdma_config *cfg, const char *epc)
 	printf("  then start the link\n");
 }
 
+static void json_function(struct epdma_json *j, int pf, const char *driver, const char *name,
+			  uint16_t vendor, uint16_t device, uint32_t class_code)
+{
+	epdma_json_object_begin(j, NULL);
+	epdma_json_int(j, "pf", pf);
+	epdma_json_string(j, "driver", driver);
+	epdma_json_string(j, "name", name);
+	epdma_json_int(j, "vendor_id", vendor);
+	epdma_json_int(j, "device_id", device);
+	epdma_json_int(j, "class", class_code);
+	epdma_json_object_end(j);
+}
+
 static void json_would_build(struct epdma_json *j, const struct epdma_config *cfg,
 			     const char *epc)
 {
 	epdma_json_object_begin(j, "would_build");
 	epdma_json_string(j, "controller", epc);
 	epdma_json_array_begin(j, "functions");
-	epdma_json_object_begin(j, NULL);
-	epdma_json_int(j, "pf", 0);
-	epdma_json_string(j, "driver", EPDMA_EPF_VNTB);
-	epdma_json_string(j, "name", cfg->vntb.name);
-	epdma_json_int(j, "vendor_id", cfg->vntb.vendor_id);
-	epdma_json_int(j, "device_id", cfg->vntb.device_id);
-	epdma_json_int(j, "class", cfg->vntb.class_code);
-	epdma_json_object_end(j);
-	epdma_json_object_begin(j, NULL);
-	epdma_json_int(j, "pf", 1);
-	epdma_json_string(j, "driver", EPDMA_EPF_DMA);
-	epdma_json_string(j, "name", cfg->dma.name);
-	epdma_json_int(j, "vendor_id", cfg->dma.vendor_id);
-	epdma_json_int(j, "device_id", cfg->dma.device_id);
-	epdma_json_int(j, "class", cfg->dma.class_code);
-	epdma_json_object_end(j);
+	json_function(j, 0, EPDMA_EPF_VNTB, cfg->vntb.name, cfg->vntb.vendor_id,
+		      cfg->vntb.device_id, cfg->vntb.class_code);
+	json_function(j, 1, EPDMA_EPF_DMA, cfg->dma.name, cfg->dma.vendor_id, cfg->dma.device_id,
+		      cfg->dma.class_code);
 	epdma_json_array_end(j);
 	epdma_json_object_end(j);
 }
