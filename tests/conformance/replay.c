@@ -34,12 +34,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EPC "e65d0000.pcie-ep"
-#define DMA0_SUB "functions/pci_epf_dma/dma0/pci_epf_dma.*"
+#define EPC	  "e65d0000.pcie-ep"
+#define DMA0_SUB  "functions/pci_epf_dma/dma0/pci_epf_dma.*"
 #define VNTB0_SUB "functions/pci_epf_vntb/vntb0/pci_epf_vntb.*"
 
 static const char *root;
-static size_t kmsg_mark; /* offset in dev/kmsg before the last command */
+static size_t kmsg_mark;     /* offset in dev/kmsg before the last command */
 static char last_log[16384]; /* kernel log texts of the last command, '\n'-separated */
 
 static const char *errno_name(int e)
@@ -48,13 +48,13 @@ static const char *errno_name(int e)
 		int e;
 		const char *n;
 	} t[] = {
-		{ EPERM, "EPERM" },	{ ENOENT, "ENOENT" },	{ EIO, "EIO" },
-		{ ENOMEM, "ENOMEM" },	{ EACCES, "EACCES" },	{ EBUSY, "EBUSY" },
-		{ EEXIST, "EEXIST" },	{ ENOTDIR, "ENOTDIR" }, { EISDIR, "EISDIR" },
-		{ EINVAL, "EINVAL" },	{ ERANGE, "ERANGE" },	{ ENOTEMPTY, "ENOTEMPTY" },
+		{ EPERM, "EPERM" },	      { ENOENT, "ENOENT" },	{ EIO, "EIO" },
+		{ ENOMEM, "ENOMEM" },	      { EACCES, "EACCES" },	{ EBUSY, "EBUSY" },
+		{ EEXIST, "EEXIST" },	      { ENOTDIR, "ENOTDIR" },	{ EISDIR, "EISDIR" },
+		{ EINVAL, "EINVAL" },	      { ERANGE, "ERANGE" },	{ ENOTEMPTY, "ENOTEMPTY" },
 		{ EOPNOTSUPP, "EOPNOTSUPP" }, { EALREADY, "EALREADY" }, { ENODEV, "ENODEV" },
-		{ ENOEXEC, "ENOEXEC" }, { EAGAIN, "EAGAIN" },	{ EFAULT, "EFAULT" },
-		{ EBADF, "EBADF" },	{ ENOSPC, "ENOSPC" },	{ ETIMEDOUT, "ETIMEDOUT" },
+		{ ENOEXEC, "ENOEXEC" },	      { EAGAIN, "EAGAIN" },	{ EFAULT, "EFAULT" },
+		{ EBADF, "EBADF" },	      { ENOSPC, "ENOSPC" },	{ ETIMEDOUT, "ETIMEDOUT" },
 	};
 	static char buf[16];
 
@@ -267,7 +267,8 @@ static void list_dir(const char *path, char *out, size_t size, bool trailing)
 	if (glob(pat, 0, NULL, &g))
 		return;
 	for (size_t i = 0; i < g.gl_pathc; i++)
-		len += (size_t)snprintf(out + len, size - len, "%s%s", strrchr(g.gl_pathv[i], '/') + 1,
+		len += (size_t)snprintf(out + len, size - len, "%s%s",
+					strrchr(g.gl_pathv[i], '/') + 1,
 					trailing || i + 1 < g.gl_pathc ? " " : "");
 	globfree(&g);
 }
@@ -339,9 +340,9 @@ static void run_command(const char *line, char *out, size_t size)
 		snprintf(out, size, "%s", line);
 }
 
-static const char *const commands[] = { "mkdir ", "rmdir ", "rm ", "echo ", "ln -s ", "test ",
-					"mount ", "insmod ", "insmod-mem ", "rmmod ", "sleep ",
-					NULL };
+static const char *const commands[] = { "mkdir ",      "rmdir ", "rm ",	   "echo ",
+					"ln -s ",      "test ",	 "mount ", "insmod ",
+					"insmod-mem ", "rmmod ", "sleep ", NULL };
 
 static bool is_command(const char *line)
 {
@@ -353,8 +354,22 @@ static bool is_command(const char *line)
 
 /* ---- read-back lines: label -> how to read it ---- */
 
-enum how { FILE_VALUE, LIST, LIST_TRAILING, EXISTS, COUNT_IFACES, LINK_TARGET, SIZE, HEXBYTES,
-	   HEX_PLAIN, STRING, BASENAME, PCI_ID, PLATFORM_DEVS, UEVENT };
+enum how {
+	FILE_VALUE,
+	LIST,
+	LIST_TRAILING,
+	EXISTS,
+	COUNT_IFACES,
+	LINK_TARGET,
+	SIZE,
+	HEXBYTES,
+	HEX_PLAIN,
+	STRING,
+	BASENAME,
+	PCI_ID,
+	PLATFORM_DEVS,
+	UEVENT
+};
 
 static const struct readback {
 	const char *label;
@@ -363,11 +378,15 @@ static const struct readback {
 } table[] = {
 	{ "controllers/" EPC " contents", LIST, "controllers/" EPC },
 	{ "of_node target", LINK_TARGET, "/sys/class/pci_epc/" EPC "/device/of_node" },
-	{ "of_node/max-functions size", SIZE, "/sys/class/pci_epc/" EPC "/device/of_node/max-functions" },
-	{ "of_node/max-functions", HEXBYTES, "/sys/class/pci_epc/" EPC "/device/of_node/max-functions" },
+	{ "of_node/max-functions size", SIZE,
+	  "/sys/class/pci_epc/" EPC "/device/of_node/max-functions" },
+	{ "of_node/max-functions", HEXBYTES,
+	  "/sys/class/pci_epc/" EPC "/device/of_node/max-functions" },
 	{ "of_node/compatible", STRING, "/sys/class/pci_epc/" EPC "/device/of_node/compatible" },
-	{ "platform devices for the node", PLATFORM_DEVS, "/sys/class/pci_epc/" EPC "/device/of_node" },
-	{ "/proc/device-tree alias", HEX_PLAIN, "/proc/device-tree/pcie-ep@e65d0000/max-functions" },
+	{ "platform devices for the node", PLATFORM_DEVS,
+	  "/sys/class/pci_epc/" EPC "/device/of_node" },
+	{ "/proc/device-tree alias", HEX_PLAIN,
+	  "/proc/device-tree/pcie-ep@e65d0000/max-functions" },
 	{ "platform uevent", UEVENT, "/sys/class/pci_epc/" EPC "/device/uevent" },
 	{ "vntb subgroup", BASENAME, VNTB0_SUB },
 	{ "dma subgroup", BASENAME, DMA0_SUB },
@@ -386,7 +405,8 @@ static const struct readback {
 	{ "metadata_bar after 0x5", FILE_VALUE, DMA0_SUB "/metadata_bar" },
 	{ "vntb default vendorid", FILE_VALUE, "functions/pci_epf_vntb/vntb0/vendorid" },
 	{ "vntb default deviceid", FILE_VALUE, "functions/pci_epf_vntb/vntb0/deviceid" },
-	{ "vntb default baseclass_code", FILE_VALUE, "functions/pci_epf_vntb/vntb0/baseclass_code" },
+	{ "vntb default baseclass_code", FILE_VALUE,
+	  "functions/pci_epf_vntb/vntb0/baseclass_code" },
 	{ "vntb vendorid unchanged", FILE_VALUE, "functions/pci_epf_vntb/vntb0/vendorid" },
 	{ "vntb_vid reads back in decimal", FILE_VALUE, VNTB0_SUB "/vntb_vid" },
 	{ "start reads", FILE_VALUE, "controllers/" EPC "/start" },
@@ -450,8 +470,8 @@ static void readback(const struct readback *rb, char *out, size_t size)
 		break;
 	case LINK_TARGET:
 		if (realpath(path, real))
-			snprintf(out, size, "%s", strncmp(real, root, strlen(root)) ? real
-						    : real + strlen(root));
+			snprintf(out, size, "%s",
+				 strncmp(real, root, strlen(root)) ? real : real + strlen(root));
 		break;
 	case SIZE:
 		snprintf(out, size, "%lld", stat(path, &st) == 0 ? (long long)st.st_size : -1LL);
@@ -527,7 +547,8 @@ static bool check_readback(const char *line, char *out, size_t size)
 		if (matches(re, last_log))
 			snprintf(out, size, "%s", line);
 		else
-			snprintf(out, size, "%.*s (kernel log has no /%s/)", (int)(kl - line), line, re);
+			snprintf(out, size, "%.*s (kernel log has no /%s/)", (int)(kl - line), line,
+				 re);
 		return true;
 	}
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
@@ -669,7 +690,8 @@ static int replay(const char *transcript)
 			const char *text = strstr(line, "] ");
 
 			if (pl.n < 8)
-				snprintf(pl.lines[pl.n++], sizeof(pl.lines[0]), "%s", text ? text + 2 : line);
+				snprintf(pl.lines[pl.n++], sizeof(pl.lines[0]), "%s",
+					 text ? text + 2 : line);
 			continue;
 		}
 		if (is_command(line)) {
@@ -684,8 +706,10 @@ static int replay(const char *transcript)
 			for (size_t i = 0; i < pl.n; i++) {
 				if (log_has(pl.lines[i]))
 					continue;
-				printf("line %u: kernel log line missing during \"%s\":\n  expected: %s\n"
-				       "  logged:\n%s", lineno, line, pl.lines[i], last_log);
+				printf("line %u: kernel log line missing during \"%s\":\n  "
+				       "expected: %s\n"
+				       "  logged:\n%s",
+				       lineno, line, pl.lines[i], last_log);
 				fclose(f);
 				return 1;
 			}
@@ -697,7 +721,8 @@ static int replay(const char *transcript)
 		}
 		checked++;
 		if (strcmp(got, line)) {
-			printf("line %u differs:\n  expected: %s\n  got:      %s\n", lineno, line, got);
+			printf("line %u differs:\n  expected: %s\n  got:      %s\n", lineno, line,
+			       got);
 			if (last_log[0])
 				printf("  kernel log of the last command:\n%s", last_log);
 			fclose(f);

@@ -161,8 +161,8 @@ static void scan_ctrl_links(struct links *ls)
 			if (!fk_is_link(l.path))
 				continue;
 			link_target(l.path, tgt, sizeof(tgt));
-			if (strncmp(tgt, CFS_PREFIX, strlen(CFS_PREFIX)) != 0 || split(tgt, c) != 3 ||
-			    strcmp(c[0], "functions"))
+			if (strncmp(tgt, CFS_PREFIX, strlen(CFS_PREFIX)) != 0 ||
+			    split(tgt, c) != 3 || strcmp(c[0], "functions"))
 				continue;
 			snprintf(l.epc, sizeof(l.epc), "%s", epcs[i]);
 			snprintf(l.drv, sizeof(l.drv), "%s", c[1]);
@@ -373,8 +373,7 @@ static int function_make(const char *drv, const char *name)
 
 		fk_state_set(st, "pending", fn.dir + strlen(FK_PCI_EP "/functions/"), "%s/%s %llu",
 			     drv, name, (unsigned long long)fk_now_usec() + delay);
-	}
-	else
+	} else
 		add_iface_groups(fn.dir);
 	fn_record(st, &fn);
 out:
@@ -494,12 +493,16 @@ static int function_drop(const char *drv, const char *name)
 	if (r < 0)
 		goto out;
 	links_load(&ls, st);
-	for (size_t i = 0; i < ls.n; i++) {
-		if (strcmp(ls.v[i].drv, drv) || strcmp(ls.v[i].fn, name))
-			continue;
-		/* A link to the item pins it; a link inside its groups is a child. */
-		r = ls.v[i].in_ctrl ? -EBUSY : -ENOTEMPTY;
-		goto out;
+	/* configfs_detach_prep(): links to the item (s_links) -> EBUSY first,
+	 * then a link inside one of its default groups -> ENOTEMPTY. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < ls.n; i++) {
+			if (strcmp(ls.v[i].drv, drv) || strcmp(ls.v[i].fn, name) ||
+			    (pass == 0 && !ls.v[i].in_ctrl))
+				continue;
+			r = pass == 0 ? -EBUSY : -ENOTEMPTY;
+			goto out;
+		}
 	}
 	if (fk_old_generation() && subgroup_count(&fn, NULL, 0)) {
 		r = -ENOTEMPTY; /* the user-made driver group must go first */
@@ -532,7 +535,7 @@ int fk_cfs_rmdir(const char *rel)
 	if (n == 4 && !strcmp(c[0], "functions") && fk_old_generation() &&
 	    strcmp(c[3], "primary") && strcmp(c[3], "secondary"))
 		return fk_rm_rf(rel); /* the group the user made on an old kernel */
-	return -EPERM; /* default groups */
+	return -EPERM;		      /* default groups */
 }
 
 /* ---- links ---- */
@@ -693,10 +696,13 @@ static int link_drop(const char *rel)
 		goto out;
 	}
 	if (epc_started(l->epc))
-		warn_once(st, l->in_ctrl ? "pci_epc_epf_unlink"
+		warn_once(st,
+			  l->in_ctrl	 ? "pci_epc_epf_unlink"
 			  : l->secondary ? "pci_secondary_epc_epf_unlink"
 					 : "pci_primary_epc_epf_unlink",
-			  l->in_ctrl ? 243 : l->secondary ? 77 : 133);
+			  l->in_ctrl	 ? 243
+			  : l->secondary ? 77
+					 : 133);
 	if (!l->secondary && fn_load(st, l->drv, l->fn, &fn) == 0)
 		fk_epf_unbind(&fn, l->epc, st);
 	r = unlink(fk_abs(rel)) < 0 ? -errno : 0;

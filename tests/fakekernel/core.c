@@ -377,18 +377,18 @@ static const struct {
 	const char *name;
 	int value;
 } errnos[] = {
-	{ "EPERM", EPERM },	   { "ENOENT", ENOENT },     { "EIO", EIO },
-	{ "ENXIO", ENXIO },	   { "E2BIG", E2BIG },	     { "ENOEXEC", ENOEXEC },
-	{ "EBADF", EBADF },	   { "EAGAIN", EAGAIN },     { "ENOMEM", ENOMEM },
-	{ "EACCES", EACCES },	   { "EFAULT", EFAULT },     { "EBUSY", EBUSY },
-	{ "EEXIST", EEXIST },	   { "ENODEV", ENODEV },     { "ENOTDIR", ENOTDIR },
-	{ "EISDIR", EISDIR },	   { "EINVAL", EINVAL },     { "ENOSPC", ENOSPC },
-	{ "EROFS", EROFS },	   { "ERANGE", ERANGE },     { "ENAMETOOLONG", ENAMETOOLONG },
-	{ "ENOSYS", ENOSYS },	   { "ENOTEMPTY", ENOTEMPTY }, { "ELOOP", ELOOP },
-	{ "ENODATA", ENODATA },	   { "ETIMEDOUT", ETIMEDOUT }, { "EOPNOTSUPP", EOPNOTSUPP },
-	{ "EALREADY", EALREADY },  { "EINTR", EINTR },	     { "EKEYREJECTED", EKEYREJECTED },
-	{ "ENOTSUP", ENOTSUP },	   { "EOVERFLOW", EOVERFLOW }, { "EDEADLK", EDEADLK },
-	{ "ENOTCONN", ENOTCONN },  { "ESRCH", ESRCH },
+	{ "EPERM", EPERM },	  { "ENOENT", ENOENT },	      { "EIO", EIO },
+	{ "ENXIO", ENXIO },	  { "E2BIG", E2BIG },	      { "ENOEXEC", ENOEXEC },
+	{ "EBADF", EBADF },	  { "EAGAIN", EAGAIN },	      { "ENOMEM", ENOMEM },
+	{ "EACCES", EACCES },	  { "EFAULT", EFAULT },	      { "EBUSY", EBUSY },
+	{ "EEXIST", EEXIST },	  { "ENODEV", ENODEV },	      { "ENOTDIR", ENOTDIR },
+	{ "EISDIR", EISDIR },	  { "EINVAL", EINVAL },	      { "ENOSPC", ENOSPC },
+	{ "EROFS", EROFS },	  { "ERANGE", ERANGE },	      { "ENAMETOOLONG", ENAMETOOLONG },
+	{ "ENOSYS", ENOSYS },	  { "ENOTEMPTY", ENOTEMPTY }, { "ELOOP", ELOOP },
+	{ "ENODATA", ENODATA },	  { "ETIMEDOUT", ETIMEDOUT }, { "EOPNOTSUPP", EOPNOTSUPP },
+	{ "EALREADY", EALREADY }, { "EINTR", EINTR },	      { "EKEYREJECTED", EKEYREJECTED },
+	{ "ENOTSUP", ENOTSUP },	  { "EOVERFLOW", EOVERFLOW }, { "EDEADLK", EDEADLK },
+	{ "ENOTCONN", ENOTCONN }, { "ESRCH", ESRCH },
 };
 
 const char *fk_errno_name(int err)

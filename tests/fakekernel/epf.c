@@ -114,13 +114,18 @@ int fk_kstrtoint(const char *s, int *res)
 int fk_kstrtobool(const char *s, bool *res)
 {
 	switch (s[0]) {
-	case 'y': case 'Y': case '1':
+	case 'y':
+	case 'Y':
+	case '1':
 		*res = true;
 		return 0;
-	case 'n': case 'N': case '0':
+	case 'n':
+	case 'N':
+	case '0':
 		*res = false;
 		return 0;
-	case 'o': case 'O':
+	case 'o':
+	case 'O':
 		if (s[1] == 'n' || s[1] == 'N') {
 			*res = true;
 			return 0;
@@ -139,15 +144,15 @@ int fk_kstrtobool(const char *s, bool *res)
 /* ---- drivers ---- */
 
 enum kind {
-	HDR8,	  /* header u8: any parse error EINVAL, "0x%04x" */
-	HDR16,	  /* header u16 */
-	MSI,	  /* msi_interrupts: u8, "%d" */
-	MSIX,	  /* msix_interrupts: u16, "%d" */
-	NTB_U32,  /* EPF_NTB_W: kstrtou32 error returned as is, "%d" */
-	NTB_NMWS, /* num_mws: u32, > 4 EINVAL */
-	NTB_MW,	  /* mwN: u64, N > num_mws EINVAL (6.12) / ERANGE (6.18) */
-	NTB_BAR,  /* ctrl_bar...: kstrtoint, -1..5 */
-	DMA_BAR,  /* metadata_bar, dma_window_bar: kstrtoint, -1..5, frozen while linked */
+	HDR8,	   /* header u8: any parse error EINVAL, "0x%04x" */
+	HDR16,	   /* header u16 */
+	MSI,	   /* msi_interrupts: u8, "%d" */
+	MSIX,	   /* msix_interrupts: u16, "%d" */
+	NTB_U32,   /* EPF_NTB_W: kstrtou32 error returned as is, "%d" */
+	NTB_NMWS,  /* num_mws: u32, > 4 EINVAL */
+	NTB_MW,	   /* mwN: u64, N > num_mws EINVAL (6.12) / ERANGE (6.18) */
+	NTB_BAR,   /* ctrl_bar...: kstrtoint, -1..5 */
+	DMA_BAR,   /* metadata_bar, dma_window_bar: kstrtoint, -1..5, frozen while linked */
 	DMA_CHANS, /* wr_chans, rd_chans: kstrtou8, 0..8, frozen while linked */
 };
 
@@ -157,25 +162,46 @@ struct attr {
 };
 
 static const struct attr header_attrs[] = {
-	{ "vendorid", HDR16 },	       { "deviceid", HDR16 },	     { "revid", HDR8 },
-	{ "progif_code", HDR8 },       { "subclass_code", HDR8 },    { "baseclass_code", HDR8 },
-	{ "cache_line_size", HDR8 },   { "subsys_vendor_id", HDR16 }, { "subsys_id", HDR16 },
-	{ "interrupt_pin", HDR8 },     { "msi_interrupts", MSI },    { "msix_interrupts", MSIX },
+	{ "vendorid", HDR16 },
+	{ "deviceid", HDR16 },
+	{ "revid", HDR8 },
+	{ "progif_code", HDR8 },
+	{ "subclass_code", HDR8 },
+	{ "baseclass_code", HDR8 },
+	{ "cache_line_size", HDR8 },
+	{ "subsys_vendor_id", HDR16 },
+	{ "subsys_id", HDR16 },
+	{ "interrupt_pin", HDR8 },
+	{ "msi_interrupts", MSI },
+	{ "msix_interrupts", MSIX },
 	{ NULL, 0 },
 };
 
 static const struct attr vntb_attrs[] = {
-	{ "spad_count", NTB_U32 }, { "db_count", NTB_U32 },    { "num_mws", NTB_NMWS },
-	{ "mw1", NTB_MW },	   { "mw2", NTB_MW },	       { "mw3", NTB_MW },
-	{ "mw4", NTB_MW },	   { "vbus_number", NTB_U32 }, { "vntb_pid", NTB_U32 },
-	{ "vntb_vid", NTB_U32 },   { "ctrl_bar", NTB_BAR },    { "db_bar", NTB_BAR },
-	{ "mw1_bar", NTB_BAR },	   { "mw2_bar", NTB_BAR },     { "mw3_bar", NTB_BAR },
-	{ "mw4_bar", NTB_BAR },	   { NULL, 0 },
+	{ "spad_count", NTB_U32 },
+	{ "db_count", NTB_U32 },
+	{ "num_mws", NTB_NMWS },
+	{ "mw1", NTB_MW },
+	{ "mw2", NTB_MW },
+	{ "mw3", NTB_MW },
+	{ "mw4", NTB_MW },
+	{ "vbus_number", NTB_U32 },
+	{ "vntb_pid", NTB_U32 },
+	{ "vntb_vid", NTB_U32 },
+	{ "ctrl_bar", NTB_BAR },
+	{ "db_bar", NTB_BAR },
+	{ "mw1_bar", NTB_BAR },
+	{ "mw2_bar", NTB_BAR },
+	{ "mw3_bar", NTB_BAR },
+	{ "mw4_bar", NTB_BAR },
+	{ NULL, 0 },
 };
 
 static const struct attr dma_attrs[] = {
-	{ "metadata_bar", DMA_BAR }, { "dma_window_bar", DMA_BAR },
-	{ "wr_chans", DMA_CHANS },   { "rd_chans", DMA_CHANS },
+	{ "metadata_bar", DMA_BAR },
+	{ "dma_window_bar", DMA_BAR },
+	{ "wr_chans", DMA_CHANS },
+	{ "rd_chans", DMA_CHANS },
 	{ NULL, 0 },
 };
 
@@ -303,8 +329,8 @@ int fk_epf_subgroup(const struct fk_fn *fn, char *out, size_t size)
 		char p[PATH_MAX];
 
 		snprintf(p, sizeof(p), "%s/%s", fn->dir, ents[i]);
-		if (!strcmp(ents[i], "primary") || !strcmp(ents[i], "secondary") ||
-		    !fk_is_dir(p) || fk_is_link(p))
+		if (!strcmp(ents[i], "primary") || !strcmp(ents[i], "secondary") || !fk_is_dir(p) ||
+		    fk_is_link(p))
 			continue;
 		snprintf(out, size, "%s", p);
 		r = 0;
@@ -451,8 +477,7 @@ ssize_t fk_epf_write_attr(const struct fk_fn *fn, const char *sub, const char *a
 		a = find_attr(header_attrs, attr);
 		return a ? header_store(fn, a, val, len, st) : -EINVAL;
 	}
-	if (fk_epf_subgroup(fn, dir, sizeof(dir)) < 0 ||
-	    strcmp(strrchr(dir, '/') + 1, sub) != 0)
+	if (fk_epf_subgroup(fn, dir, sizeof(dir)) < 0 || strcmp(strrchr(dir, '/') + 1, sub) != 0)
 		return -EINVAL;
 	a = find_attr(d->sub_attrs, attr);
 	if (!a || (a->kind == NTB_BAR && !vntb_v618()))
@@ -574,7 +599,8 @@ static int dma_bind(const struct fk_fn *fn, int pf)
 	msi = read_num(fn->dir, "msi_interrupts", 0);
 	msix = read_num(fn->dir, "msix_interrupts", 0);
 	if (!wr && !rd) {
-		fk_kmsg(3, "pci_epf_dma %s: no DMA channels requested (wr_chans and rd_chans are 0)",
+		fk_kmsg(3,
+			"pci_epf_dma %s: no DMA channels requested (wr_chans and rd_chans are 0)",
 			fn->epf);
 		return -EINVAL;
 	}
@@ -584,8 +610,10 @@ static int dma_bind(const struct fk_fn *fn, int pf)
 		return -EINVAL;
 	}
 	if (!msi && !msix) {
-		fk_kmsg(3, "pci_epf_dma %s: MSI or MSI-X is required (msi_interrupts and "
-			"msix_interrupts are 0)", fn->epf);
+		fk_kmsg(3,
+			"pci_epf_dma %s: MSI or MSI-X is required (msi_interrupts and "
+			"msix_interrupts are 0)",
+			fn->epf);
 		return -EINVAL;
 	}
 	/* Auto BARs: lowest free ones; written back and kept after unbind. */
@@ -599,8 +627,10 @@ static int dma_bind(const struct fk_fn *fn, int pf)
 		snprintf(p, sizeof(p), "%s/dma_window_bar", dir);
 		fk_write_file(p, "%lld\n", wb);
 	}
-	fk_kmsg(6, "pci_epf_dma %s: bound as fn%d: metadata BAR%lld, DMA window BAR%lld, "
-		"%lld WR + %lld RD channels", fn->epf, pf, mb, wb, wr, rd);
+	fk_kmsg(6,
+		"pci_epf_dma %s: bound as fn%d: metadata BAR%lld, DMA window BAR%lld, "
+		"%lld WR + %lld RD channels",
+		fn->epf, pf, mb, wb, wr, rd);
 	return 0;
 }
 

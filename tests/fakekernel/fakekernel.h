@@ -17,10 +17,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define FK_PCI_EP "sys/kernel/config/pci_ep"
-#define FK_EPF_BUS "sys/bus/pci-epf"
+#define FK_PCI_EP    "sys/kernel/config/pci_ep"
+#define FK_EPF_BUS   "sys/bus/pci-epf"
 #define FK_MAX_LINKS 64
-#define FK_MAX_FNS 128
+#define FK_MAX_FNS   128
 
 extern int fk_busy;
 

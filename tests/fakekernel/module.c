@@ -136,7 +136,8 @@ static void parse_modinfo(const unsigned char *img, size_t len, struct modinfo *
 			const char *colon = memchr(e + 5, ':', n - 5);
 
 			if (colon)
-				append(mi->parms, sizeof(mi->parms), e + 5, (size_t)(colon - e - 5));
+				append(mi->parms, sizeof(mi->parms), e + 5,
+				       (size_t)(colon - e - 5));
 		}
 		off += n + 1;
 	}

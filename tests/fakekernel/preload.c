@@ -20,6 +20,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <linux/openat2.h>
 
 #include "fakekernel.h"
 
@@ -37,10 +38,10 @@ int stat64(const char *path, struct stat64 *buf);
 int lstat64(const char *path, struct stat64 *buf);
 int fstatat64(int dirfd, const char *path, struct stat64 *buf, int flags);
 
-#define REAL(name)                                                        \
-	static __typeof__(name) *real_##name;                             \
-	if (!real_##name)                                                 \
-		real_##name = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
+#define REAL(name)                            \
+	static __typeof__(name) *real_##name; \
+	if (!real_##name)                     \
+	real_##name = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
 
 static long real_syscall6(long n, long a, long b, long c, long d, long e, long f)
 {
@@ -206,6 +207,20 @@ int __openat64_2(int dirfd, const char *path, int flags)
 
 /* ---- write, close ---- */
 
+/* A sysfs attribute holds what the last store wrote (the fixture's file is
+ * replaced, not overwritten in place). */
+static ssize_t sysfs_store(int fd, const void *buf, size_t count)
+{
+	REAL(write);
+	struct stat st;
+	ssize_t r;
+
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ftruncate(fd, 0) == 0)
+		lseek(fd, 0, SEEK_SET);
+	r = real_write(fd, buf, count);
+	return r < 0 ? -errno : r;
+}
+
 ssize_t write(int fd, const void *buf, size_t count)
 {
 	REAL(write);
@@ -231,8 +246,8 @@ ssize_t write(int fd, const void *buf, size_t count)
 	if (!r) {
 		if (strncmp(rel, FK_PCI_EP "/", strlen(FK_PCI_EP) + 1) == 0)
 			r = fk_cfs_write(rel, buf, count);
-		else if ((r = real_write(fd, buf, count)) < 0)
-			r = -errno;
+		else
+			r = sysfs_store(fd, buf, count);
 	}
 	fk_oplog("write", rel, val, r < 0 ? (int)r : 0);
 	fk_unlock();
@@ -458,8 +473,20 @@ long syscall(long n, ...)
 			return module_call(1, a[0], a[1], a[2]);
 		case SYS_delete_module:
 			return module_call(2, a[0], a[1], 0);
+		case SYS_openat2: {
+			/* libepdma reads through openat2(RESOLVE_IN_ROOT): "/x" is below dirfd. */
+			const struct open_how *how = (const struct open_how *)a[2];
+			const char *path = (const char *)a[1];
+
+			if (path && how && (how->resolve & RESOLVE_IN_ROOT) && path[0] == '/')
+				while (path[0] == '/')
+					path++;
+			touch_pending((int)a[0], path && *path ? path : ".");
+			break;
+		}
 		case SYS_mount:
-			if (do_mount((const char *)a[0], (const char *)a[1], (const char *)a[2], &r))
+			if (do_mount((const char *)a[0], (const char *)a[1], (const char *)a[2],
+				     &r))
 				return r;
 			break;
 		default:

@@ -14,9 +14,9 @@
 
 #include "fixture.h"
 
-#define EPC "e65d0000.pcie-ep"
+#define EPC  "e65d0000.pcie-ep"
 #define CTRL "controllers/" EPC
-#define DMA "functions/pci_epf_dma"
+#define DMA  "functions/pci_epf_dma"
 #define VNTB "functions/pci_epf_vntb"
 
 static char *replay_path(void)
@@ -54,12 +54,11 @@ static char *run(struct fx *fx, const char *const *cmds)
 }
 
 #define RUN(fx, ...) run(fx, (const char *const[]){ __VA_ARGS__, NULL })
-#define EXPECT(fx, expected, ...)                                                       \
-	do {                                                                            \
-		char *out_ = RUN(fx, __VA_ARGS__);                                      \
-		ck_assert_msg(!strcmp(out_, expected), "expected:\n%s\ngot:\n%s", expected, \
-			      out_);                                                    \
-		free(out_);                                                             \
+#define EXPECT(fx, expected, ...)                                                                  \
+	do {                                                                                       \
+		char *out_ = RUN(fx, __VA_ARGS__);                                                 \
+		ck_assert_msg(!strcmp(out_, expected), "expected:\n%s\ngot:\n%s", expected, out_); \
+		free(out_);                                                                        \
 	} while (0)
 
 static bool kmsg_has(struct fx *fx, const char *text)
@@ -215,16 +214,21 @@ START_TEST(test_oplog)
 
 	fx_conformance(fx);
 	free(RUN(fx, "mkdir " DMA "/d0", "echo 4 > " DMA "/d0/msi_interrupts",
-		 "echo 1 > " DMA "/d0/pci_epf_dma.0/wr_chans", "echo 9 > " DMA "/d0/pci_epf_dma.0/rd_chans",
-		 "ln -s " DMA "/d0 " CTRL "/", "echo 1 > " CTRL "/start", "echo 0 > " CTRL "/start",
-		 "rm " CTRL "/d0", "rmdir " DMA "/d0"));
+		 "echo 1 > " DMA "/d0/pci_epf_dma.0/wr_chans",
+		 "echo 9 > " DMA "/d0/pci_epf_dma.0/rd_chans", "ln -s " DMA "/d0 " CTRL "/",
+		 "echo 1 > " CTRL "/start", "echo 0 > " CTRL "/start", "rm " CTRL "/d0",
+		 "rmdir " DMA "/d0"));
 	oplog = fx_oplog(fx);
-	ck_assert_str_eq(oplog,
+	ck_assert_str_eq(
+		oplog,
 		"mkdir sys/kernel/config/pci_ep/functions/pci_epf_dma/d0 = 0\n"
 		"write sys/kernel/config/pci_ep/functions/pci_epf_dma/d0/msi_interrupts 4 = 0\n"
-		"write sys/kernel/config/pci_ep/functions/pci_epf_dma/d0/pci_epf_dma.0/wr_chans 1 = 0\n"
-		"write sys/kernel/config/pci_ep/functions/pci_epf_dma/d0/pci_epf_dma.0/rd_chans 9 = -EINVAL\n"
-		"symlink sys/kernel/config/pci_ep/controllers/e65d0000.pcie-ep/d0 functions/pci_epf_dma/d0 = 0\n"
+		"write sys/kernel/config/pci_ep/functions/pci_epf_dma/d0/pci_epf_dma.0/wr_chans 1 "
+		"= 0\n"
+		"write sys/kernel/config/pci_ep/functions/pci_epf_dma/d0/pci_epf_dma.0/rd_chans 9 "
+		"= -EINVAL\n"
+		"symlink sys/kernel/config/pci_ep/controllers/e65d0000.pcie-ep/d0 "
+		"functions/pci_epf_dma/d0 = 0\n"
 		"write sys/kernel/config/pci_ep/controllers/e65d0000.pcie-ep/start 1 = 0\n"
 		"write sys/kernel/config/pci_ep/controllers/e65d0000.pcie-ep/start 0 = 0\n"
 		"unlink sys/kernel/config/pci_ep/controllers/e65d0000.pcie-ep/d0 = 0\n"
@@ -269,8 +273,9 @@ START_TEST(test_modules)
 	       "insmod /lib/modules/6.12.117/kernel/drivers/pci/endpoint/functions/pci-epf-dma.ko",
 	       "test -d " DMA, "test -d /sys/bus/pci-epf/drivers/pci_epf_dma");
 	oplog = fx_oplog(fx);
-	ck_assert_ptr_nonnull(strstr(oplog, "finit_module lib/modules/6.12.117/kernel/drivers/ntb/hw/"
-					    "epf/ntb_hw_epf.ko = 0\n"));
+	ck_assert_ptr_nonnull(strstr(oplog,
+				     "finit_module lib/modules/6.12.117/kernel/drivers/ntb/hw/"
+				     "epf/ntb_hw_epf.ko = 0\n"));
 	ck_assert_ptr_nonnull(strstr(oplog, "delete_module pci_epf_dma = -EBUSY\n"));
 	ck_assert_ptr_nonnull(strstr(oplog, "init_module ntb_hw_epf = 0\n"));
 	free(oplog);
@@ -299,8 +304,11 @@ START_TEST(test_mount)
 {
 	static const unsigned char two = 2;
 	const struct fx_controller c = {
-		.name = EPC, .parent = "soc", .dt_node = "soc/pcie-ep@e65d0000",
-		.compatible = "renesas,r8a779f0-pcie-ep", .max_functions = &two,
+		.name = EPC,
+		.parent = "soc",
+		.dt_node = "soc/pcie-ep@e65d0000",
+		.compatible = "renesas,r8a779f0-pcie-ep",
+		.max_functions = &two,
 		.max_functions_len = 1,
 	};
 	struct fx *fx = fx_new();
@@ -329,9 +337,12 @@ END_TEST
 
 /* ---- links: max-functions, link forms, start ---- */
 
-#define DMA_READY(f) "mkdir " DMA "/" f, "echo 1 > " DMA "/" f "/msi_interrupts", \
-	"echo 1 > $(ls -d " DMA "/" f "/pci_epf_dma.*)/wr_chans"
-#define DMA_READY_OUT(f) "mkdir " DMA "/" f "\n" "echo 1 > " DMA "/" f "/msi_interrupts\n" \
+#define DMA_READY(f)                                                 \
+	"mkdir " DMA "/" f, "echo 1 > " DMA "/" f "/msi_interrupts", \
+		"echo 1 > $(ls -d " DMA "/" f "/pci_epf_dma.*)/wr_chans"
+#define DMA_READY_OUT(f)                          \
+	"mkdir " DMA "/" f "\n"                   \
+	"echo 1 > " DMA "/" f "/msi_interrupts\n" \
 	"echo 1 > $(ls -d " DMA "/" f "/pci_epf_dma.*)/wr_chans\n"
 
 START_TEST(test_max_functions_absent)
@@ -340,11 +351,14 @@ START_TEST(test_max_functions_absent)
 	char *out;
 
 	fx_rk3588(fx);
-	out = RUN(fx, DMA_READY("d0"), DMA_READY("d1"), "ln -s " DMA "/d0 controllers/a40000000.pcie-ep/",
+	out = RUN(fx, DMA_READY("d0"), DMA_READY("d1"),
+		  "ln -s " DMA "/d0 controllers/a40000000.pcie-ep/",
 		  "ln -s " DMA "/d1 controllers/a40000000.pcie-ep/");
 	ck_assert_ptr_nonnull(strstr(out, "ln -s " DMA "/d0 controllers/a40000000.pcie-ep/\n"));
-	ck_assert_ptr_nonnull(strstr(out, "ln -s " DMA "/d1 controllers/a40000000.pcie-ep/ -> EINVAL\n"));
-	ck_assert(kmsg_has(fx, "pci_epc a40000000.pcie-ep: Exceeding max supported Function Number"));
+	ck_assert_ptr_nonnull(
+		strstr(out, "ln -s " DMA "/d1 controllers/a40000000.pcie-ep/ -> EINVAL\n"));
+	ck_assert(
+		kmsg_has(fx, "pci_epc a40000000.pcie-ep: Exceeding max supported Function Number"));
 	free(out);
 	fx_free(fx);
 }
@@ -357,8 +371,9 @@ START_TEST(test_max_functions_cell)
 
 	/* A 4-byte cell reads as its first byte, 0: 6.12 enforces no limit. */
 	fx_bad_max_functions(fx);
-	out = RUN(fx, DMA_READY("d0"), DMA_READY("d1"), DMA_READY("d2"), "ln -s " DMA "/d0 " CTRL "/",
-		  "ln -s " DMA "/d1 " CTRL "/", "ln -s " DMA "/d2 " CTRL "/");
+	out = RUN(fx, DMA_READY("d0"), DMA_READY("d1"), DMA_READY("d2"),
+		  "ln -s " DMA "/d0 " CTRL "/", "ln -s " DMA "/d1 " CTRL "/",
+		  "ln -s " DMA "/d2 " CTRL "/");
 	ck_assert_msg(!strstr(out, " -> "), "%s", out);
 	ck_assert(kmsg_has(fx, "bound as fn2:"));
 	free(out);
@@ -373,13 +388,13 @@ START_TEST(test_link_forms)
 	ssize_t n;
 
 	fx_conformance(fx);
-	EXPECT(fx, DMA_READY_OUT("d0")
-	       "ln -s " CTRL " " DMA "/d0/primary/\n"
-	       "ln -s " DMA "/d0 " CTRL "/ -> EBUSY\n"
-	       "rmdir " DMA "/d0 -> ENOTEMPTY\n"
-	       "ln -s /tmp " CTRL "/x -> EPERM\n"
-	       "ln -s " DMA "/d1 " CTRL "/ -> ENOENT\n"
-	       "ln -s " CTRL " functions/ -> EPERM\n",
+	EXPECT(fx,
+	       DMA_READY_OUT("d0") "ln -s " CTRL " " DMA "/d0/primary/\n"
+				   "ln -s " DMA "/d0 " CTRL "/ -> EBUSY\n"
+				   "rmdir " DMA "/d0 -> ENOTEMPTY\n"
+				   "ln -s /tmp " CTRL "/x -> EPERM\n"
+				   "ln -s " DMA "/d1 " CTRL "/ -> ENOENT\n"
+				   "ln -s " CTRL " functions/ -> EPERM\n",
 	       DMA_READY("d0"), "ln -s " CTRL " " DMA "/d0/primary/", "ln -s " DMA "/d0 " CTRL "/",
 	       "rmdir " DMA "/d0", "ln -s /tmp " CTRL "/x", "ln -s " DMA "/d1 " CTRL "/",
 	       "ln -s " CTRL " functions/");
@@ -390,7 +405,9 @@ START_TEST(test_link_forms)
 	ck_assert_str_eq(buf, "../../../../controllers/" EPC);
 	free(p);
 	ck_assert(kmsg_has(fx, "bound as fn0:"));
-	EXPECT(fx, "rm " DMA "/d0/primary/" EPC "\n" "rmdir " DMA "/d0\n",
+	EXPECT(fx,
+	       "rm " DMA "/d0/primary/" EPC "\n"
+	       "rmdir " DMA "/d0\n",
 	       "rm " DMA "/d0/primary/" EPC, "rmdir " DMA "/d0");
 	fx_free(fx);
 }
@@ -401,17 +418,17 @@ START_TEST(test_start_and_warn)
 	struct fx *fx = fx_new();
 
 	fx_conformance(fx);
-	EXPECT(fx, DMA_READY_OUT("d0")
-	       "ln -s " DMA "/d0 " CTRL "/\n"
-	       "echo 0 > " CTRL "/start -> EALREADY\n"
-	       "echo 1 > " CTRL "/start\n"
-	       "echo 0x1 > " CTRL "/start\n"
-	       "controllers/" EPC "/start = 0\n"
-	       "echo on > " CTRL "/start\n"
-	       "echo x > " CTRL "/start -> EINVAL\n"
-	       "rm " CTRL "/d0\n"
-	       "ln -s " DMA "/d0 " CTRL "/\n"
-	       "rm " CTRL "/d0\n",
+	EXPECT(fx,
+	       DMA_READY_OUT("d0") "ln -s " DMA "/d0 " CTRL "/\n"
+				   "echo 0 > " CTRL "/start -> EALREADY\n"
+				   "echo 1 > " CTRL "/start\n"
+				   "echo 0x1 > " CTRL "/start\n"
+				   "controllers/" EPC "/start = 0\n"
+				   "echo on > " CTRL "/start\n"
+				   "echo x > " CTRL "/start -> EINVAL\n"
+				   "rm " CTRL "/d0\n"
+				   "ln -s " DMA "/d0 " CTRL "/\n"
+				   "rm " CTRL "/d0\n",
 	       DMA_READY("d0"), "ln -s " DMA "/d0 " CTRL "/", "echo 0 > " CTRL "/start",
 	       "echo 1 > " CTRL "/start", "echo 0x1 > " CTRL "/start", "cat " CTRL "/start",
 	       "echo on > " CTRL "/start", "echo x > " CTRL "/start", "rm " CTRL "/d0",
@@ -429,7 +446,9 @@ START_TEST(test_start_fail)
 
 	fx_conformance(fx);
 	fx_kernel_config(fx, "start_fail=1");
-	EXPECT(fx, "echo 1 > " CTRL "/start -> EINVAL\n" "controllers/" EPC "/start = 0\n",
+	EXPECT(fx,
+	       "echo 1 > " CTRL "/start -> EINVAL\n"
+	       "controllers/" EPC "/start = 0\n",
 	       "echo 1 > " CTRL "/start", "cat " CTRL "/start");
 	ck_assert(kmsg_has(fx, "pci_epc " EPC ": failed to start endpoint controller"));
 	fx_free(fx);
@@ -548,7 +567,27 @@ START_TEST(test_dma_bind_checks)
 	       "echo -1 > " DMA "/d0/pci_epf_dma.0/metadata_bar", "ln -s " DMA "/d0 " CTRL "/",
 	       "cat " DMA "/d0/pci_epf_dma.0/metadata_bar",
 	       "cat " DMA "/d0/pci_epf_dma.0/dma_window_bar");
-	ck_assert(kmsg_has(fx, "bound as fn0: metadata BAR0, DMA window BAR3, 0 WR + 2 RD channels"));
+	ck_assert(
+		kmsg_has(fx, "bound as fn0: metadata BAR0, DMA window BAR3, 0 WR + 2 RD channels"));
+	fx_free(fx);
+}
+END_TEST
+
+START_TEST(test_sysfs_write)
+{
+	struct fx *fx = fx_new();
+	char *oplog;
+
+	fx_conformance(fx);
+	EXPECT(fx,
+	       "echo 0 > /sys/bus/pci-epf/drivers_autoprobe\n"
+	       "/sys/bus/pci-epf/drivers_autoprobe = 0\n"
+	       "echo 1 > /sys/bus/pci-epf/newfile -> EACCES\n",
+	       "echo 0 > /sys/bus/pci-epf/drivers_autoprobe",
+	       "cat /sys/bus/pci-epf/drivers_autoprobe", "echo 1 > /sys/bus/pci-epf/newfile");
+	oplog = fx_oplog(fx);
+	ck_assert_str_eq(oplog, "write sys/bus/pci-epf/drivers_autoprobe 0 = 0\n");
+	free(oplog);
 	fx_free(fx);
 }
 END_TEST
@@ -574,6 +613,7 @@ static Suite *fakekernel_suite(void)
 	tc = tcase_create("state");
 	tcase_add_test(tc, test_fail_injection);
 	tcase_add_test(tc, test_oplog);
+	tcase_add_test(tc, test_sysfs_write);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("modules");
 	tcase_add_test(tc, test_modules);

@@ -1,0 +1,1284 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The endpoint role end to end: epdmactl setup / plan / status / teardown on
+ * the fixture machines with the fake kernel. Every test asserts what the
+ * kernel was asked to do (the fake kernel's oplog and state), what the tree
+ * holds afterwards, and what the user was told.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "fixture.h"
+
+#define EPC "e65d0000.pcie-ep"
+#define PCI_EP "sys/kernel/config/pci_ep"
+#define VNTB_DIR PCI_EP "/functions/pci_epf_vntb/vntb0"
+#define DMA_DIR PCI_EP "/functions/pci_epf_dma/dma0"
+#define START PCI_EP "/controllers/" EPC "/start"
+
+/* Explicit values, so that every attribute read back is checked against the test. */
+static const char base_conf[] = "[general]\n"
+				"profile = rcar-gen4\n"
+				"[vntb]\n"
+				"spad_count = 16\n"
+				"db_count = 8\n"
+				"vbus_number = 0x10\n"
+				"vntb_vid = 0x1912\n"
+				"vntb_pid = 0x0031\n"
+				"mw1 = 0x100000\n"
+				"[dma]\n"
+				"wr_chans = 2\n"
+				"rd_chans = 1\n"
+				"msi_interrupts = 4\n";
+
+static void write_conf(struct fx *fx, const char *extra)
+{
+	fx_write(fx, "/etc/epdma.conf", "%s%s", base_conf, extra ? extra : "");
+}
+
+/* epdmactl --root <root> ARGS... */
+static void ctl(struct fx *fx, struct fx_result *r, ...)
+{
+	const char *argv[16] = { "epdmactl", "--root", fx->root };
+	size_t n = 3;
+	va_list ap;
+
+	va_start(ap, r);
+	for (const char *a; (a = va_arg(ap, const char *)) && n < ARRAY_SIZE(argv) - 1;)
+		argv[n++] = a;
+	va_end(ap);
+	argv[n] = NULL;
+	fx_run(fx, r, argv);
+}
+
+static bool has(const char *hay, const char *needle)
+{
+	return hay && strstr(hay, needle) != NULL;
+}
+
+static size_t count_lines(const char *text, const char *prefix)
+{
+	size_t n = 0;
+
+	for (const char *l = text; l && *l;) {
+		const char *nl = strchr(l, '\n');
+
+		n += strncmp(l, prefix, strlen(prefix)) == 0;
+		l = nl ? nl + 1 : l + strlen(l);
+	}
+	return n;
+}
+
+static void oplog_reset(struct fx *fx)
+{
+	char *p = NULL;
+
+	ck_assert_int_ge(asprintf(&p, "%s/oplog", fx->state), 0);
+	ck_assert_int_eq(truncate(p, 0) == 0 || errno == ENOENT, 1);
+	free(p);
+}
+
+/* The fake kernel's own records ("fn ...", "pf ...", "vntb_bound ..."). */
+static char *kernel_state(struct fx *fx)
+{
+	char *p = NULL, *text = NULL;
+	size_t len = 0;
+	FILE *f, *m = open_memstream(&text, &len);
+
+	ck_assert_int_ge(asprintf(&p, "%s/state", fx->state), 0);
+	f = fopen(p, "re");
+	for (int c; f && (c = fgetc(f)) != EOF;)
+		fputc(c, m);
+	if (f)
+		fclose(f);
+	fclose(m);
+	free(p);
+	return text;
+}
+
+/* The PF the fake kernel gave DRV/NAME's primary link, -1 when not linked. */
+static int kernel_pf(struct fx *fx, const char *drv, const char *name)
+{
+	char *st = kernel_state(fx), *key = NULL;
+	const char *hit;
+	int pf = -1;
+
+	ck_assert_int_ge(asprintf(&key, "pf %s/%s:p " EPC " ", drv, name), 0);
+	hit = strstr(st, key);
+	if (hit)
+		pf = atoi(hit + strlen(key));
+	free(key);
+	free(st);
+	return pf;
+}
+
+/* An attribute file as a number (base auto-detection, as it reads back). */
+static long long attr_num(struct fx *fx, const char *path)
+{
+	char *text = fx_read(fx, path), *end;
+	long long v;
+
+	ck_assert_msg(text, "%s missing", path);
+	v = strtoll(text, &end, 0);
+	ck_assert_msg(end != text && (*end == '\n' || !*end), "%s reads \"%s\"", path, text);
+	free(text);
+	return v;
+}
+
+#define ASSERT_ATTR(fx, path, want)                                                           \
+	ck_assert_msg(attr_num(fx, path) == (want), "%s is %lld, want %lld", path,            \
+		      attr_num(fx, path), (long long)(want))
+
+/*
+ * Every entry below the root with type, mode, link target and contents,
+ * except the paths in SKIP (the kernel log grows, the lock file holds a pid)
+ * and, when SKIP_VBUS, the pieces of a vNTB virtual bus the kernel keeps.
+ */
+static char *snapshot(struct fx *fx, bool skip_vbus)
+{
+	char *cmd = NULL, *out = NULL;
+	size_t len = 0;
+	FILE *f, *m = open_memstream(&out, &len);
+	const char *prune = skip_vbus ? "-path ./dev/kmsg -o -path ./run/epdma -o "
+					"-path ./sys/class/pci_bus -o -path ./sys/bus/ntb -o "
+					"-path './sys/devices/pci0000:*' -o -path ./sys/bus/pci"
+				      : "-path ./dev/kmsg -o -path ./run/epdma";
+
+	ck_assert_int_ge(asprintf(&cmd,
+				  "cd '%s' && find . \\( %s \\) -prune -o -printf '%%p %%y %%m %%l\\n' "
+				  "| sort && find . \\( %s \\) -prune -o -type f -print | sort | "
+				  "xargs -r md5sum",
+				  fx->root, prune, prune),
+			 0);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	for (int c; (c = fgetc(f)) != EOF;)
+		fputc(c, m);
+	ck_assert_int_eq(pclose(f), 0);
+	fclose(m);
+	free(cmd);
+	return out;
+}
+
+/* First line that differs, for messages. */
+static const char *first_diff(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return a;
+}
+
+static void assert_same_tree(const char *before, const char *after, const char *what)
+{
+	ck_assert_msg(!strcmp(before, after), "%s: tree changed near: %.200s", what,
+		      first_diff(before, after));
+}
+
+static void cold_setup(struct fx *fx)
+{
+	struct fx_result r;
+
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_msg(r.status == 0, "setup exit %d\n%s%s", r.status, r.out, r.err);
+	fx_result_free(&r);
+}
+
+/* ---- 1. cold setup ---- */
+
+START_TEST(cold_setup_builds_the_graph)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *kmsg, *log, *graph;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_str_eq(r.err, "");
+	ck_assert(has(r.out, "setup: done (28 operations)"));
+	fx_result_free(&r);
+
+	/* PF numbers as the kernel gave them: vNTB first (PF0), DMA second. */
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_vntb", "vntb0"), 0);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_dma", "dma0"), 1);
+	kmsg = fx_read(fx, "dev/kmsg");
+	ck_assert_msg(has(kmsg, "pci_epf_dma pci_epf_dma.1: bound as fn1:"), "%s", kmsg);
+	ck_assert(has(kmsg, "PCI host bridge to bus 0000:10"));
+	free(kmsg);
+	/* Links, in the controller, and start. */
+	ck_assert(fx_exists(fx, PCI_EP "/controllers/" EPC "/vntb0"));
+	ck_assert(fx_exists(fx, PCI_EP "/controllers/" EPC "/dma0"));
+	ASSERT_ATTR(fx, START, 1);
+	log = fx_oplog(fx);
+	ck_assert_int_eq(count_lines(log, "symlink "), 2);
+	ck_assert(strstr(log, "symlink " PCI_EP "/controllers/" EPC "/vntb0") <
+		  strstr(log, "symlink " PCI_EP "/controllers/" EPC "/dma0"));
+	ck_assert_msg(!has(log, "= -"), "a kernel operation failed:\n%s", log);
+	free(log);
+
+	/* Every attribute as configured, read back from the tree. */
+	ASSERT_ATTR(fx, VNTB_DIR "/vendorid", 0x1912);
+	ASSERT_ATTR(fx, VNTB_DIR "/deviceid", 0x0030);
+	ASSERT_ATTR(fx, VNTB_DIR "/baseclass_code", 0x05);
+	ASSERT_ATTR(fx, VNTB_DIR "/subclass_code", 0x00);
+	ASSERT_ATTR(fx, VNTB_DIR "/progif_code", 0x00);
+	ASSERT_ATTR(fx, VNTB_DIR "/pci_epf_vntb.0/num_mws", 1);
+	ASSERT_ATTR(fx, VNTB_DIR "/pci_epf_vntb.0/mw1", 0x100000);
+	ASSERT_ATTR(fx, VNTB_DIR "/pci_epf_vntb.0/spad_count", 16);
+	ASSERT_ATTR(fx, VNTB_DIR "/pci_epf_vntb.0/db_count", 8);
+	ASSERT_ATTR(fx, VNTB_DIR "/pci_epf_vntb.0/vbus_number", 0x10);
+	ASSERT_ATTR(fx, VNTB_DIR "/pci_epf_vntb.0/vntb_vid", 0x1912);
+	ASSERT_ATTR(fx, VNTB_DIR "/pci_epf_vntb.0/vntb_pid", 0x0031);
+	/* The rcar-gen4 map: control BAR0, doorbell BAR4, MW1 BAR2. */
+	ASSERT_ATTR(fx, VNTB_DIR "/pci_epf_vntb.0/ctrl_bar", 0);
+	ASSERT_ATTR(fx, VNTB_DIR "/pci_epf_vntb.0/db_bar", 4);
+	ASSERT_ATTR(fx, VNTB_DIR "/pci_epf_vntb.0/mw1_bar", 2);
+	ASSERT_ATTR(fx, DMA_DIR "/vendorid", 0x1912);
+	ASSERT_ATTR(fx, DMA_DIR "/deviceid", 0x0032);
+	ASSERT_ATTR(fx, DMA_DIR "/baseclass_code", 0x08);
+	ASSERT_ATTR(fx, DMA_DIR "/subclass_code", 0x01);
+	ASSERT_ATTR(fx, DMA_DIR "/progif_code", 0x00);
+	ASSERT_ATTR(fx, DMA_DIR "/msi_interrupts", 4);
+	ASSERT_ATTR(fx, DMA_DIR "/pci_epf_dma.1/wr_chans", 2);
+	ASSERT_ATTR(fx, DMA_DIR "/pci_epf_dma.1/rd_chans", 1);
+	/* Auto BARs: the kernel chose two different ones and wrote them back. */
+	ck_assert_int_ge(attr_num(fx, DMA_DIR "/pci_epf_dma.1/metadata_bar"), 0);
+	ck_assert_int_le(attr_num(fx, DMA_DIR "/pci_epf_dma.1/metadata_bar"), 5);
+	ck_assert_int_ge(attr_num(fx, DMA_DIR "/pci_epf_dma.1/dma_window_bar"), 0);
+	ck_assert_int_le(attr_num(fx, DMA_DIR "/pci_epf_dma.1/dma_window_bar"), 5);
+	ck_assert_int_ne(attr_num(fx, DMA_DIR "/pci_epf_dma.1/metadata_bar"),
+			 attr_num(fx, DMA_DIR "/pci_epf_dma.1/dma_window_bar"));
+
+	/* epdma's record of what it made, with the PFs of its link order. */
+	graph = fx_read(fx, "run/epdma/graph");
+	ck_assert_str_eq(graph, "controller " EPC "\nfunction pci_epf_vntb vntb0 0\n"
+				"function pci_epf_dma dma0 1\n");
+	free(graph);
+
+	ctl(fx, &r, "status", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert(has(r.out, "In sync with the config."));
+	ck_assert(has(r.out, "PF0  pci_epf_vntb/vntb0  owned by epdma, linked"));
+	ck_assert(has(r.out, "PF1  pci_epf_dma/dma0  owned by epdma, linked"));
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
+/* ---- 2. single-function controller ---- */
+
+START_TEST(rk3588_refused_before_any_write)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *before, *after, *log;
+
+	fx_rk3588(fx);
+	fx_write(fx, "/etc/epdma.conf", "[general]\nprofile = imx8\n[vntb]\nvbus_number = 0x10\n");
+	before = snapshot(fx, false);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_str_eq(r.out, "");
+	ck_assert_msg(has(r.err, "epdmactl: max-functions: a40000000.pcie-ep supports 1 function"),
+		      "%s", r.err);
+	ck_assert(has(r.err, "max-functions = /bits/ 8 <2>"));
+	ck_assert(has(r.err, "epdmactl: setup: refused; nothing was changed\n"));
+	log = fx_oplog(fx);
+	ck_assert_msg(!*log, "setup performed kernel operations:\n%s", log);
+	after = snapshot(fx, false);
+	assert_same_tree(before, after, "rk3588 setup");
+	free(log);
+	free(before);
+	free(after);
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
+/* ---- 3. failure at every step of a cold setup ---- */
+
+/* Description of the step an oplog line belongs to, as epdmactl names it. */
+static char *step_of(const char *line)
+{
+	char path[512], value[64] = "", *desc = NULL;
+	const char *fns = PCI_EP "/functions/";
+	const char *p;
+
+	ck_assert_int_ge(sscanf(line, "%*s %511s %63s", path, value), 1);
+	if (!strncmp(line, "mkdir ", 6)) {
+		ck_assert(!strncmp(path, fns, strlen(fns)));
+		ck_assert_int_ge(asprintf(&desc, "create function %s", path + strlen(fns)), 0);
+	} else if (!strncmp(line, "symlink ", 8)) {
+		ck_assert_int_ge(asprintf(&desc, "link %s to " EPC " (PF%d)", strrchr(path, '/') + 1,
+					  strstr(path, "/vntb0") ? 0 : 1),
+				 0);
+	} else if (!strcmp(path, START)) {
+		desc = strdup("start " EPC);
+	} else {
+		/* functions/<drv>/<fn>/[<sub>/]<attr> */
+		char drv[64], fn[64];
+
+		p = path + strlen(fns);
+		ck_assert_int_eq(sscanf(p, "%63[^/]/%63[^/]", drv, fn), 2);
+		ck_assert_int_ge(asprintf(&desc, "%s: %s = %s", fn, strrchr(path, '/') + 1, value),
+				 0);
+	}
+	return desc;
+}
+
+/* The N-th line of LOG starting with KIND. */
+static char *nth_op(const char *log, const char *kind, unsigned int n)
+{
+	char prefix[32];
+
+	snprintf(prefix, sizeof(prefix), "%s ", kind);
+	for (const char *l = log; l && *l;) {
+		const char *nl = strchr(l, '\n');
+
+		if (!strncmp(l, prefix, strlen(prefix)) && --n == 0)
+			return strndup(l, nl ? (size_t)(nl - l) : strlen(l));
+		l = nl ? nl + 1 : l + strlen(l);
+	}
+	ck_abort_msg("no %s #%u in the oplog", kind, n);
+	return NULL;
+}
+
+/* The oplog of a cold setup that works: what "every step" counts. */
+static char *cold_oplog(void)
+{
+	struct fx *fx = fx_new();
+	char *log;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	cold_setup(fx);
+	log = fx_oplog(fx);
+	fx_free(fx);
+	return log;
+}
+
+struct errno_case {
+	int err;
+	const char *name;
+};
+
+static void fail_one(const char *kind, unsigned int k, const struct errno_case *e,
+		     const char *good_log)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *before, *after, *step, *line, *want, *log;
+	bool bus_left;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	fx_kernel_config(fx, "fail=%s:%u:%s", kind, k, e->name);
+	before = snapshot(fx, true);
+	ctl(fx, &r, "setup", NULL);
+	line = nth_op(good_log, kind, k);
+	step = step_of(line);
+	ck_assert_msg(r.status == 1, "%s #%u (%s) %s: exit %d\n%s%s", kind, k, e->name, line,
+		      r.status, r.out, r.err);
+	ck_assert_int_ge(asprintf(&want, "epdmactl: setup: %s failed: %s\n", step, strerror(e->err)),
+			 0);
+	ck_assert_msg(has(r.err, want), "%s #%u (%s): want \"%s\" in stderr:\n%s", kind, k,
+		      e->name, want, r.err);
+	ck_assert_msg(has(r.err, "; the graph is as before\n") || (k == 1 && !strcmp(kind, "mkdir")),
+		      "%s #%u: %s", kind, k, r.err);
+	ck_assert_msg(has(r.out, "  FAIL "), "%s #%u: %s", kind, k, r.out);
+
+	/* The graph and start as before; only the kernel's vNTB bus may stay. */
+	after = snapshot(fx, true);
+	assert_same_tree(before, after, line);
+	ASSERT_ATTR(fx, START, 0);
+	ck_assert_msg(!fx_exists(fx, "run/epdma/graph"), "%s #%u: ownership record written",
+		      kind, k);
+	bus_left = fx_exists(fx, "sys/class/pci_bus/0000:10");
+	ck_assert_msg(bus_left == has(r.err, "the kernel keeps virtual bus 0000:10 of the vNTB "
+					     "function until reboot: vbus_number 0x10 cannot be "
+					     "used again in this boot"),
+		      "%s #%u: bus left %d, stderr:\n%s", kind, k, bus_left, r.err);
+	/* The vNTB link was made before anything failed exactly when the bus stays. */
+	log = fx_oplog(fx);
+	ck_assert_int_eq(bus_left, has(log, "symlink " PCI_EP "/controllers/" EPC "/vntb0 ") &&
+					   !has(log, "/vntb0 = -"));
+	/* Nothing is left linked or made: the fake kernel agrees. */
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_vntb", "vntb0"), -1);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_dma", "dma0"), -1);
+	free(log);
+	free(want);
+	free(step);
+	free(line);
+	free(before);
+	free(after);
+	fx_result_free(&r);
+	fx_free(fx);
+}
+
+static void fail_every(const char *kind, const struct errno_case *errs, size_t nerrs)
+{
+	char *good = cold_oplog();
+	size_t n = count_lines(good, kind);
+
+	ck_assert_uint_gt(n, 0);
+	for (unsigned int k = 1; k <= n; k++)
+		for (size_t i = 0; i < 2 && i < nerrs; i++)
+			fail_one(kind, k, &errs[(k + i) % nerrs], good);
+	free(good);
+}
+
+START_TEST(failed_mkdir_rolls_back)
+{
+	static const struct errno_case errs[] = {
+		{ ENOMEM, "ENOMEM" }, { EEXIST, "EEXIST" }, { ENOSPC, "ENOSPC" },
+	};
+
+	fail_every("mkdir", errs, ARRAY_SIZE(errs));
+}
+END_TEST
+
+START_TEST(failed_write_rolls_back)
+{
+	static const struct errno_case errs[] = {
+		{ EINVAL, "EINVAL" }, { ERANGE, "ERANGE" }, { EIO, "EIO" }, { EOPNOTSUPP, "EOPNOTSUPP" },
+	};
+
+	fail_every("write", errs, ARRAY_SIZE(errs));
+}
+END_TEST
+
+START_TEST(failed_link_rolls_back)
+{
+	static const struct errno_case errs[] = {
+		{ EINVAL, "EINVAL" }, { EBUSY, "EBUSY" }, { EOPNOTSUPP, "EOPNOTSUPP" },
+	};
+
+	fail_every("symlink", errs, ARRAY_SIZE(errs));
+}
+END_TEST
+
+START_TEST(failed_start_rolls_back)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *before, *after, *log;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	fx_kernel_config(fx, "start_fail=1");
+	before = snapshot(fx, true);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "epdmactl: setup: start " EPC " failed: Invalid argument\n"),
+		      "%s", r.err);
+	ck_assert(has(r.err, "epdmactl: setup: rolled back 27 operations; the graph is as before\n"));
+	ck_assert(has(r.err, "vbus_number 0x10 cannot be used again in this boot"));
+	/* What the kernel logged for the failed step is shown with it. */
+	ck_assert_msg(has(r.out, "  FAIL start " EPC "\n       kernel: pci_epc " EPC
+				 ": failed to start endpoint controller\n"),
+		      "%s", r.out);
+	after = snapshot(fx, true);
+	assert_same_tree(before, after, "start_fail");
+	ck_assert(fx_exists(fx, "sys/class/pci_bus/0000:10"));
+	/* Rollback in reverse: unlink DMA, unlink vNTB, rmdir DMA, rmdir vNTB. */
+	log = fx_oplog(fx);
+	ck_assert(strstr(log, "write " START " 1 = -EINVAL\nunlink " PCI_EP "/controllers/" EPC
+			      "/dma0 = 0\nunlink " PCI_EP "/controllers/" EPC "/vntb0 = 0\n"));
+	ck_assert(strstr(log, "rmdir " DMA_DIR " = 0\n") < strstr(log, "rmdir " VNTB_DIR " = 0\n"));
+	free(log);
+	free(before);
+	free(after);
+	fx_result_free(&r);
+
+	/* The next attempt is refused until reboot or another vbus_number. */
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert(has(r.err, "reboot, or choose another vbus_number"));
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
+/* ---- 4. re-run ---- */
+
+START_TEST(rerun_writes_nothing)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *before, *after, *log;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	cold_setup(fx);
+	oplog_reset(fx);
+	before = snapshot(fx, false);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "Nothing to do: " EPC " matches the config.\n");
+	ck_assert_str_eq(r.err, "");
+	fx_result_free(&r);
+	ctl(fx, &r, "setup", "--json", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(has(r.out, "\"ok\": true") && has(r.out, "\"operations\": []"), "%s", r.out);
+	fx_result_free(&r);
+	ctl(fx, &r, "plan", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "Nothing to do: " EPC " matches the config.\n");
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_msg(!*log, "a re-run performed kernel operations:\n%s", log);
+	after = snapshot(fx, false);
+	assert_same_tree(before, after, "re-run");
+	free(log);
+	free(before);
+	free(after);
+	fx_free(fx);
+}
+END_TEST
+
+/* ---- 5. objects epdma did not create ---- */
+
+START_TEST(foreign_function_untouched)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *before, *after, *log;
+
+	fx_foreign(fx);
+	write_conf(fx, NULL);
+	before = snapshot(fx, false);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "pci_epf_test/t0 is linked to " EPC " and was not created by "
+				 "epdma"),
+		      "%s", r.err);
+	ck_assert(has(r.err, "setup: refused; nothing was changed"));
+	fx_result_free(&r);
+	ctl(fx, &r, "setup", "--force", "--adopt", NULL);
+	ck_assert_int_eq(r.status, 1);
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_msg(!*log, "kernel operations:\n%s", log);
+	after = snapshot(fx, false);
+	assert_same_tree(before, after, "foreign");
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_test", "t0"), 0);
+	free(log);
+	free(before);
+	free(after);
+	fx_free(fx);
+}
+END_TEST
+
+/* Functions as the config names them, made and linked, but not recorded as epdma's. */
+static void setup_then_forget(struct fx *fx)
+{
+	char *p = fx_path(fx, "run/epdma/graph");
+
+	cold_setup(fx);
+	ck_assert_int_eq(unlink(p), 0);
+	free(p);
+	oplog_reset(fx);
+}
+
+START_TEST(adopt_matching_function)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *before, *after, *log, *graph;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	setup_then_forget(fx);
+	before = snapshot(fx, false);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "epdmactl: pci_epf_vntb/vntb0: exists but was not created by "
+				 "epdma; --adopt takes it over if it matches the config"),
+		      "%s", r.err);
+	ck_assert(has(r.err, "epdmactl: pci_epf_dma/dma0: exists but was not created by epdma"));
+	fx_result_free(&r);
+	after = snapshot(fx, false);
+	assert_same_tree(before, after, "refused adopt");
+	free(after);
+
+	ctl(fx, &r, "setup", "--adopt", NULL);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	ck_assert(has(r.out, "  ok   adopt pci_epf_vntb/vntb0\n"));
+	ck_assert(has(r.out, "  ok   adopt pci_epf_dma/dma0\n"));
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_msg(!*log, "adopting performed kernel operations:\n%s", log);
+	free(log);
+	graph = fx_read(fx, "run/epdma/graph");
+	ck_assert_msg(has(graph, "function pci_epf_vntb vntb0 ") &&
+			      has(graph, "function pci_epf_dma dma0 "),
+		      "%s", graph);
+	free(graph);
+
+	/* Now epdma's: a re-run is a no-op, teardown --force removes it. */
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "Nothing to do: " EPC " matches the config.\n");
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_str_eq(log, "");
+	free(log);
+	ctl(fx, &r, "teardown", "--force", NULL);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	fx_result_free(&r);
+	ck_assert(!fx_exists(fx, VNTB_DIR));
+	ck_assert(!fx_exists(fx, DMA_DIR));
+	ck_assert(!fx_exists(fx, PCI_EP "/controllers/" EPC "/vntb0"));
+	ck_assert(!fx_exists(fx, PCI_EP "/controllers/" EPC "/dma0"));
+	ASSERT_ATTR(fx, START, 0);
+	ck_assert(!fx_exists(fx, "run/epdma/graph"));
+	free(before);
+	fx_free(fx);
+}
+END_TEST
+
+START_TEST(adopt_refuses_a_different_function)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *before, *after, *log;
+	const char *mk[] = { "mkdir", NULL, NULL };
+
+	/* Linked and matching the old config, not the new one. */
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	setup_then_forget(fx);
+	write_conf(fx, "[dma]\nwr_chans = 1\nmsi_interrupts = 4\n");
+	before = snapshot(fx, false);
+	ctl(fx, &r, "setup", "--adopt", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "epdmactl: pci_epf_dma/dma0: cannot adopt: wr_chans is 2, the "
+				 "config wants 1 (--force reconfigures it)"),
+		      "%s", r.err);
+	ck_assert(has(r.err, "setup: refused; nothing was changed"));
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_str_eq(log, "");
+	free(log);
+	after = snapshot(fx, false);
+	assert_same_tree(before, after, "adopt refused");
+	free(before);
+	free(after);
+	fx_free(fx);
+
+	/* Made by hand through the kernel, never configured: IDs differ. */
+	fx = fx_new();
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	mk[1] = fx_path(fx, VNTB_DIR);
+	fx_run(fx, &r, mk);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	fx_result_free(&r);
+	oplog_reset(fx);
+	before = snapshot(fx, false);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert(has(r.err, "pci_epf_vntb/vntb0: exists but was not created by epdma"));
+	fx_result_free(&r);
+	ctl(fx, &r, "setup", "--adopt", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "pci_epf_vntb/vntb0: cannot adopt: vendorid is 0xffff, the "
+				 "config wants 0x1912"),
+		      "%s", r.err);
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_str_eq(log, "");
+	after = snapshot(fx, false);
+	assert_same_tree(before, after, "hand-made adopt refused");
+	free((char *)mk[1]);
+	free(log);
+	free(before);
+	free(after);
+	fx_free(fx);
+}
+END_TEST
+
+/* ---- 6. DMA rebind ---- */
+
+START_TEST(dma_rebind_needs_force)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *before, *after, *log, *want, *kmsg;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	cold_setup(fx);
+	oplog_reset(fx);
+	write_conf(fx, "[dma]\nwr_chans = 1\nrd_chans = 1\nmsi_interrupts = 4\n");
+	before = snapshot(fx, false);
+
+	ctl(fx, &r, "plan", "--force", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(has(r.out, "  restart  stop " EPC "\n  rebind   unlink dma0 from " EPC "\n"
+				 "  rebind   dma0: wr_chans = 1\n"),
+		      "%s", r.out);
+	ck_assert(has(r.out, "  rebind   link dma0 to " EPC " (PF1)\n"));
+	ck_assert_msg(has(r.out, "  restart  start " EPC "\n"), "%s", r.out);
+	ck_assert(!has(r.out, "vntb0"));
+	fx_result_free(&r);
+	ctl(fx, &r, "plan", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert(has(r.err, "pci_epf_dma/dma0: wr_chans is 2, the config wants 1"));
+	ck_assert(has(r.err, "--force stops the link, unlinks dma0, rewrites, relinks and restarts"));
+	fx_result_free(&r);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert(has(r.err, "setup: refused; nothing was changed"));
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_str_eq(log, "");
+	free(log);
+	after = snapshot(fx, false);
+	assert_same_tree(before, after, "rebind without --force");
+	free(after);
+
+	ctl(fx, &r, "setup", "--force", NULL);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_int_ge(asprintf(&want,
+				  "write " START " 0 = 0\n"
+				  "unlink " PCI_EP "/controllers/" EPC "/dma0 = 0\n"
+				  "write " DMA_DIR "/pci_epf_dma.1/wr_chans 1 = 0\n"
+				  "write " DMA_DIR "/pci_epf_dma.1/metadata_bar -1 = 0\n"
+				  "write " DMA_DIR "/pci_epf_dma.1/dma_window_bar -1 = 0\n"
+				  "symlink " PCI_EP "/controllers/" EPC "/dma0 %s/" DMA_DIR " = 0\n"
+				  "write " START " 1 = 0\n",
+				  fx->root),
+			 0);
+	ck_assert_str_eq(log, want);
+	free(want);
+	free(log);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_vntb", "vntb0"), 0);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_dma", "dma0"), 1);
+	kmsg = fx_read(fx, "dev/kmsg");
+	ck_assert(has(strstr(kmsg, "bound as fn1:") + 1, "pci_epf_dma.1: bound as fn1:"));
+	free(kmsg);
+	ASSERT_ATTR(fx, DMA_DIR "/pci_epf_dma.1/wr_chans", 1);
+	ASSERT_ATTR(fx, DMA_DIR "/pci_epf_dma.1/rd_chans", 1);
+	ASSERT_ATTR(fx, START, 1);
+	ctl(fx, &r, "status", NULL);
+	ck_assert_msg(has(r.out, "In sync with the config."), "%s", r.out);
+	fx_result_free(&r);
+	oplog_reset(fx);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert(has(r.out, "Nothing to do"));
+	fx_result_free(&r);
+	free(before);
+	fx_free(fx);
+}
+END_TEST
+
+/* ---- 7. vNTB rebind ---- */
+
+START_TEST(vntb_rebind_needs_new_vbus)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *before, *after, *log, *want;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	cold_setup(fx);
+	oplog_reset(fx);
+	write_conf(fx, "[vntb]\nspad_count = 32\n");
+	before = snapshot(fx, false);
+	for (int force = 0; force < 2; force++) {
+		ctl(fx, &r, "setup", force ? "--force" : NULL, NULL);
+		ck_assert_int_eq(r.status, 1);
+		ck_assert_msg(has(r.err, "pci_epf_vntb/vntb0: spad_count is 16, the config wants 32: a "
+					 "linked vNTB function cannot be changed in this boot with "
+					 "vbus_number 0x10"),
+			      "%s", r.err);
+		ck_assert(has(r.err, "reboot, or set a new, unused vbus_number and use --force"));
+		fx_result_free(&r);
+	}
+	log = fx_oplog(fx);
+	ck_assert_str_eq(log, "");
+	free(log);
+	after = snapshot(fx, false);
+	assert_same_tree(before, after, "vNTB rebind refused");
+	free(after);
+
+	/* A new vbus_number that the kernel still holds is no better. */
+	write_conf(fx, "[vntb]\nspad_count = 32\nvbus_number = 0x20\n");
+	fx_mkdir(fx, "sys/class/pci_bus/0000:20");
+	ctl(fx, &r, "setup", "--force", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert(has(r.err, "vbus_number 0x20"));
+	fx_result_free(&r);
+	{
+		char *p = fx_path(fx, "sys/class/pci_bus/0000:20");
+
+		ck_assert_int_eq(rmdir(p), 0);
+		free(p);
+	}
+	/* A new, free one: without --force still refused (unsafe unlink). */
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert(has(r.err, "unlinks and relinks the vNTB function"));
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_str_eq(log, "");
+	free(log);
+
+	ctl(fx, &r, "setup", "--force", NULL);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_int_ge(asprintf(&want,
+				  "write " START " 0 = 0\n"
+				  "unlink " PCI_EP "/controllers/" EPC "/dma0 = 0\n"
+				  "unlink " PCI_EP "/controllers/" EPC "/vntb0 = 0\n"
+				  "write " VNTB_DIR "/pci_epf_vntb.0/spad_count 32 = 0\n"
+				  "write " VNTB_DIR "/pci_epf_vntb.0/vbus_number 0x20 = 0\n"
+				  "write " DMA_DIR "/pci_epf_dma.1/metadata_bar -1 = 0\n"
+				  "write " DMA_DIR "/pci_epf_dma.1/dma_window_bar -1 = 0\n"
+				  "symlink " PCI_EP "/controllers/" EPC "/vntb0 %s/" VNTB_DIR " = 0\n"
+				  "symlink " PCI_EP "/controllers/" EPC "/dma0 %s/" DMA_DIR " = 0\n"
+				  "write " START " 1 = 0\n",
+				  fx->root, fx->root),
+			 0);
+	ck_assert_str_eq(log, want);
+	free(want);
+	free(log);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_vntb", "vntb0"), 0);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_dma", "dma0"), 1);
+	ASSERT_ATTR(fx, VNTB_DIR "/pci_epf_vntb.0/spad_count", 32);
+	ASSERT_ATTR(fx, VNTB_DIR "/pci_epf_vntb.0/vbus_number", 0x20);
+	ASSERT_ATTR(fx, START, 1);
+	ck_assert(fx_exists(fx, "sys/class/pci_bus/0000:20"));
+	ck_assert(fx_exists(fx, "sys/bus/ntb/devices/0000:20:00.0"));
+	ctl(fx, &r, "status", NULL);
+	ck_assert_msg(has(r.out, "In sync with the config."), "%s", r.out);
+	fx_result_free(&r);
+	free(before);
+	fx_free(fx);
+}
+END_TEST
+
+/* ---- 8. older kernels: the driver subgroup is the user's mkdir ---- */
+
+START_TEST(old_kernel_subgroup)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *log, *want, **devs, **fns;
+
+	fx_rcar_s4(fx);
+	fx_kernel_config(fx, "generation=old");
+	/* Takes EPF index 0: the new functions get 1 and 2. */
+	fx_foreign_function(fx, "pci_epf_test", "scratch", NULL);
+	write_conf(fx, NULL);
+	cold_setup(fx);
+	devs = fx_list(fx, "sys/bus/pci-epf/devices");
+	ck_assert_str_eq(devs[0], "pci_epf_dma.2");
+	ck_assert_str_eq(devs[1], "pci_epf_test.0");
+	ck_assert_str_eq(devs[2], "pci_epf_vntb.1");
+	ck_assert_ptr_null(devs[3]);
+	fx_list_free(devs);
+	log = fx_oplog(fx);
+	ck_assert_int_ge(asprintf(&want, "mkdir " VNTB_DIR " = 0\nmkdir " VNTB_DIR
+					 "/pci_epf_vntb.1 = 0\nwrite " VNTB_DIR "/vendorid "),
+			 0);
+	ck_assert_msg(has(log, want), "%s", log);
+	free(want);
+	ck_assert(has(log, "mkdir " DMA_DIR " = 0\nmkdir " DMA_DIR "/pci_epf_dma.2 = 0\n"));
+	ck_assert(has(log, "write " DMA_DIR "/pci_epf_dma.2/wr_chans 2 = 0\n"));
+	ck_assert_msg(!has(log, "= -"), "%s", log);
+	free(log);
+	ASSERT_ATTR(fx, VNTB_DIR "/pci_epf_vntb.1/spad_count", 16);
+	ASSERT_ATTR(fx, START, 1);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_vntb", "vntb0"), 0);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_dma", "dma0"), 1);
+
+	oplog_reset(fx);
+	ctl(fx, &r, "teardown", "--force", NULL);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_msg(has(log, "rmdir " DMA_DIR "/pci_epf_dma.2 = 0\nrmdir " DMA_DIR " = 0\n"),
+		      "%s", log);
+	ck_assert(has(log, "rmdir " VNTB_DIR "/pci_epf_vntb.1 = 0\nrmdir " VNTB_DIR " = 0\n"));
+	free(log);
+	fns = fx_list(fx, PCI_EP "/functions/pci_epf_vntb");
+	ck_assert_ptr_null(fns[0]);
+	fx_list_free(fns);
+	fns = fx_list(fx, PCI_EP "/functions/pci_epf_dma");
+	ck_assert_ptr_null(fns[0]);
+	fx_list_free(fns);
+	devs = fx_list(fx, "sys/bus/pci-epf/devices");
+	ck_assert_str_eq(devs[0], "pci_epf_test.0");
+	ck_assert_ptr_null(devs[1]);
+	fx_list_free(devs);
+	ASSERT_ATTR(fx, START, 0);
+	ck_assert(!fx_exists(fx, "run/epdma/graph"));
+	fx_free(fx);
+}
+END_TEST
+
+/* ---- 9. EPF indexes above 0 ---- */
+
+START_TEST(epf_index_above_zero)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	const char *rm[] = { "rm", NULL, NULL };
+	char *log, *kmsg;
+
+	fx_foreign(fx);
+	/* Unlink the foreign t0 through the kernel: PF0 is free, indexes 0 and 1 stay taken. */
+	rm[1] = fx_path(fx, PCI_EP "/controllers/" EPC "/t0");
+	fx_run(fx, &r, rm);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	fx_result_free(&r);
+	oplog_reset(fx);
+	write_conf(fx, NULL);
+	cold_setup(fx);
+	ck_assert(fx_exists(fx, "sys/bus/pci-epf/devices/pci_epf_vntb.2"));
+	ck_assert(fx_exists(fx, "sys/bus/pci-epf/devices/pci_epf_dma.3"));
+	ck_assert(fx_exists(fx, VNTB_DIR "/pci_epf_vntb.2"));
+	ck_assert(fx_exists(fx, DMA_DIR "/pci_epf_dma.3"));
+	ASSERT_ATTR(fx, VNTB_DIR "/pci_epf_vntb.2/db_count", 8);
+	ASSERT_ATTR(fx, DMA_DIR "/pci_epf_dma.3/rd_chans", 1);
+	log = fx_oplog(fx);
+	ck_assert_int_eq(count_lines(log, "write " VNTB_DIR "/pci_epf_vntb.2/"), 10);
+	ck_assert_int_eq(count_lines(log, "write " DMA_DIR "/pci_epf_dma.3/"), 2);
+	ck_assert_msg(!has(log, "= -"), "%s", log);
+	free(log);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_vntb", "vntb0"), 0);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_dma", "dma0"), 1);
+	kmsg = fx_read(fx, "dev/kmsg");
+	ck_assert(has(kmsg, "pci_epf_dma pci_epf_dma.3: bound as fn1:"));
+	free(kmsg);
+	/* The foreign functions are as they were. */
+	ck_assert(fx_exists(fx, PCI_EP "/functions/pci_epf_test/t0"));
+	ck_assert(fx_exists(fx, PCI_EP "/functions/pci_epf_test/scratch"));
+	ctl(fx, &r, "status", NULL);
+	ck_assert_msg(has(r.out, "In sync with the config."), "%s", r.out);
+	fx_result_free(&r);
+	free((char *)rm[1]);
+	fx_free(fx);
+}
+END_TEST
+
+/* ---- 10. teardown ---- */
+
+/* The oplog without the subgroup rmdirs the kernel refuses (default groups: EPERM). */
+static char *oplog_without_default_group_rmdirs(struct fx *fx)
+{
+	char *log = fx_oplog(fx), *out = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&out, &len);
+
+	for (const char *l = log; *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t n = nl ? (size_t)(nl - l + 1) : strlen(l);
+		char *line = strndup(l, n);
+
+		if (!(has(line, "rmdir ") && has(line, "/pci_epf_") && has(line, ".") &&
+		      has(line, " = -EPERM\n")))
+			fputs(line, m);
+		free(line);
+		l += n;
+	}
+	fclose(m);
+	free(log);
+	return out;
+}
+
+START_TEST(teardown_order)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *before, *after, *log;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	cold_setup(fx);
+	oplog_reset(fx);
+	before = snapshot(fx, false);
+	ctl(fx, &r, "teardown", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "epdmactl: vntb0: was linked by an earlier run: unlinking a vNTB "
+				 "function can oops kernels without the Dec-2025 fix, and the kernel "
+				 "keeps its virtual bus until reboot; --force unlinks it anyway\n"),
+		      "%s", r.err);
+	ck_assert(has(r.err, "epdmactl: teardown: refused; nothing was changed\n"));
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_str_eq(log, "");
+	free(log);
+	after = snapshot(fx, false);
+	assert_same_tree(before, after, "teardown refused");
+	free(after);
+
+	ctl(fx, &r, "teardown", "--force", NULL);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	fx_result_free(&r);
+	log = oplog_without_default_group_rmdirs(fx);
+	ck_assert_str_eq(log, "write " START " 0 = 0\n"
+			      "unlink " PCI_EP "/controllers/" EPC "/dma0 = 0\n"
+			      "unlink " PCI_EP "/controllers/" EPC "/vntb0 = 0\n"
+			      "rmdir " DMA_DIR " = 0\n"
+			      "rmdir " VNTB_DIR " = 0\n");
+	free(log);
+	ck_assert(!fx_exists(fx, VNTB_DIR));
+	ck_assert(!fx_exists(fx, DMA_DIR));
+	ck_assert(!fx_exists(fx, "sys/bus/pci-epf/devices/pci_epf_vntb.0"));
+	ck_assert(!fx_exists(fx, "sys/bus/pci-epf/devices/pci_epf_dma.1"));
+	ck_assert(!fx_exists(fx, "run/epdma/graph"));
+	ASSERT_ATTR(fx, START, 0);
+	/* The kernel keeps the virtual bus. */
+	ck_assert(fx_exists(fx, "sys/class/pci_bus/0000:10"));
+	oplog_reset(fx);
+	ctl(fx, &r, "teardown", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "Nothing to do: epdma owns no function.\n");
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_str_eq(log, "");
+	free(log);
+	free(before);
+	fx_free(fx);
+}
+END_TEST
+
+/* ---- 11. one run at a time ---- */
+
+START_TEST(lock_held_by_another_run)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	const char *argv[] = { "env", "EPDMA_LOCK_TIMEOUT_MS=300", EPDMACTL_PATH, "--root",
+			       fx->root, "setup", NULL };
+	char *p, *log, pid[32];
+	int fd;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	fx_mkdir(fx, "run/epdma");
+	p = fx_path(fx, "run/epdma/lock");
+	fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	ck_assert_int_eq(write(fd, pid, strlen(pid)), (ssize_t)strlen(pid));
+	fx_run(fx, &r, argv);
+	ck_assert_int_eq(r.status, 1);
+	pid[strlen(pid) - 1] = '\0';
+	{
+		char *want = NULL;
+
+		ck_assert_int_ge(asprintf(&want, "another epdma run (pid %s) holds the lock", pid), 0);
+		ck_assert_msg(has(r.err, want), "%s", r.err);
+		free(want);
+	}
+	ck_assert(has(r.err, "setup: refused; nothing was changed"));
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_str_eq(log, "");
+	free(log);
+	ck_assert(!fx_exists(fx, VNTB_DIR));
+	close(fd);
+	free(p);
+	/* Released: the same run goes through. */
+	fx_run(fx, &r, argv);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
+/* ---- 12. leftover vNTB bus ---- */
+
+START_TEST(leftover_bus_refused)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *before, *after, *log;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	fx_mkdir(fx, "sys/class/pci_bus/0000:10");
+	before = snapshot(fx, false);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "epdmactl: vntb bus: virtual bus 10 is left from an earlier vNTB "
+				 "bind in this boot"),
+		      "%s", r.err);
+	ck_assert(has(r.err, "epdmactl:   hint: reboot, or choose another vbus_number\n"));
+	ck_assert(has(r.err, "setup: refused; nothing was changed"));
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_str_eq(log, "");
+	free(log);
+	after = snapshot(fx, false);
+	assert_same_tree(before, after, "leftover bus");
+	free(before);
+	free(after);
+	/* Another vbus_number works. */
+	write_conf(fx, "[vntb]\nvbus_number = 0x11\n");
+	cold_setup(fx);
+	ck_assert(fx_exists(fx, "sys/class/pci_bus/0000:11"));
+	fx_free(fx);
+}
+END_TEST
+
+/* ---- 13, 14. golden output ---- */
+
+static void golden(struct fx *fx, const char *name, const char *cmd, const char *opt, int status,
+		   bool on_stderr)
+{
+	struct fx_result r;
+
+	ctl(fx, &r, cmd, opt, NULL);
+	ck_assert_msg(r.status == status, "%s %s: exit %d\n%s%s", cmd, opt ? opt : "", r.status,
+		      r.out, r.err);
+	fx_assert_golden(fx, name, on_stderr ? r.err : r.out);
+	if (!on_stderr)
+		ck_assert_msg(status != 0 || !*r.err, "%s: stderr: %s", name, r.err);
+	fx_result_free(&r);
+}
+
+START_TEST(golden_cold)
+{
+	struct fx *fx = fx_new();
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	golden(fx, "endpoint-status-cold.txt", "status", NULL, 0, false);
+	golden(fx, "endpoint-status-cold.json", "status", "--json", 0, false);
+	golden(fx, "endpoint-plan-cold.txt", "plan", NULL, 0, false);
+	golden(fx, "endpoint-plan-cold.json", "plan", "--json", 0, false);
+	fx_free(fx);
+}
+END_TEST
+
+START_TEST(golden_converged)
+{
+	struct fx *fx = fx_new();
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	cold_setup(fx);
+	golden(fx, "endpoint-status-converged.txt", "status", NULL, 0, false);
+	golden(fx, "endpoint-status-converged.json", "status", "--json", 0, false);
+	golden(fx, "endpoint-plan-converged.txt", "plan", NULL, 0, false);
+	golden(fx, "endpoint-plan-converged.json", "plan", "--json", 0, false);
+	fx_free(fx);
+}
+END_TEST
+
+START_TEST(golden_drifted)
+{
+	struct fx *fx = fx_new();
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	cold_setup(fx);
+	write_conf(fx, "[dma]\nwr_chans = 1\nmsi_interrupts = 4\n");
+	golden(fx, "endpoint-status-drifted.txt", "status", NULL, 0, false);
+	golden(fx, "endpoint-status-drifted.json", "status", "--json", 0, false);
+	golden(fx, "endpoint-plan-drifted.err", "plan", NULL, 1, true);
+	golden(fx, "endpoint-plan-drifted.json", "plan", "--json", 1, false);
+	golden(fx, "endpoint-plan-drifted-force.txt", "plan", "--force", 0, false);
+	fx_free(fx);
+}
+END_TEST
+
+START_TEST(setup_json_lists_operations)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	ctl(fx, &r, "setup", "--json", NULL);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	ck_assert_str_eq(r.err, "");
+	ck_assert_int_eq(count_lines(r.out, "      \"result\": \"ok\","), 28);
+	ck_assert(has(r.out, "\"description\": \"link dma0 to " EPC " (PF1)\",\n      \"result\": "
+			     "\"ok\",\n      \"kernel_log\": [\n        \"pci_epf_dma pci_epf_dma.1: "
+			     "bound as fn1:"));
+	fx_assert_golden(fx, "endpoint-setup-cold.json", r.out);
+	fx_result_free(&r);
+	fx_free(fx);
+
+	/* A failed run: the operations up to the failed one, the failure, the rollback. */
+	fx = fx_new();
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	fx_kernel_config(fx, "fail=symlink:2:EINVAL");
+	ctl(fx, &r, "setup", "--json", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_int_eq(count_lines(r.out, "      \"result\": \"ok\","), 26);
+	ck_assert(has(r.out, "\"result\": \"Invalid argument\""));
+	ck_assert(has(r.out, "\"failure\": \"link dma0 to " EPC " (PF1) failed: Invalid argument\""));
+	ck_assert(has(r.out, "\"rolled_back\": 26,"));
+	ck_assert(has(r.out, "\"rollback_complete\": true,"));
+	ck_assert(has(r.out, "vbus_number 0x10 cannot be used again"));
+	fx_assert_golden(fx, "endpoint-setup-failed.json", r.out);
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
+static Suite *endpoint_suite(void)
+{
+	Suite *s = suite_create("endpoint");
+	TCase *tc = tcase_create("endpoint");
+	TCase *slow = tcase_create("every-step");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, cold_setup_builds_the_graph);
+	tcase_add_test(tc, rk3588_refused_before_any_write);
+	tcase_add_test(tc, failed_start_rolls_back);
+	tcase_add_test(tc, rerun_writes_nothing);
+	tcase_add_test(tc, foreign_function_untouched);
+	tcase_add_test(tc, adopt_matching_function);
+	tcase_add_test(tc, adopt_refuses_a_different_function);
+	tcase_add_test(tc, dma_rebind_needs_force);
+	tcase_add_test(tc, vntb_rebind_needs_new_vbus);
+	tcase_add_test(tc, old_kernel_subgroup);
+	tcase_add_test(tc, epf_index_above_zero);
+	tcase_add_test(tc, teardown_order);
+	tcase_add_test(tc, lock_held_by_another_run);
+	tcase_add_test(tc, leftover_bus_refused);
+	tcase_add_test(tc, golden_cold);
+	tcase_add_test(tc, golden_converged);
+	tcase_add_test(tc, golden_drifted);
+	tcase_add_test(tc, setup_json_lists_operations);
+	suite_add_tcase(s, tc);
+	/* One fresh machine per injected failure. */
+	tcase_set_timeout(slow, 600);
+	tcase_add_test(slow, failed_mkdir_rolls_back);
+	tcase_add_test(slow, failed_write_rolls_back);
+	tcase_add_test(slow, failed_link_rolls_back);
+	suite_add_tcase(s, slow);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(endpoint_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
