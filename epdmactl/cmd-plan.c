@@ -41,13 +41,15 @@ static unsigned int lock_timeout_ms(void)
 
 static int take_lock(struct run *r)
 {
+	unsigned int ms = lock_timeout_ms();
 	pid_t holder;
 
-	r->lock = epdma_lock(r->cli->ctx, lock_timeout_ms(), &holder);
+	r->lock = epdma_lock(r->cli->ctx, ms, &holder);
 	if (r->lock == -ETIMEDOUT) {
+		/* Whole seconds when they are exact: "300 ms" must not read "0 s". */
 		epdma_errors_add(&r->errs, "/run/epdma/lock", 0, NULL,
-				 "another epdma run (pid %d) holds the lock; gave up after %u s",
-				 (int)holder, lock_timeout_ms() / 1000);
+				 "another epdma run (pid %d) holds the lock; gave up after %u %s",
+				 (int)holder, ms % 1000 ? ms : ms / 1000, ms % 1000 ? "ms" : "s");
 		return -ETIMEDOUT;
 	}
 	if (r->lock < 0)
@@ -116,8 +118,10 @@ static void json_op(struct epdma_json *j, const struct epdma_plan *plan, const s
 		epdma_json_string(j, "attribute", op->attr);
 		epdma_json_string(j, "value", op->value);
 	}
-	if (op->type == EPDMA_OP_LINK)
+	if (op->type == EPDMA_OP_LINK && op->pf >= 0)
 		epdma_json_int(j, "pf", op->pf);
+	else if (op->type == EPDMA_OP_LINK)
+		epdma_json_null(j, "pf"); /* beside a link whose PF epdma never knew */
 	epdma_json_string(j, "description", what);
 	if (res) {
 		epdma_json_string(j, "result", res->result ? strerror(-res->result) : "ok");

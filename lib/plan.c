@@ -20,6 +20,9 @@ struct planner {
 	struct epdma_plan *plan;
 	struct epdma_errors *errs;
 	bool pf_used[256];
+	/* Functions staying linked whose PF epdma never knew (adopted): the
+	 * kernel's next PF cannot be predicted while they are there. */
+	unsigned int pf_unknown;
 };
 
 static struct epdma_op *add(struct planner *p, enum epdma_op_type type, enum epdma_op_tag tag,
@@ -65,7 +68,7 @@ static void add_link(struct planner *p, enum epdma_op_tag tag, const struct epdm
 
 	if (!op)
 		return;
-	op->pf = lowest_free_pf(p);
+	op->pf = p->pf_unknown ? -1 : lowest_free_pf(p);
 	if (op->pf >= 0)
 		p->pf_used[op->pf] = true;
 }
@@ -79,6 +82,8 @@ static void add_unlink(struct planner *p, enum epdma_op_tag tag, const struct ep
 	op->via_primary = f->via_primary;
 	if (f->pf >= 0 && f->pf < (int)ARRAY_SIZE(p->pf_used))
 		p->pf_used[f->pf] = false;
+	else if (f->pf < 0 && p->pf_unknown)
+		p->pf_unknown--;
 }
 
 /* First attribute that differs from the config, or NULL. */
@@ -209,6 +214,8 @@ static void plan_foreign_links(struct planner *p, const struct epdma_spec specs[
 			ours |= !strcmp(f->driver, specs[k].driver) && !strcmp(f->name, specs[k].name);
 		if (f->pf >= 0 && f->pf < (int)ARRAY_SIZE(p->pf_used))
 			p->pf_used[f->pf] = true;
+		else
+			p->pf_unknown++;
 		if (!ours) {
 			char key[160];
 
@@ -232,10 +239,10 @@ int epdma_plan_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 		     const struct epdma_graph *g, unsigned int flags, struct epdma_plan *plan,
 		     struct epdma_errors *errs)
 {
-	struct planner p = { ctx, cfg, g, flags, plan, errs, { 0 } };
+	struct planner p = { ctx, cfg, g, flags, plan, errs, { 0 }, 0 };
 	struct epdma_spec specs[2];
 	const struct epdma_function *fn[2];
-	bool rebind[2] = { false, false }, link[2];
+	bool rebind[2] = { false, false }, link[2], stop = false;
 	size_t nerr = errs->count;
 	const char *how;
 
@@ -267,8 +274,10 @@ int epdma_plan_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	link[0] = !fn[0] || !fn[0]->linked || rebind[0];
 	rebind[1] |= fn[1] && fn[1]->linked && link[0];
 	link[1] = !fn[1] || !fn[1]->linked || rebind[1];
-	if ((rebind[0] || rebind[1]) && g->start == 1)
+	if ((rebind[0] || rebind[1]) && g->start == 1) {
 		add(&p, EPDMA_OP_STOP, EPDMA_TAG_RESTART, "", "");
+		stop = true;
+	}
 	for (int k = 1; k >= 0; k--)
 		if (rebind[k] && fn[k]->linked)
 			add_unlink(&p, EPDMA_TAG_REBIND, fn[k]);
@@ -281,7 +290,8 @@ int epdma_plan_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	for (int k = 0; k < 2; k++)
 		if (link[k])
 			add_link(&p, fn[k] ? EPDMA_TAG_REBIND : EPDMA_TAG_CREATE, &specs[k]);
-	if (g->start != 1)
+	/* A rebind stopped the link above: start it again. */
+	if (g->start != 1 || stop)
 		add(&p, EPDMA_OP_START, plan->count && !fn[0] && !fn[1] ? EPDMA_TAG_CREATE :
 								      EPDMA_TAG_RESTART, "", "");
 	if (plan->count >= EPDMA_MAX_OPS)
@@ -292,7 +302,7 @@ int epdma_plan_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 int epdma_plan_teardown(struct epdma_ctx *ctx, const struct epdma_graph *g, unsigned int flags,
 			struct epdma_plan *plan, struct epdma_errors *errs)
 {
-	struct planner p = { ctx, NULL, g, flags, plan, errs, { 0 } };
+	struct planner p = { ctx, NULL, g, flags, plan, errs, { 0 }, 0 };
 	bool any_linked = false;
 
 	memset(plan, 0, sizeof(*plan));
@@ -367,7 +377,11 @@ void epdma_op_describe(const struct epdma_plan *plan, const struct epdma_op *op,
 		snprintf(buf, size, "%s: %s = %s", op->function, op->attr, op->value);
 		break;
 	case EPDMA_OP_LINK:
-		snprintf(buf, size, "link %s to %s (PF%d)", op->function, plan->controller, op->pf);
+		if (op->pf >= 0)
+			snprintf(buf, size, "link %s to %s (PF%d)", op->function, plan->controller,
+				 op->pf);
+		else
+			snprintf(buf, size, "link %s to %s (PF?)", op->function, plan->controller);
 		break;
 	case EPDMA_OP_UNLINK:
 		snprintf(buf, size, "unlink %s from %s", op->function, plan->controller);

@@ -15,31 +15,54 @@
 
 #include "fixture.h"
 
-#define EPC "e65d0000.pcie-ep"
-#define PCI_EP "sys/kernel/config/pci_ep"
+#define EPC	 "e65d0000.pcie-ep"
+#define PCI_EP	 "sys/kernel/config/pci_ep"
 #define VNTB_DIR PCI_EP "/functions/pci_epf_vntb/vntb0"
-#define DMA_DIR PCI_EP "/functions/pci_epf_dma/dma0"
-#define START PCI_EP "/controllers/" EPC "/start"
+#define DMA_DIR	 PCI_EP "/functions/pci_epf_dma/dma0"
+#define START	 PCI_EP "/controllers/" EPC "/start"
 
 /* Explicit values, so that every attribute read back is checked against the test. */
-static const char base_conf[] = "[general]\n"
-				"profile = rcar-gen4\n"
-				"[vntb]\n"
-				"spad_count = 16\n"
-				"db_count = 8\n"
-				"vbus_number = 0x10\n"
-				"vntb_vid = 0x1912\n"
-				"vntb_pid = 0x0031\n"
-				"mw1 = 0x100000\n"
-				"[dma]\n"
-				"wr_chans = 2\n"
-				"rd_chans = 1\n"
-				"msi_interrupts = 4\n";
+static const char *const base_conf[][3] = {
+	{ "general", "profile", "rcar-gen4" },
+	{ "vntb", "spad_count", "16" },
+	{ "vntb", "db_count", "8" },
+	{ "vntb", "vbus_number", "0x10" },
+	{ "vntb", "vntb_vid", "0x1912" },
+	{ "vntb", "vntb_pid", "0x0031" },
+	{ "vntb", "mw1", "0x100000" },
+	{ "dma", "wr_chans", "2" },
+	{ "dma", "rd_chans", "1" },
+	{ "dma", "msi_interrupts", "4" },
+};
 
-static void write_conf(struct fx *fx, const char *extra)
+/* The base config with "section.key=value" overrides (NULL-terminated). */
+static void write_conf_set(struct fx *fx, const char *const *set)
 {
-	fx_write(fx, "/etc/epdma.conf", "%s%s", base_conf, extra ? extra : "");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	const char *section = "";
+
+	for (size_t i = 0; i < ARRAY_SIZE(base_conf); i++) {
+		const char *value = base_conf[i][2];
+		size_t slen = strlen(base_conf[i][0]), klen = strlen(base_conf[i][1]);
+
+		for (const char *const *o = set; o && *o; o++)
+			if (!strncmp(*o, base_conf[i][0], slen) && (*o)[slen] == '.' &&
+			    !strncmp(*o + slen + 1, base_conf[i][1], klen) &&
+			    (*o)[slen + 1 + klen] == '=')
+				value = *o + slen + klen + 2;
+		if (strcmp(section, base_conf[i][0]))
+			fprintf(m, "[%s]\n", base_conf[i][0]);
+		section = base_conf[i][0];
+		fprintf(m, "%s = %s\n", base_conf[i][1], value);
+	}
+	fclose(m);
+	fx_write(fx, "/etc/epdma.conf", "%s", text);
+	free(text);
 }
+
+#define write_conf(fx, ...) write_conf_set(fx, (const char *const[]){ __VA_ARGS__, NULL })
 
 /* epdmactl --root <root> ARGS... */
 static void ctl(struct fx *fx, struct fx_result *r, ...)
@@ -130,8 +153,8 @@ static long long attr_num(struct fx *fx, const char *path)
 	return v;
 }
 
-#define ASSERT_ATTR(fx, path, want)                                                           \
-	ck_assert_msg(attr_num(fx, path) == (want), "%s is %lld, want %lld", path,            \
+#define ASSERT_ATTR(fx, path, want)                                                \
+	ck_assert_msg(attr_num(fx, path) == (want), "%s is %lld, want %lld", path, \
 		      attr_num(fx, path), (long long)(want))
 
 /*
@@ -149,12 +172,13 @@ static char *snapshot(struct fx *fx, bool skip_vbus)
 					"-path './sys/devices/pci0000:*' -o -path ./sys/bus/pci"
 				      : "-path ./dev/kmsg -o -path ./run/epdma";
 
-	ck_assert_int_ge(asprintf(&cmd,
-				  "cd '%s' && find . \\( %s \\) -prune -o -printf '%%p %%y %%m %%l\\n' "
-				  "| sort && find . \\( %s \\) -prune -o -type f -print | sort | "
-				  "xargs -r md5sum",
-				  fx->root, prune, prune),
-			 0);
+	ck_assert_int_ge(
+		asprintf(&cmd,
+			 "cd '%s' && find . \\( %s \\) -prune -o -printf '%%p %%y %%m %%l\\n' "
+			 "| sort && find . \\( %s \\) -prune -o -type f -print | sort | "
+			 "xargs -r md5sum",
+			 fx->root, prune, prune),
+		0);
 	f = popen(cmd, "r");
 	ck_assert_ptr_nonnull(f);
 	for (int c; (c = fgetc(f)) != EOF;)
@@ -315,8 +339,8 @@ static char *step_of(const char *line)
 		ck_assert(!strncmp(path, fns, strlen(fns)));
 		ck_assert_int_ge(asprintf(&desc, "create function %s", path + strlen(fns)), 0);
 	} else if (!strncmp(line, "symlink ", 8)) {
-		ck_assert_int_ge(asprintf(&desc, "link %s to " EPC " (PF%d)", strrchr(path, '/') + 1,
-					  strstr(path, "/vntb0") ? 0 : 1),
+		ck_assert_int_ge(asprintf(&desc, "link %s to " EPC " (PF%d)",
+					  strrchr(path, '/') + 1, strstr(path, "/vntb0") ? 0 : 1),
 				 0);
 	} else if (!strcmp(path, START)) {
 		desc = strdup("start " EPC);
@@ -385,11 +409,12 @@ static void fail_one(const char *kind, unsigned int k, const struct errno_case *
 	step = step_of(line);
 	ck_assert_msg(r.status == 1, "%s #%u (%s) %s: exit %d\n%s%s", kind, k, e->name, line,
 		      r.status, r.out, r.err);
-	ck_assert_int_ge(asprintf(&want, "epdmactl: setup: %s failed: %s\n", step, strerror(e->err)),
-			 0);
-	ck_assert_msg(has(r.err, want), "%s #%u (%s): want \"%s\" in stderr:\n%s", kind, k,
-		      e->name, want, r.err);
-	ck_assert_msg(has(r.err, "; the graph is as before\n") || (k == 1 && !strcmp(kind, "mkdir")),
+	ck_assert_int_ge(
+		asprintf(&want, "epdmactl: setup: %s failed: %s\n", step, strerror(e->err)), 0);
+	ck_assert_msg(has(r.err, want), "%s #%u (%s): want \"%s\" in stderr:\n%s", kind, k, e->name,
+		      want, r.err);
+	ck_assert_msg(has(r.err, "; the graph is as before\n") ||
+			      (k == 1 && !strcmp(kind, "mkdir")),
 		      "%s #%u: %s", kind, k, r.err);
 	ck_assert_msg(has(r.out, "  FAIL "), "%s #%u: %s", kind, k, r.out);
 
@@ -397,8 +422,8 @@ static void fail_one(const char *kind, unsigned int k, const struct errno_case *
 	after = snapshot(fx, true);
 	assert_same_tree(before, after, line);
 	ASSERT_ATTR(fx, START, 0);
-	ck_assert_msg(!fx_exists(fx, "run/epdma/graph"), "%s #%u: ownership record written",
-		      kind, k);
+	ck_assert_msg(!fx_exists(fx, "run/epdma/graph"), "%s #%u: ownership record written", kind,
+		      k);
 	bus_left = fx_exists(fx, "sys/class/pci_bus/0000:10");
 	ck_assert_msg(bus_left == has(r.err, "the kernel keeps virtual bus 0000:10 of the vNTB "
 					     "function until reboot: vbus_number 0x10 cannot be "
@@ -436,7 +461,9 @@ static void fail_every(const char *kind, const struct errno_case *errs, size_t n
 START_TEST(failed_mkdir_rolls_back)
 {
 	static const struct errno_case errs[] = {
-		{ ENOMEM, "ENOMEM" }, { EEXIST, "EEXIST" }, { ENOSPC, "ENOSPC" },
+		{ ENOMEM, "ENOMEM" },
+		{ EEXIST, "EEXIST" },
+		{ ENOSPC, "ENOSPC" },
 	};
 
 	fail_every("mkdir", errs, ARRAY_SIZE(errs));
@@ -446,7 +473,10 @@ END_TEST
 START_TEST(failed_write_rolls_back)
 {
 	static const struct errno_case errs[] = {
-		{ EINVAL, "EINVAL" }, { ERANGE, "ERANGE" }, { EIO, "EIO" }, { EOPNOTSUPP, "EOPNOTSUPP" },
+		{ EINVAL, "EINVAL" },
+		{ ERANGE, "ERANGE" },
+		{ EIO, "EIO" },
+		{ EOPNOTSUPP, "EOPNOTSUPP" },
 	};
 
 	fail_every("write", errs, ARRAY_SIZE(errs));
@@ -456,7 +486,9 @@ END_TEST
 START_TEST(failed_link_rolls_back)
 {
 	static const struct errno_case errs[] = {
-		{ EINVAL, "EINVAL" }, { EBUSY, "EBUSY" }, { EOPNOTSUPP, "EOPNOTSUPP" },
+		{ EINVAL, "EINVAL" },
+		{ EBUSY, "EBUSY" },
+		{ EOPNOTSUPP, "EOPNOTSUPP" },
 	};
 
 	fail_every("symlink", errs, ARRAY_SIZE(errs));
@@ -475,9 +507,10 @@ START_TEST(failed_start_rolls_back)
 	before = snapshot(fx, true);
 	ctl(fx, &r, "setup", NULL);
 	ck_assert_int_eq(r.status, 1);
-	ck_assert_msg(has(r.err, "epdmactl: setup: start " EPC " failed: Invalid argument\n"),
-		      "%s", r.err);
-	ck_assert(has(r.err, "epdmactl: setup: rolled back 27 operations; the graph is as before\n"));
+	ck_assert_msg(has(r.err, "epdmactl: setup: start " EPC " failed: Invalid argument\n"), "%s",
+		      r.err);
+	ck_assert(
+		has(r.err, "epdmactl: setup: rolled back 27 operations; the graph is as before\n"));
 	ck_assert(has(r.err, "vbus_number 0x10 cannot be used again in this boot"));
 	/* What the kernel logged for the failed step is shown with it. */
 	ck_assert_msg(has(r.out, "  FAIL start " EPC "\n       kernel: pci_epc " EPC
@@ -654,7 +687,7 @@ START_TEST(adopt_refuses_a_different_function)
 	fx_rcar_s4(fx);
 	write_conf(fx, NULL);
 	setup_then_forget(fx);
-	write_conf(fx, "[dma]\nwr_chans = 1\nmsi_interrupts = 4\n");
+	write_conf(fx, "dma.wr_chans=1");
 	before = snapshot(fx, false);
 	ctl(fx, &r, "setup", "--adopt", NULL);
 	ck_assert_int_eq(r.status, 1);
@@ -704,6 +737,37 @@ START_TEST(adopt_refuses_a_different_function)
 }
 END_TEST
 
+/* configfs does not show PF numbers: an adopted link's PF is unknown, and so is the PF
+ * the kernel gives a function relinked beside it. epdma must not guess. */
+START_TEST(adopted_link_pf_not_guessed)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *graph;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	setup_then_forget(fx);
+	ctl(fx, &r, "setup", "--adopt", NULL);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	fx_result_free(&r);
+	write_conf(fx, "dma.wr_chans=1");
+	ctl(fx, &r, "plan", "--force", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(has(r.out, "  rebind   link dma0 to " EPC " (PF?)\n"), "%s", r.out);
+	fx_result_free(&r);
+	ctl(fx, &r, "setup", "--force", NULL);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	fx_result_free(&r);
+	/* The kernel put it beside the vNTB function, at PF1; the record must not say PF0. */
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_dma", "dma0"), 1);
+	graph = fx_read(fx, "run/epdma/graph");
+	ck_assert_msg(has(graph, "function pci_epf_dma dma0 -\n"), "%s", graph);
+	free(graph);
+	fx_free(fx);
+}
+END_TEST
+
 /* ---- 6. DMA rebind ---- */
 
 START_TEST(dma_rebind_needs_force)
@@ -716,7 +780,7 @@ START_TEST(dma_rebind_needs_force)
 	write_conf(fx, NULL);
 	cold_setup(fx);
 	oplog_reset(fx);
-	write_conf(fx, "[dma]\nwr_chans = 1\nrd_chans = 1\nmsi_interrupts = 4\n");
+	write_conf(fx, "dma.wr_chans=1");
 	before = snapshot(fx, false);
 
 	ctl(fx, &r, "plan", "--force", NULL);
@@ -731,7 +795,8 @@ START_TEST(dma_rebind_needs_force)
 	ctl(fx, &r, "plan", NULL);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert(has(r.err, "pci_epf_dma/dma0: wr_chans is 2, the config wants 1"));
-	ck_assert(has(r.err, "--force stops the link, unlinks dma0, rewrites, relinks and restarts"));
+	ck_assert(
+		has(r.err, "--force stops the link, unlinks dma0, rewrites, relinks and restarts"));
 	fx_result_free(&r);
 	ctl(fx, &r, "setup", NULL);
 	ck_assert_int_eq(r.status, 1);
@@ -794,14 +859,15 @@ START_TEST(vntb_rebind_needs_new_vbus)
 	write_conf(fx, NULL);
 	cold_setup(fx);
 	oplog_reset(fx);
-	write_conf(fx, "[vntb]\nspad_count = 32\n");
+	write_conf(fx, "vntb.spad_count=32");
 	before = snapshot(fx, false);
 	for (int force = 0; force < 2; force++) {
 		ctl(fx, &r, "setup", force ? "--force" : NULL, NULL);
 		ck_assert_int_eq(r.status, 1);
-		ck_assert_msg(has(r.err, "pci_epf_vntb/vntb0: spad_count is 16, the config wants 32: a "
-					 "linked vNTB function cannot be changed in this boot with "
-					 "vbus_number 0x10"),
+		ck_assert_msg(has(r.err,
+				  "pci_epf_vntb/vntb0: spad_count is 16, the config wants 32: a "
+				  "linked vNTB function cannot be changed in this boot with "
+				  "vbus_number 0x10"),
 			      "%s", r.err);
 		ck_assert(has(r.err, "reboot, or set a new, unused vbus_number and use --force"));
 		fx_result_free(&r);
@@ -814,7 +880,7 @@ START_TEST(vntb_rebind_needs_new_vbus)
 	free(after);
 
 	/* A new vbus_number that the kernel still holds is no better. */
-	write_conf(fx, "[vntb]\nspad_count = 32\nvbus_number = 0x20\n");
+	write_conf(fx, "vntb.spad_count=32", "vntb.vbus_number=0x20");
 	fx_mkdir(fx, "sys/class/pci_bus/0000:20");
 	ctl(fx, &r, "setup", "--force", NULL);
 	ck_assert_int_eq(r.status, 1);
@@ -847,7 +913,8 @@ START_TEST(vntb_rebind_needs_new_vbus)
 				  "write " VNTB_DIR "/pci_epf_vntb.0/vbus_number 0x20 = 0\n"
 				  "write " DMA_DIR "/pci_epf_dma.1/metadata_bar -1 = 0\n"
 				  "write " DMA_DIR "/pci_epf_dma.1/dma_window_bar -1 = 0\n"
-				  "symlink " PCI_EP "/controllers/" EPC "/vntb0 %s/" VNTB_DIR " = 0\n"
+				  "symlink " PCI_EP "/controllers/" EPC "/vntb0 %s/" VNTB_DIR
+				  " = 0\n"
 				  "symlink " PCI_EP "/controllers/" EPC "/dma0 %s/" DMA_DIR " = 0\n"
 				  "write " START " 1 = 0\n",
 				  fx->root, fx->root),
@@ -1013,9 +1080,10 @@ START_TEST(teardown_order)
 	before = snapshot(fx, false);
 	ctl(fx, &r, "teardown", NULL);
 	ck_assert_int_eq(r.status, 1);
-	ck_assert_msg(has(r.err, "epdmactl: vntb0: was linked by an earlier run: unlinking a vNTB "
-				 "function can oops kernels without the Dec-2025 fix, and the kernel "
-				 "keeps its virtual bus until reboot; --force unlinks it anyway\n"),
+	ck_assert_msg(has(r.err,
+			  "epdmactl: vntb0: was linked by an earlier run: unlinking a vNTB "
+			  "function can oops kernels without the Dec-2025 fix, and the kernel "
+			  "keeps its virtual bus until reboot; --force unlinks it anyway\n"),
 		      "%s", r.err);
 	ck_assert(has(r.err, "epdmactl: teardown: refused; nothing was changed\n"));
 	fx_result_free(&r);
@@ -1063,8 +1131,9 @@ START_TEST(lock_held_by_another_run)
 {
 	struct fx *fx = fx_new();
 	struct fx_result r;
-	const char *argv[] = { "env", "EPDMA_LOCK_TIMEOUT_MS=300", EPDMACTL_PATH, "--root",
-			       fx->root, "setup", NULL };
+	const char *argv[] = {
+		"env", "EPDMA_LOCK_TIMEOUT_MS=300", EPDMACTL_PATH, "--root", fx->root, "setup", NULL
+	};
 	char *p, *log, pid[32];
 	int fd;
 
@@ -1083,10 +1152,13 @@ START_TEST(lock_held_by_another_run)
 	{
 		char *want = NULL;
 
-		ck_assert_int_ge(asprintf(&want, "another epdma run (pid %s) holds the lock", pid), 0);
+		ck_assert_int_ge(asprintf(&want, "another epdma run (pid %s) holds the lock", pid),
+				 0);
 		ck_assert_msg(has(r.err, want), "%s", r.err);
 		free(want);
 	}
+	/* The wait as configured, not rounded down to "0 s". */
+	ck_assert_msg(has(r.err, "gave up after 300 ms\n"), "%s", r.err);
 	ck_assert(has(r.err, "setup: refused; nothing was changed"));
 	fx_result_free(&r);
 	log = fx_oplog(fx);
@@ -1131,7 +1203,7 @@ START_TEST(leftover_bus_refused)
 	free(before);
 	free(after);
 	/* Another vbus_number works. */
-	write_conf(fx, "[vntb]\nvbus_number = 0x11\n");
+	write_conf(fx, "vntb.vbus_number=0x11");
 	cold_setup(fx);
 	ck_assert(fx_exists(fx, "sys/class/pci_bus/0000:11"));
 	fx_free(fx);
@@ -1190,7 +1262,7 @@ START_TEST(golden_drifted)
 	fx_rcar_s4(fx);
 	write_conf(fx, NULL);
 	cold_setup(fx);
-	write_conf(fx, "[dma]\nwr_chans = 1\nmsi_interrupts = 4\n");
+	write_conf(fx, "dma.wr_chans=1");
 	golden(fx, "endpoint-status-drifted.txt", "status", NULL, 0, false);
 	golden(fx, "endpoint-status-drifted.json", "status", "--json", 0, false);
 	golden(fx, "endpoint-plan-drifted.err", "plan", NULL, 1, true);
@@ -1211,9 +1283,10 @@ START_TEST(setup_json_lists_operations)
 	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
 	ck_assert_str_eq(r.err, "");
 	ck_assert_int_eq(count_lines(r.out, "      \"result\": \"ok\","), 28);
-	ck_assert(has(r.out, "\"description\": \"link dma0 to " EPC " (PF1)\",\n      \"result\": "
-			     "\"ok\",\n      \"kernel_log\": [\n        \"pci_epf_dma pci_epf_dma.1: "
-			     "bound as fn1:"));
+	ck_assert(has(r.out,
+		      "\"description\": \"link dma0 to " EPC " (PF1)\",\n      \"result\": "
+		      "\"ok\",\n      \"kernel_log\": [\n        \"pci_epf_dma pci_epf_dma.1: "
+		      "bound as fn1:"));
 	fx_assert_golden(fx, "endpoint-setup-cold.json", r.out);
 	fx_result_free(&r);
 	fx_free(fx);
@@ -1227,7 +1300,8 @@ START_TEST(setup_json_lists_operations)
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_int_eq(count_lines(r.out, "      \"result\": \"ok\","), 26);
 	ck_assert(has(r.out, "\"result\": \"Invalid argument\""));
-	ck_assert(has(r.out, "\"failure\": \"link dma0 to " EPC " (PF1) failed: Invalid argument\""));
+	ck_assert(
+		has(r.out, "\"failure\": \"link dma0 to " EPC " (PF1) failed: Invalid argument\""));
 	ck_assert(has(r.out, "\"rolled_back\": 26,"));
 	ck_assert(has(r.out, "\"rollback_complete\": true,"));
 	ck_assert(has(r.out, "vbus_number 0x10 cannot be used again"));
@@ -1251,6 +1325,7 @@ static Suite *endpoint_suite(void)
 	tcase_add_test(tc, foreign_function_untouched);
 	tcase_add_test(tc, adopt_matching_function);
 	tcase_add_test(tc, adopt_refuses_a_different_function);
+	tcase_add_test(tc, adopted_link_pf_not_guessed);
 	tcase_add_test(tc, dma_rebind_needs_force);
 	tcase_add_test(tc, vntb_rebind_needs_new_vbus);
 	tcase_add_test(tc, old_kernel_subgroup);
