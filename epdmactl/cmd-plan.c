@@ -171,7 +171,11 @@ static int refuse(struct run *r)
 			if (c->hint)
 				fprintf(stderr, "epdmactl:   hint: %s\n", c->hint);
 		}
-		fprintf(stderr, "epdmactl: %s: refused; nothing was changed\n", r->cli->command);
+		if (!strcmp(r->cli->command, "plan"))
+			fprintf(stderr, "epdmactl: plan: setup would be refused\n");
+		else
+			fprintf(stderr, "epdmactl: %s: refused; nothing was changed\n",
+				r->cli->command);
 	}
 	return EXIT_FAIL;
 }

@@ -249,20 +249,23 @@ static int do_mkdir(struct applier *a, const struct epdma_op *op, struct undo *u
 	return 0;
 }
 
+/*
+ * configfs refuses to remove a function whose driver subgroup the user made
+ * (older kernels) with ENOTEMPTY: that subgroup goes first. The kernel's own
+ * default groups go with the function.
+ */
 static int do_rmdir(struct applier *a, const char *driver, const char *function)
 {
 	char dir[256], sub[64], path[384];
+	int r;
 
 	fn_dir(driver, function, dir, sizeof(dir));
-	/* A subgroup the user made (older kernels) goes first; the kernel's own says EPERM. */
-	if (find_subgroup(a, dir, driver, sub, sizeof(sub))) {
-		int r;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, sub);
-		r = epdma_fs_rmdir(a->ctx, path);
-		if (r < 0 && r != -EPERM && r != -ENOENT)
-			return r;
-	}
+	r = epdma_fs_rmdir(a->ctx, dir);
+	if (r != -ENOTEMPTY || !find_subgroup(a, dir, driver, sub, sizeof(sub)))
+		return r;
+	snprintf(path, sizeof(path), "%s/%s", dir, sub);
+	if (epdma_fs_rmdir(a->ctx, path) < 0)
+		return r;
 	return epdma_fs_rmdir(a->ctx, dir);
 }
 

@@ -634,13 +634,30 @@ static int dma_bind(const struct fk_fn *fn, int pf)
 	return 0;
 }
 
+/*
+ * A function's setup after bind (its epc_init: BARs, MSI) can fail with the
+ * link already made: the kernel only logs it (pci_epf_test with
+ * msi_interrupts 0 is the classic case). late_fail=<driver> does that.
+ */
+static void late_setup(const struct fk_fn *fn)
+{
+	const char *drv = fk_config("late_fail");
+
+	if (drv && !strcmp(drv, fn->drv))
+		fk_kmsg(3, "%s %s: MSI configuration failed", fn->drv, fn->epf);
+}
+
 int fk_epf_bind(const struct fk_fn *fn, const char *epc, int pf, struct fk_state *st)
 {
+	int r = 0;
+
 	if (!strcmp(fn->drv, "pci_epf_vntb"))
-		return vntb_bind(fn, st);
-	if (!strcmp(fn->drv, "pci_epf_dma"))
-		return dma_bind(fn, pf);
-	return 0;
+		r = vntb_bind(fn, st);
+	else if (!strcmp(fn->drv, "pci_epf_dma"))
+		r = dma_bind(fn, pf);
+	if (r == 0)
+		late_setup(fn);
+	return r;
 }
 
 void fk_epf_unbind(const struct fk_fn *fn, const char *epc, struct fk_state *st)

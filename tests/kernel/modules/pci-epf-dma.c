@@ -288,14 +288,21 @@ out:
 	return ret;
 }
 
+/*
+ * 6.12's pci_epf_unbind() never clears is_bound: after one bind/unbind, every
+ * later failed bind of the same function calls this again. Be idempotent.
+ */
 static void epf_dma_unbind(struct pci_epf *epf)
 {
 	struct epf_dma *dma = epf_get_drvdata(epf);
+	bool was_bound;
 
 	mutex_lock(&dma->lock);
+	was_bound = dma->metadata || dma->window;
 	epf_dma_free_bars(dma);
 	mutex_unlock(&dma->lock);
-	dev_info(&epf->dev, "unbound\n");
+	if (was_bound)
+		dev_info(&epf->dev, "unbound\n");
 }
 
 /* The controller is ready (now, or at bind when it already was). */

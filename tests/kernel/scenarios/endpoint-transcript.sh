@@ -4,6 +4,7 @@
 # come out the same. The replay is written to $EPDMA_TRANSCRIPT in the same
 # format, so the host can diff it against the checked-in transcript (the
 # ground truth the fake kernel is compared with).
+EPDMA_TRANSCRIPT=$EPDMA_TRANSCRIPT_PORT
 . /usr/share/epdma-test/lib.sh
 
 EPC=$EPC_NAME
