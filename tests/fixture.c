@@ -692,3 +692,14 @@ void fx_assert_golden(struct fx *fx, const char *name, const char *text)
 	free(golden);
 	free(actual);
 }
+
+int fx_run_suite(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -118,6 +118,9 @@ void fx_foreign(struct fx *fx);		   /* R-Car S4 + a pci_epf_test function linked
 void fx_x86_host(struct fx *fx);	   /* x86 host PCI tree, ntb_hw_epf/dw_edma_pcie modules */
 void fx_conformance(struct fx *fx);	   /* the machine of real-kernel-transcript.txt */
 
+/* Run every test of S, each forked; exit status for main(). */
+int fx_run_suite(Suite *s);
+
 /* ---- running front ends ---- */
 struct fx_result {
 	int status; /* exit status, or 128+signal */

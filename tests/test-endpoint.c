@@ -1365,11 +1365,5 @@ static Suite *endpoint_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(endpoint_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return fx_run_suite(endpoint_suite());
 }
