@@ -41,6 +41,8 @@ char *epdma_fs_path(const struct epdma_ctx *ctx, const char *path)
  * Reads resolve symlinks inside the root (RESOLVE_IN_ROOT), so an absolute
  * link in a copied tree (/proc/device-tree) cannot lead out of it. Writes go
  * to kernel attributes whose paths hold no links; they use plain openat().
+ * A lookup through ".." under RESOLVE_IN_ROOT fails with EAGAIN when any
+ * rename or mount happens on the system meanwhile: the kernel asks for a retry.
  */
 int epdma_fs_open(struct epdma_ctx *ctx, const char *path, int flags, mode_t mode)
 {
@@ -53,7 +55,11 @@ int epdma_fs_open(struct epdma_ctx *ctx, const char *path, int flags, mode_t mod
 			.flags = (uint64_t)flags,
 			.resolve = RESOLVE_IN_ROOT,
 		};
-		fd = (int)syscall(SYS_openat2, ctx->root_fd, rel, &how, sizeof(how));
+		for (int tries = 0; tries < 1000; tries++) {
+			fd = (int)syscall(SYS_openat2, ctx->root_fd, rel, &how, sizeof(how));
+			if (fd >= 0 || errno != EAGAIN)
+				break;
+		}
 		if (fd >= 0 || errno != ENOSYS)
 			return fd >= 0 ? fd : -errno;
 	}
