@@ -60,7 +60,7 @@ static const char *text(const struct epdma_function *f, const char *attr)
 static void print_function(struct status *s, const struct epdma_function *f)
 {
 	const struct epdma_spec *spec = spec_of(s, f);
-	char pf[8] = "PF?";
+	char pf[16] = "PF?";
 
 	if (f->linked && f->pf >= 0)
 		snprintf(pf, sizeof(pf), "PF%d", f->pf);

@@ -150,6 +150,8 @@ void cfg_apply_profile(struct cfg_state *st)
 	if (!p)
 		return;
 	id = ntb_epf_lookup(p->vntb_vendor, p->vntb_device);
+	if (!id)
+		return; /* every profile names an ID of the table; see cfg_profiles */
 	profile_set(st, "vntb", "vendor_id", "0x%04x", p->vntb_vendor);
 	profile_set(st, "vntb", "device_id", "0x%04x", p->vntb_device);
 	profile_set(st, "vntb", "ctrl_bar", "%d", id->ctrl);

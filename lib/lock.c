@@ -36,6 +36,13 @@ int epdma_lock(struct epdma_ctx *ctx, unsigned int timeout_ms, pid_t *holder)
 	if (fd < 0)
 		return fd;
 	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == ENOSYS) {
+			/* A kernel without CONFIG_FILE_LOCKING (tiny embedded configs). */
+			epdma_warn(ctx, "%s: this kernel has no file locking; concurrent epdma "
+					"runs are not serialised",
+				   LOCK_PATH);
+			break;
+		}
 		if (errno != EWOULDBLOCK && errno != EINTR) {
 			r = -errno;
 			close(fd);
@@ -59,10 +66,9 @@ int epdma_lock(struct epdma_ctx *ctx, unsigned int timeout_ms, pid_t *holder)
 
 void epdma_unlock(int fd)
 {
-	if (fd >= 0) {
-		if (ftruncate(fd, 0) < 0) {
-			/* the lock is released by close() all the same */
-		}
-		close(fd);
-	}
+	if (fd < 0)
+		return;
+	/* Clear the holder's pid; close() releases the lock even if that fails. */
+	(void)!ftruncate(fd, 0);
+	close(fd);
 }

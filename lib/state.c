@@ -69,7 +69,7 @@ int epdma_graph_state_write(struct epdma_ctx *ctx, const struct epdma_graph_stat
 	len += (size_t)snprintf(buf + len, sizeof(buf) - len, "controller %s\n", st->controller);
 	for (size_t i = 0; i < st->count; i++) {
 		const struct epdma_owned_function *f = &st->functions[i];
-		char pf[8] = "-";
+		char pf[16] = "-";
 
 		if (f->pf >= 0)
 			snprintf(pf, sizeof(pf), "%d", f->pf);
