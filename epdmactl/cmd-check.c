@@ -51,8 +51,7 @@ static void json_function(struct epdma_json *j, int pf, const char *driver, cons
 	epdma_json_object_end(j);
 }
 
-static void json_would_build(struct epdma_json *j, const struct epdma_config *cfg,
-			     const char *epc)
+static void json_would_build(struct epdma_json *j, const struct epdma_config *cfg, const char *epc)
 {
 	epdma_json_object_begin(j, "would_build");
 	epdma_json_string(j, "controller", epc);
@@ -106,7 +105,8 @@ int cmd_check(struct cli *cli)
 		epdma_json_object_end(&j);
 	} else if (!cfg) {
 		cli_print_errors(&errs);
-		fprintf(stderr, "epdmactl: check: %zu error%s in the configuration; nothing was checked\n",
+		fprintf(stderr,
+			"epdmactl: check: %zu error%s in the configuration; nothing was checked\n",
 			errs.count, errs.count == 1 ? "" : "s");
 	} else {
 		printf("Config: %s%s%s\nRole:   %s\n\n", cfg->file,
@@ -116,9 +116,9 @@ int cmd_check(struct cli *cli)
 			print_would_build(cfg, epc);
 		size_t warn = count(&checks, EPDMA_CHECK_WARN);
 
-		printf("\ncheck: %s (%zu passed, %zu warning%s, %zu failed)\n", ok ? "ok" : "FAILED",
-		       count(&checks, EPDMA_CHECK_PASS), warn, warn == 1 ? "" : "s",
-		       count(&checks, EPDMA_CHECK_FAIL));
+		printf("\ncheck: %s (%zu passed, %zu warning%s, %zu failed)\n",
+		       ok ? "ok" : "FAILED", count(&checks, EPDMA_CHECK_PASS), warn,
+		       warn == 1 ? "" : "s", count(&checks, EPDMA_CHECK_FAIL));
 	}
 	epdma_checks_clear(&checks);
 	epdma_errors_clear(&errs);

@@ -69,11 +69,12 @@ static int prepare(struct run *r, bool fix, bool mutate)
 	if (!r->cfg)
 		return -EINVAL;
 	if (epdma_role_resolve(cli->ctx, r->cfg) != EPDMA_ROLE_ENDPOINT) {
-		epdma_errors_add(&r->errs, r->cfg->file, 0, "general.role",
-				 "%s works on the endpoint role; this system resolves to the host "
-				 "role (no /sys/class/pci_epc entry), whose commands are not in this "
-				 "version",
-				 cli->command);
+		epdma_errors_add(
+			&r->errs, r->cfg->file, 0, "general.role",
+			"%s works on the endpoint role; this system resolves to the host "
+			"role (no /sys/class/pci_epc entry), whose commands are not in this "
+			"version",
+			cli->command);
 		return -EINVAL;
 	}
 	if (mutate && take_lock(r) < 0)
@@ -242,7 +243,8 @@ static void note_vntb_bus(struct run *r)
 		f = epdma_graph_find(r->graph, op->driver, op->function);
 		vb = f ? epdma_function_attr(f, "vbus_number") : NULL;
 		if (vb && epdma_attr_parse(vb->text, &bus) == 0)
-			printf("note: the kernel keeps virtual bus %02llx of %s until reboot; a vNTB "
+			printf("note: the kernel keeps virtual bus %02llx of %s until reboot; a "
+			       "vNTB "
 			       "function needs another vbus_number until then\n",
 			       (long long)bus, op->function);
 	}
@@ -267,8 +269,8 @@ static int report_apply(struct run *r, int err)
 	if (r->apply.undone || r->apply.rollback_incomplete)
 		fprintf(stderr, "epdmactl: %s: rolled back %zu operation%s%s\n", r->cli->command,
 			r->apply.undone, r->apply.undone == 1 ? "" : "s",
-			r->apply.rollback_incomplete ? ", NOT all of them: see the errors above" :
-						       "; the graph is as before");
+			r->apply.rollback_incomplete ? ", NOT all of them: see the errors above"
+						     : "; the graph is as before");
 	if (r->apply.leftover[0])
 		fprintf(stderr, "epdmactl: %s: %s\n", r->cli->command, r->apply.leftover);
 	return EXIT_FAIL;

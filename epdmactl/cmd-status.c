@@ -20,7 +20,8 @@ struct status {
 static int by_pf(const void *a, const void *b)
 {
 	const struct epdma_function *x = a, *y = b;
-	int px = x->linked && x->pf >= 0 ? x->pf : 1000, py = y->linked && y->pf >= 0 ? y->pf : 1000;
+	int px = x->linked && x->pf >= 0 ? x->pf : 1000,
+	    py = y->linked && y->pf >= 0 ? y->pf : 1000;
 
 	if (px != py)
 		return px - py;
@@ -68,21 +69,21 @@ static void print_function(struct status *s, const struct epdma_function *f)
 		snprintf(pf, sizeof(pf), "-");
 	printf("  %-4s %s/%s  %s, %s\n", pf, f->driver, f->name,
 	       f->owned ? "owned by epdma" : "not epdma's",
-	       f->linked ? (strcmp(f->controller, s->epc) ? "linked elsewhere" : "linked") :
-			   "not linked");
+	       f->linked ? (strcmp(f->controller, s->epc) ? "linked elsewhere" : "linked")
+			 : "not linked");
 	printf("       ids %04llx:%04llx class %02llx%02llx%02llx", (long long)num(f, "vendorid"),
 	       (long long)num(f, "deviceid"), (long long)num(f, "baseclass_code"),
 	       (long long)num(f, "subclass_code"), (long long)num(f, "progif_code"));
 	if (!strcmp(f->driver, EPDMA_EPF_VNTB)) {
 		printf(", %s MW, %s spads, %s doorbells, bus %02llx", text(f, "num_mws"),
-		       text(f, "spad_count"), text(f, "db_count"), (long long)num(f, "vbus_number"));
+		       text(f, "spad_count"), text(f, "db_count"),
+		       (long long)num(f, "vbus_number"));
 		/* BAR selectors exist from v6.18 only; -1 = the kernel chooses */
 		if (epdma_function_attr(f, "ctrl_bar"))
-			printf(", BARs ctrl %s db %s mw1 %s", text(f, "ctrl_bar"), text(f, "db_bar"),
-			       text(f, "mw1_bar"));
+			printf(", BARs ctrl %s db %s mw1 %s", text(f, "ctrl_bar"),
+			       text(f, "db_bar"), text(f, "mw1_bar"));
 		printf("\n");
-	}
-	else if (!strcmp(f->driver, EPDMA_EPF_DMA))
+	} else if (!strcmp(f->driver, EPDMA_EPF_DMA))
 		printf(", %s write + %s read channels, %s MSI, BARs metadata %s window %s\n",
 		       text(f, "wr_chans"), text(f, "rd_chans"), text(f, "msi_interrupts"),
 		       text(f, "metadata_bar"), text(f, "dma_window_bar"));
@@ -192,7 +193,9 @@ static void print_text(struct status *s)
 
 	/* The state dot, as networkctl has it: all is well only when nothing drifts. */
 	printf("%s %s: %s", s->g->start == 1 ? "●" : "○", s->epc,
-	       s->g->start == 1 ? "started" : s->g->start == 0 ? "stopped" : "not in configfs");
+	       s->g->start == 1	  ? "started"
+	       : s->g->start == 0 ? "stopped"
+				  : "not in configfs");
 	if (s->max_known)
 		printf(", up to %u functions", s->max_functions);
 	printf("\n");
@@ -203,8 +206,10 @@ static void print_text(struct status *s)
 		}
 	if (!any)
 		printf("  no function\n");
-	printf("%s\n", !s->drift && !missing && s->g->start == 1 ? "In sync with the config." :
-		       "Not in sync with the config: epdmactl plan shows what setup would do.");
+	printf("%s\n",
+	       !s->drift && !missing && s->g->start == 1
+		       ? "In sync with the config."
+		       : "Not in sync with the config: epdmactl plan shows what setup would do.");
 }
 
 int cmd_status(struct cli *cli)

@@ -33,19 +33,18 @@ static const struct command commands[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: epdmactl [--root DIR] [-c|--config FILE] [-v] COMMAND [OPTIONS]\n"
-		"\n"
-		"Set up PCI endpoint DMA delegation (vNTB function + PCI DMA function).\n"
-		"\n"
-		"Global options:\n"
-		"  --root DIR         resolve every system path below DIR (default /)\n"
-		"  -c, --config FILE  configuration file (default <root>/etc/epdma.conf)\n"
-		"  -v, --verbose      more diagnostics on stderr (repeat for debug)\n"
-		"  -h, --help         show this help\n"
-		"  --version          show the version\n"
-		"\n"
-		"Commands:\n");
+	fprintf(f, "Usage: epdmactl [--root DIR] [-c|--config FILE] [-v] COMMAND [OPTIONS]\n"
+		   "\n"
+		   "Set up PCI endpoint DMA delegation (vNTB function + PCI DMA function).\n"
+		   "\n"
+		   "Global options:\n"
+		   "  --root DIR         resolve every system path below DIR (default /)\n"
+		   "  -c, --config FILE  configuration file (default <root>/etc/epdma.conf)\n"
+		   "  -v, --verbose      more diagnostics on stderr (repeat for debug)\n"
+		   "  -h, --help         show this help\n"
+		   "  --version          show the version\n"
+		   "\n"
+		   "Commands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\n"
@@ -62,8 +61,7 @@ static void log_stderr(void *data, int priority, const char *msg)
 	fprintf(stderr, "epdmactl: %s%s\n", priority <= LOG_ERR ? "" : "", msg);
 }
 
-static int parse_command_options(struct cli *cli, const struct command *cmd, int argc,
-				 char **argv)
+static int parse_command_options(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -91,7 +89,8 @@ static int parse_command_options(struct cli *cli, const struct command *cmd, int
 		cli->adopt |= c == 'a';
 	}
 	if (optind < argc) {
-		fprintf(stderr, "epdmactl: %s: unexpected argument '%s'\n", cmd->name, argv[optind]);
+		fprintf(stderr, "epdmactl: %s: unexpected argument '%s'\n", cmd->name,
+			argv[optind]);
 		return -EINVAL;
 	}
 	return 0;
@@ -152,8 +151,9 @@ int main(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	epdma_ctx_set_log_fn(cli.ctx, log_stderr, NULL);
-	epdma_ctx_set_log_priority(cli.ctx, cli.verbose >= 2 ? LOG_DEBUG :
-					    cli.verbose == 1 ? LOG_INFO : LOG_WARNING);
+	epdma_ctx_set_log_priority(cli.ctx, cli.verbose >= 2   ? LOG_DEBUG
+					    : cli.verbose == 1 ? LOG_INFO
+							       : LOG_WARNING);
 	r = cmd->fn(&cli);
 	epdma_ctx_free(cli.ctx);
 	return r;

@@ -20,10 +20,10 @@ struct undo {
 	char driver[64], function[64];
 	char attr[24];
 	bool sub;
-	char old[40];	   /* WRITE on an existing function: the value to restore */
+	char old[40]; /* WRITE on an existing function: the value to restore */
 	bool restore;
-	bool made_sub;	   /* MKDIR: epdma made the driver subgroup (older kernels) */
-	bool via_primary;  /* UNLINK: link form to restore */
+	bool made_sub;	  /* MKDIR: epdma made the driver subgroup (older kernels) */
+	bool via_primary; /* UNLINK: link form to restore */
 };
 
 struct applier {
@@ -66,8 +66,8 @@ static void set_subgroup(struct applier *a, const char *function, const char *su
 	}
 }
 
-static void attr_path(struct applier *a, const char *driver, const char *function,
-		      const char *attr, bool sub, char *buf, size_t size)
+static void attr_path(struct applier *a, const char *driver, const char *function, const char *attr,
+		      bool sub, char *buf, size_t size)
 {
 	char dir[256];
 
@@ -285,7 +285,8 @@ static int run_op(struct applier *a, const struct epdma_op *op, struct undo *u)
 		attr_path(a, op->driver, op->function, op->attr, op->sub, path, sizeof(path));
 		snprintf(u->attr, sizeof(u->attr), "%s", op->attr);
 		u->sub = op->sub;
-		if (op->tag != EPDMA_TAG_CREATE && epdma_fs_read(a->ctx, path, old, sizeof(old)) >= 0) {
+		if (op->tag != EPDMA_TAG_CREATE &&
+		    epdma_fs_read(a->ctx, path, old, sizeof(old)) >= 0) {
 			snprintf(u->old, sizeof(u->old), "%s", old);
 			u->restore = true;
 		}
@@ -350,9 +351,8 @@ static void rollback(struct applier *a)
 		if (r < 0) {
 			a->res->rollback_incomplete = true;
 			epdma_err(a->ctx, "rollback: undoing %s of %s failed: %s",
-				  epdma_op_type_name(u->type), u->function[0] ? u->function :
-										 a->plan->controller,
-				  strerror(-r));
+				  epdma_op_type_name(u->type),
+				  u->function[0] ? u->function : a->plan->controller, strerror(-r));
 		}
 		a->res->undone++;
 	}
@@ -400,9 +400,9 @@ static void describe_failure(struct applier *a, const struct epdma_op *op, int r
 
 	epdma_op_describe(a->plan, op, what, sizeof(what));
 	snprintf(a->res->failure, sizeof(a->res->failure), "%s failed: %s", what,
-		 r == -EIO && op->type == EPDMA_OP_LINK ?
-			 "the kernel logged an error (the link itself succeeded)" :
-			 strerror(-r));
+		 r == -EIO && op->type == EPDMA_OP_LINK
+			 ? "the kernel logged an error (the link itself succeeded)"
+			 : strerror(-r));
 }
 
 /* vNTB bind made a virtual bus the kernel keeps after unlink: say so. */
@@ -419,7 +419,8 @@ static void note_leftover_bus(struct applier *a, const struct epdma_graph *g, ch
 			old |= !strcmp(*b, *n);
 		if (!old)
 			snprintf(a->res->leftover, sizeof(a->res->leftover),
-				 "the kernel keeps virtual bus %s of the vNTB function until reboot: "
+				 "the kernel keeps virtual bus %s of the vNTB function until "
+				 "reboot: "
 				 "vbus_number 0x%s cannot be used again in this boot",
 				 *n, strchr(*n, ':') ? strchr(*n, ':') + 1 : *n);
 	}
@@ -446,8 +447,9 @@ int epdma_plan_apply(struct epdma_ctx *ctx, const struct epdma_plan *plan,
 	epdma_fs_list(ctx, "/sys/class/pci_bus", &buses);
 	a->kmsg = plan->count ? epdma_kmsg_open(ctx) : -1;
 	if (plan->count && a->kmsg < 0)
-		epdma_warn(ctx, "cannot read the kernel log (/dev/kmsg): %s; link failures that "
-				"the kernel only logs will go unnoticed",
+		epdma_warn(ctx,
+			   "cannot read the kernel log (/dev/kmsg): %s; link failures that "
+			   "the kernel only logs will go unnoticed",
 			   strerror(-a->kmsg));
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct epdma_op *op = &plan->ops[i];
@@ -477,7 +479,8 @@ int epdma_plan_apply(struct epdma_ctx *ctx, const struct epdma_plan *plan,
 		r = epdma_graph_state_write(ctx, &a->state);
 		if (r < 0)
 			snprintf(res->failure, sizeof(res->failure),
-				 "recording what epdma created in /run/epdma failed: %s", strerror(-r));
+				 "recording what epdma created in /run/epdma failed: %s",
+				 strerror(-r));
 	}
 	if (a->kmsg >= 0)
 		close(a->kmsg);

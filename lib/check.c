@@ -10,7 +10,7 @@
 
 #include "internal.h"
 
-#define MF_HINT                                                                       \
+#define MF_HINT                                                                         \
 	"the vNTB function takes PF0 and the DMA function PF1: use a controller whose " \
 	"device tree sets max-functions = /bits/ 8 <2> (R-Car S4, NXP LS1088A)"
 
@@ -37,13 +37,14 @@ static void check_configfs(struct epdma_ctx *ctx, struct epdma_checks *c)
 		epdma_checks_add(c, "configfs", EPDMA_CHECK_WARN, NULL,
 				 "not mounted; setup will mount it on /sys/kernel/config");
 	else
-		epdma_checks_add(c, "configfs", EPDMA_CHECK_FAIL,
-				 "build the kernel with CONFIG_CONFIGFS_FS and CONFIG_PCI_ENDPOINT_CONFIGFS",
-				 "/sys/kernel/config does not exist");
+		epdma_checks_add(
+			c, "configfs", EPDMA_CHECK_FAIL,
+			"build the kernel with CONFIG_CONFIGFS_FS and CONFIG_PCI_ENDPOINT_CONFIGFS",
+			"/sys/kernel/config does not exist");
 }
 
-static void check_epf_driver(struct epdma_ctx *ctx, struct epdma_modules *mods,
-			     const char *driver, const char *module, struct epdma_checks *c)
+static void check_epf_driver(struct epdma_ctx *ctx, struct epdma_modules *mods, const char *driver,
+			     const char *module, struct epdma_checks *c)
 {
 	char name[96];
 
@@ -71,13 +72,14 @@ static void check_epf_driver(struct epdma_ctx *ctx, struct epdma_modules *mods,
 				 module, driver);
 		break;
 	case EPDMA_MODULE_MISSING:
-		epdma_checks_add(c, name, EPDMA_CHECK_FAIL,
-				 !strcmp(driver, EPDMA_EPF_DMA) ?
-					 "the PCI endpoint DMA function driver is not merged upstream; "
-					 "build the kernel with the pci-epf-dma patch series" :
-					 "build the kernel with CONFIG_PCI_EPF_VNTB",
-				 "module %s not found for kernel %s", module,
-				 mods ? epdma_modules_release(mods) : "(unknown)");
+		epdma_checks_add(
+			c, name, EPDMA_CHECK_FAIL,
+			!strcmp(driver, EPDMA_EPF_DMA)
+				? "the PCI endpoint DMA function driver is not merged upstream; "
+				  "build the kernel with the pci-epf-dma patch series"
+				: "build the kernel with CONFIG_PCI_EPF_VNTB",
+			"module %s not found for kernel %s", module,
+			mods ? epdma_modules_release(mods) : "(unknown)");
 		break;
 	}
 }
@@ -97,13 +99,14 @@ static int check_controller(struct epdma_ctx *ctx, const struct epdma_config *cf
 		_cleanup_free_ char *list = NULL;
 
 		for (char **n = names; *n; n++) {
-			char *l = epdma_strdup_printf("%s%s%s", list ? list : "", list ? ", " : "", *n);
+			char *l = epdma_strdup_printf("%s%s%s", list ? list : "", list ? ", " : "",
+						      *n);
 			free(list);
 			list = l;
 		}
 		epdma_checks_add(c, "controller", EPDMA_CHECK_FAIL,
-				 "set [endpoint] controller to one of them", "several controllers: %s",
-				 list ? list : "");
+				 "set [endpoint] controller to one of them",
+				 "several controllers: %s", list ? list : "");
 	} else if (cfg->controller[0]) {
 		epdma_checks_add(c, "controller", EPDMA_CHECK_FAIL,
 				 "see /sys/class/pci_epc for the controllers this kernel has",
@@ -125,11 +128,12 @@ static void check_max_functions(struct epdma_ctx *ctx, const char *epc, struct e
 	int r = epdma_controller_max_functions(ctx, epc, &max, &len);
 
 	if (r == -EBADMSG) {
-		epdma_checks_add(c, "max-functions", EPDMA_CHECK_FAIL,
-				 "write the property as a 1-byte cell: max-functions = /bits/ 8 <2>",
-				 "%s: device-tree max-functions is a %zu-byte cell; the kernel reads "
-				 "only its first byte (%u) and would not enforce the limit",
-				 epc, len, max);
+		epdma_checks_add(
+			c, "max-functions", EPDMA_CHECK_FAIL,
+			"write the property as a 1-byte cell: max-functions = /bits/ 8 <2>",
+			"%s: device-tree max-functions is a %zu-byte cell; the kernel reads "
+			"only its first byte (%u) and would not enforce the limit",
+			epc, len, max);
 	} else if (r < 0) {
 		epdma_checks_add(c, "max-functions", EPDMA_CHECK_FAIL, NULL,
 				 "%s: cannot read max-functions: %s", epc, strerror(-r));
@@ -203,9 +207,9 @@ static bool vntb_bars_explicit(const struct epdma_config *cfg)
 /* The first BAR key the file itself sets explicitly, or NULL. */
 static const char *vntb_bar_from_file(const struct epdma_config *cfg, unsigned int *line)
 {
-	static const char *const keys[] = { "ctrl_bar", "db_bar", "mw1_bar", "mw2_bar", "mw3_bar",
-					    "mw4_bar" };
-	const int bars[] = { cfg->vntb.ctrl_bar, cfg->vntb.db_bar, cfg->vntb.mw_bar[0],
+	static const char *const keys[] = { "ctrl_bar", "db_bar",  "mw1_bar",
+					    "mw2_bar",	"mw3_bar", "mw4_bar" };
+	const int bars[] = { cfg->vntb.ctrl_bar,  cfg->vntb.db_bar,    cfg->vntb.mw_bar[0],
 			     cfg->vntb.mw_bar[1], cfg->vntb.mw_bar[2], cfg->vntb.mw_bar[3] };
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
@@ -298,26 +302,29 @@ static void check_vntb_bars(struct epdma_ctx *ctx, const struct epdma_config *cf
 	}
 	key = vntb_bar_from_file(cfg, &line);
 	if (key)
-		epdma_checks_add(c, "vntb bars", EPDMA_CHECK_FAIL,
-				 "vNTB BAR selection needs Linux 6.18 or later; set the BAR keys to "
-				 "auto and use IDs whose host map matches the kernel's choice "
-				 "(profile imx8)",
-				 "%s:%u: vntb.%s is set but this kernel has no ctrl_bar/db_bar/"
-				 "mwN_bar attributes (judged from %s)",
-				 cfg->file, line, key, how);
+		epdma_checks_add(
+			c, "vntb bars", EPDMA_CHECK_FAIL,
+			"vNTB BAR selection needs Linux 6.18 or later; set the BAR keys to "
+			"auto and use IDs whose host map matches the kernel's choice "
+			"(profile imx8)",
+			"%s:%u: vntb.%s is set but this kernel has no ctrl_bar/db_bar/"
+			"mwN_bar attributes (judged from %s)",
+			cfg->file, line, key, how);
 	else if (vntb_bars_in_kernel_order(cfg))
-		epdma_checks_add(c, "vntb bars", EPDMA_CHECK_PASS, NULL,
-				 "the profile's BAR map is the order this kernel allocates in "
-				 "(control, doorbell, windows); it has no BAR selectors to enforce it");
+		epdma_checks_add(
+			c, "vntb bars", EPDMA_CHECK_PASS, NULL,
+			"the profile's BAR map is the order this kernel allocates in "
+			"(control, doorbell, windows); it has no BAR selectors to enforce it");
 	else
-		epdma_checks_add(c, "vntb bars", EPDMA_CHECK_FAIL,
-				 "use a Linux 6.18+ endpoint kernel, or profile imx8 (whose host map "
-				 "matches the order the kernel allocates BARs in)",
-				 "profile %s needs BAR selectors (control BAR%d, doorbell BAR%d, "
-				 "MW1 BAR%d) but this kernel has no ctrl_bar/db_bar/mwN_bar "
-				 "attributes (judged from %s)",
-				 cfg->profile, cfg->vntb.ctrl_bar, cfg->vntb.db_bar, cfg->vntb.mw_bar[0],
-				 how);
+		epdma_checks_add(
+			c, "vntb bars", EPDMA_CHECK_FAIL,
+			"use a Linux 6.18+ endpoint kernel, or profile imx8 (whose host map "
+			"matches the order the kernel allocates BARs in)",
+			"profile %s needs BAR selectors (control BAR%d, doorbell BAR%d, "
+			"MW1 BAR%d) but this kernel has no ctrl_bar/db_bar/mwN_bar "
+			"attributes (judged from %s)",
+			cfg->profile, cfg->vntb.ctrl_bar, cfg->vntb.db_bar, cfg->vntb.mw_bar[0],
+			how);
 }
 
 static void check_vbus(struct epdma_ctx *ctx, const struct epdma_config *cfg, const char *epc,
@@ -336,11 +343,11 @@ static void check_vbus(struct epdma_ctx *ctx, const struct epdma_config *cfg, co
 			return;
 		}
 	if (epdma_fs_exists(ctx, path))
-		epdma_checks_add(c, "vntb bus", EPDMA_CHECK_FAIL,
-				 "reboot, or choose another vbus_number",
-				 "virtual bus %02x is left from an earlier vNTB bind in this boot; the "
-				 "kernel cannot link a vNTB function with that vbus_number again",
-				 cfg->vntb.vbus_number);
+		epdma_checks_add(
+			c, "vntb bus", EPDMA_CHECK_FAIL, "reboot, or choose another vbus_number",
+			"virtual bus %02x is left from an earlier vNTB bind in this boot; the "
+			"kernel cannot link a vNTB function with that vbus_number again",
+			cfg->vntb.vbus_number);
 	else
 		epdma_checks_add(c, "vntb bus", EPDMA_CHECK_PASS, NULL, "bus %02x is free",
 				 cfg->vntb.vbus_number);
@@ -407,25 +414,24 @@ static void check_vntb_alias(struct epdma_modules *mods, const struct epdma_conf
 				 "ntb_hw_epf binds %04x:%04x", cfg->vntb.vendor_id,
 				 cfg->vntb.device_id);
 	else
-		epdma_checks_add(c, "vntb binding", EPDMA_CHECK_FAIL,
-				 "ntb_hw_epf binds by PCI ID only (new_id and driver_override do not "
-				 "work): use IDs it lists (modinfo ntb_hw_epf), e.g. profile imx8, "
-				 "or a newer host kernel",
-				 "ntb_hw_epf of kernel %s does not bind %04x:%04x%s%s",
-				 epdma_modules_release(mods), cfg->vntb.vendor_id,
-				 cfg->vntb.device_id, r < 0 ? ": " : "", r < 0 ? strerror(-r) : "");
+		epdma_checks_add(
+			c, "vntb binding", EPDMA_CHECK_FAIL,
+			"ntb_hw_epf binds by PCI ID only (new_id and driver_override do not "
+			"work): use IDs it lists (modinfo ntb_hw_epf), e.g. profile imx8, "
+			"or a newer host kernel",
+			"ntb_hw_epf of kernel %s does not bind %04x:%04x%s%s",
+			epdma_modules_release(mods), cfg->vntb.vendor_id, cfg->vntb.device_id,
+			r < 0 ? ": " : "", r < 0 ? strerror(-r) : "");
 }
 
-int epdma_check_host(struct epdma_ctx *ctx, const struct epdma_config *cfg,
-		     struct epdma_checks *c)
+int epdma_check_host(struct epdma_ctx *ctx, const struct epdma_config *cfg, struct epdma_checks *c)
 {
 	struct epdma_modules *mods = NULL;
 	int r = epdma_pci_count(ctx);
 
 	if (r < 0)
-		epdma_checks_add(c, "pci access", EPDMA_CHECK_FAIL,
-				 "is sysfs mounted on /sys?", "cannot scan /sys/bus/pci: %s",
-				 strerror(-r));
+		epdma_checks_add(c, "pci access", EPDMA_CHECK_FAIL, "is sysfs mounted on /sys?",
+				 "cannot scan /sys/bus/pci: %s", strerror(-r));
 	else
 		epdma_checks_add(c, "pci access", EPDMA_CHECK_PASS, NULL,
 				 "%d PCI functions visible", r);
@@ -435,13 +441,13 @@ int epdma_check_host(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 				 "cannot read the module index: %s", strerror(-r));
 		return -EINVAL;
 	}
-	check_host_module(mods, "ntb_hw_epf", true, "build the host kernel with CONFIG_NTB_EPF",
-			  c);
+	check_host_module(mods, "ntb_hw_epf", true, "build the host kernel with CONFIG_NTB_EPF", c);
 	check_host_module(mods, cfg->host.dma_driver, true,
 			  "build the host kernel with CONFIG_DW_EDMA_PCIE", c);
 	check_host_module(mods, cfg->transport.module, false,
 			  "the transport that uses the endpoint DMA is not in this kernel yet; "
-			  "setup will wait for it", c);
+			  "setup will wait for it",
+			  c);
 	check_vntb_alias(mods, cfg, c);
 	epdma_modules_free(mods);
 	return epdma_checks_failed(c) ? -EINVAL : 0;

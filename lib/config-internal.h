@@ -58,7 +58,8 @@ struct cfg_state {
 int cfg_key_find(const char *section, const char *key);
 const char *cfg_key_name(int idx, char *buf, size_t size);
 /* An error about key IDX (-1: none) at LINE. */
-void cfg_error(struct cfg_state *st, unsigned int line, int idx, const char *fmt, ...) _printf_(4, 5);
+void cfg_error(struct cfg_state *st, unsigned int line, int idx, const char *fmt, ...)
+	_printf_(4, 5);
 /* The key's line when the file set it, else 0. */
 unsigned int cfg_line(const struct cfg_state *st, int idx);
 int cfg_set(struct cfg_state *st, int idx, const char *s, char *msg, size_t size);

@@ -32,16 +32,33 @@ static const struct ntb_epf_id ntb_epf_ids[] = {
 	/* mx8_map: vNTB's own BAR order (ctrl, doorbell, MWs) with 64-bit BARs. */
 	{ 0x1957, 0x0809, "i.MX8", 0, 0, 2, { 4, 5, NO_BAR, NO_BAR }, NULL, NULL },
 	/* rcar_barno: R-Car Gen4 EPs have BAR0, BAR2 and a fixed 256-byte BAR4. Not in 6.12. */
-	{ 0x1912, 0x0030, "R-Car", 0, 0, 4, { 2, NO_BAR, NO_BAR, NO_BAR }, "newer kernels only", NULL },
+	{ 0x1912,
+	  0x0030,
+	  "R-Car",
+	  0,
+	  0,
+	  4,
+	  { 2, NO_BAR, NO_BAR, NO_BAR },
+	  "newer kernels only",
+	  NULL },
 	/* j721e_map: the layout of pci-epf-ntb (two-port NTB), not of vNTB. */
-	{ 0x104c, 0xb00d, "TI J721E", 0, 1, 2, { 2, 3, 4, 5 }, "not usable with vNTB",
+	{ 0x104c,
+	  0xb00d,
+	  "TI J721E",
+	  0,
+	  1,
+	  2,
+	  { 2, 3, 4, 5 },
+	  "not usable with vNTB",
 	  "its map puts the peer scratchpads in BAR1 and the doorbell in BAR2 together with MW1 "
-	  "(the pci-epf-ntb layout); vNTB keeps scratchpads in the ctrl BAR and needs a BAR per region" },
+	  "(the pci-epf-ntb layout); vNTB keeps scratchpads in the ctrl BAR and needs a BAR per "
+	  "region" },
 };
 
 struct cfg_profile {
 	const char *name;
-	uint16_t vntb_vendor, vntb_device; /* must be in ntb_epf_ids: the BAR map comes from there */
+	uint16_t vntb_vendor,
+		vntb_device; /* must be in ntb_epf_ids: the BAR map comes from there */
 	uint16_t dma_vendor, dma_device;
 };
 
@@ -122,10 +139,11 @@ static int key_index(const char *section, const char *key)
 	return idx;
 }
 
-static void profile_set(struct cfg_state *st, const char *section, const char *key, const char *fmt, ...)
-	_printf_(4, 5);
+static void profile_set(struct cfg_state *st, const char *section, const char *key, const char *fmt,
+			...) _printf_(4, 5);
 
-static void profile_set(struct cfg_state *st, const char *section, const char *key, const char *fmt, ...)
+static void profile_set(struct cfg_state *st, const char *section, const char *key, const char *fmt,
+			...)
 {
 	int idx = key_index(section, key);
 	char value[32], msg[256];
@@ -173,7 +191,8 @@ static bool any_bad(const struct cfg_state *st, const int *idx, size_t n)
 			return true;
 	return false;
 }
-#define BAD(st, ...) any_bad(st, (const int[]){ __VA_ARGS__ }, ARRAY_SIZE(((const int[]){ __VA_ARGS__ })))
+#define BAD(st, ...) \
+	any_bad(st, (const int[]){ __VA_ARGS__ }, ARRAY_SIZE(((const int[]){ __VA_ARGS__ })))
 
 /* The key that best explains a cross-key error: the first one the file set, else the first. */
 static int pick(const struct cfg_state *st, const int *idx, size_t n)
@@ -183,7 +202,8 @@ static int pick(const struct cfg_state *st, const int *idx, size_t n)
 			return idx[i];
 	return idx[0];
 }
-#define PICK(st, ...) pick(st, (const int[]){ __VA_ARGS__ }, ARRAY_SIZE(((const int[]){ __VA_ARGS__ })))
+#define PICK(st, ...) \
+	pick(st, (const int[]){ __VA_ARGS__ }, ARRAY_SIZE(((const int[]){ __VA_ARGS__ })))
 
 #define REPORT(st, idx, ...) cfg_error(st, cfg_line(st, idx), idx, __VA_ARGS__)
 
@@ -211,11 +231,11 @@ static void rule_vntb_windows(struct cfg_state *st)
 		bar = key_index("vntb", key);
 		/* The kernel refuses mwN above num_mws (EINVAL): say so before it does. */
 		if (from_file(st, mw) && !BAD(st, mw))
-			REPORT(st, mw, "set, but num_mws is %u (memory window %u does not exist)", v->num_mws,
-			       i + 1);
+			REPORT(st, mw, "set, but num_mws is %u (memory window %u does not exist)",
+			       v->num_mws, i + 1);
 		if (from_file(st, bar) && !BAD(st, bar))
-			REPORT(st, bar, "set, but num_mws is %u (memory window %u does not exist)", v->num_mws,
-			       i + 1);
+			REPORT(st, bar, "set, but num_mws is %u (memory window %u does not exist)",
+			       v->num_mws, i + 1);
 	}
 }
 
@@ -231,11 +251,13 @@ static void rule_vntb_spads(struct cfg_state *st)
 		       v->spad_count);
 	else if (!BAD(st, spad, num) && (v->spad_count - 4) / 2 < v->num_mws)
 		REPORT(st, PICK(st, spad, num),
-		       "spad_count %u holds %u memory window(s) ((spad_count - 4) / 2); num_mws %u needs spad_count >= %u",
+		       "spad_count %u holds %u memory window(s) ((spad_count - 4) / 2); num_mws %u "
+		       "needs spad_count >= %u",
 		       v->spad_count, (v->spad_count - 4) / 2, v->num_mws, 4 + 2 * v->num_mws);
 	if (!BAD(st, db, num) && v->db_count < v->num_mws + 1)
 		REPORT(st, PICK(st, db, num),
-		       "db_count %u is below num_mws + 1 = %u (one doorbell per memory window plus one)",
+		       "db_count %u is below num_mws + 1 = %u (one doorbell per memory window plus "
+		       "one)",
 		       v->db_count, v->num_mws + 1);
 }
 
@@ -244,7 +266,8 @@ static void rule_vntb_class(struct cfg_state *st)
 	int cls = key_index("vntb", "class");
 
 	if (!BAD(st, cls) && st->cfg->vntb.class_code >> 8 != 0x0500)
-		REPORT(st, cls, "0x%06x: ntb_hw_epf binds only class 0x0500xx (memory controller, RAM)",
+		REPORT(st, cls,
+		       "0x%06x: ntb_hw_epf binds only class 0x0500xx (memory controller, RAM)",
 		       st->cfg->vntb.class_code);
 }
 
@@ -321,18 +344,19 @@ static void rule_vntb_id(struct cfg_state *st)
 	if (!id || id->vntb_problem) {
 		ntb_epf_describe_ids(ids, sizeof(ids));
 		if (!id)
-			REPORT(st, why, "0x%04x:0x%04x is not bound by ntb_hw_epf on the host (it binds %s)",
+			REPORT(st, why,
+			       "0x%04x:0x%04x is not bound by ntb_hw_epf on the host (it binds %s)",
 			       v->vendor_id, v->device_id, ids);
 		else
-			REPORT(st, why, "0x%04x:0x%04x (%s) is bound by ntb_hw_epf, but %s", v->vendor_id,
-			       v->device_id, id->board, id->vntb_problem);
+			REPORT(st, why, "0x%04x:0x%04x (%s) is bound by ntb_hw_epf, but %s",
+			       v->vendor_id, v->device_id, id->board, id->vntb_problem);
 		rule_vntb_bars_distinct(st);
 		return;
 	}
 	if (!BAD(st, num) && v->num_mws > (unsigned int)ntb_epf_mw_count(id))
 		REPORT(st, PICK(st, num, why),
-		       "%u memory windows, but ntb_hw_epf maps only %d for 0x%04x:0x%04x (%s)", v->num_mws,
-		       ntb_epf_mw_count(id), id->vendor, id->device, id->board);
+		       "%u memory windows, but ntb_hw_epf maps only %d for 0x%04x:0x%04x (%s)",
+		       v->num_mws, ntb_epf_mw_count(id), id->vendor, id->device, id->board);
 	/* The map's BARs are distinct, so a clash always shows up as a disagreement here. */
 	rule_vntb_bar_map(st, id, why);
 }
@@ -346,14 +370,17 @@ static void rule_dma(struct cfg_state *st)
 	int wr = key_index("dma", "wr_chans"), rd = key_index("dma", "rd_chans");
 	int msi = key_index("dma", "msi_interrupts");
 
-	if (!BAD(st, meta, win) && d->metadata_bar != EPDMA_BAR_AUTO && d->metadata_bar == d->dma_window_bar)
-		REPORT(st, PICK(st, win, meta), "BAR %d is also dma.metadata_bar (they must differ)",
-		       d->dma_window_bar);
+	if (!BAD(st, meta, win) && d->metadata_bar != EPDMA_BAR_AUTO &&
+	    d->metadata_bar == d->dma_window_bar)
+		REPORT(st, PICK(st, win, meta),
+		       "BAR %d is also dma.metadata_bar (they must differ)", d->dma_window_bar);
 	if (!BAD(st, wr, rd) && d->wr_chans + d->rd_chans == 0)
-		REPORT(st, PICK(st, rd, wr), "wr_chans and rd_chans are both 0: the DMA function needs a channel");
+		REPORT(st, PICK(st, rd, wr),
+		       "wr_chans and rd_chans are both 0: the DMA function needs a channel");
 	/* Default: one MSI vector per channel (at least one, which the function needs). */
 	if (st->origin[msi].source == EPDMA_CONFIG_DEFAULT)
-		st->cfg->dma.msi_interrupts = d->wr_chans + d->rd_chans ? d->wr_chans + d->rd_chans : 1;
+		st->cfg->dma.msi_interrupts = d->wr_chans + d->rd_chans ? d->wr_chans + d->rd_chans
+									: 1;
 }
 
 static void rule_names(struct cfg_state *st)
@@ -363,7 +390,8 @@ static void rule_names(struct cfg_state *st)
 	/* Both functions are linked into controllers/<epc>/ under their names: EEXIST. */
 	if (!BAD(st, vn, dn) && !strcmp(st->cfg->vntb.name, st->cfg->dma.name))
 		REPORT(st, PICK(st, dn, vn),
-		       "'%s' is also the vNTB function's name: both are linked into controllers/<epc>/ by name, so the second link would fail (EEXIST)",
+		       "'%s' is also the vNTB function's name: both are linked into "
+		       "controllers/<epc>/ by name, so the second link would fail (EEXIST)",
 		       st->cfg->dma.name);
 }
 

@@ -33,14 +33,16 @@
 static const char *const role_names[] = { "auto", "endpoint", "host", NULL };
 static const char *const rescan_names[] = { "never", "once", "backoff", NULL };
 
-#define KEY(s, k, t, lo, hi, d, m, ...)                                                        \
-	{ .section = s, .key = k, .type = t, .min = lo, .max = hi, .def = d,                  \
-	  .offset = offsetof(struct epdma_config, m),                                          \
-	  .size = sizeof(((struct epdma_config *)0)->m), __VA_ARGS__ }
+#define KEY(s, k, t, lo, hi, d, m, ...)                                            \
+	{                                                                          \
+		.section = s, .key = k, .type = t, .min = lo, .max = hi, .def = d, \
+		.offset = offsetof(struct epdma_config, m),                        \
+		.size = sizeof(((struct epdma_config *)0)->m), __VA_ARGS__         \
+	}
 #define ID(s, k, d, m) KEY(s, k, T_UINT, 0, 0xffff, d, m, .hex = true)
-#define BAR(s, k, m) KEY(s, k, T_BAR, 0, 5, "auto", m)
-#define MW(n) KEY("vntb", "mw" #n, T_SIZE, 4096, 1ULL << 40, "1M", vntb.mw[n - 1])
-#define MWBAR(n) BAR("vntb", "mw" #n "_bar", vntb.mw_bar[n - 1])
+#define BAR(s, k, m)   KEY(s, k, T_BAR, 0, 5, "auto", m)
+#define MW(n)	       KEY("vntb", "mw" #n, T_SIZE, 4096, 1ULL << 40, "1M", vntb.mw[n - 1])
+#define MWBAR(n)       BAR("vntb", "mw" #n "_bar", vntb.mw_bar[n - 1])
 
 /* The order here is the order of the documentation and of the example file. */
 const struct cfg_key cfg_keys[] = {
@@ -54,7 +56,10 @@ const struct cfg_key cfg_keys[] = {
 	ID("vntb", "device_id", "0x0809", vntb.device_id),
 	KEY("vntb", "class", T_UINT, 0, 0xffffff, "0x050000", vntb.class_code, .hex = true),
 	KEY("vntb", "num_mws", T_UINT, 1, EPDMA_MAX_MWS, "1", vntb.num_mws),
-	MW(1), MW(2), MW(3), MW(4),
+	MW(1),
+	MW(2),
+	MW(3),
+	MW(4),
 	KEY("vntb", "spad_count", T_UINT, 0, 1024, "64", vntb.spad_count),
 	KEY("vntb", "db_count", T_UINT, 1, 32, "4", vntb.db_count),
 	KEY("vntb", "vbus_number", T_UINT, 0, 255, "0xff", vntb.vbus_number, .hex = true),
@@ -62,7 +67,10 @@ const struct cfg_key cfg_keys[] = {
 	ID("vntb", "vntb_pid", "0x080a", vntb.vntb_pid),
 	BAR("vntb", "ctrl_bar", vntb.ctrl_bar),
 	BAR("vntb", "db_bar", vntb.db_bar),
-	MWBAR(1), MWBAR(2), MWBAR(3), MWBAR(4),
+	MWBAR(1),
+	MWBAR(2),
+	MWBAR(3),
+	MWBAR(4),
 	KEY("dma", "name", T_NAME, 0, 0, "dma0", dma.name),
 	KEY("dma", "vendor_id", T_UINT, 0, 0xfffe, "0x1957", dma.vendor_id, .hex = true),
 	ID("dma", "device_id", "0x080b", dma.device_id),
@@ -78,8 +86,8 @@ const struct cfg_key cfg_keys[] = {
 	/* ntb_transport's own limits and defaults: byte, ulong, uint. */
 	KEY("transport", "max_num_clients", T_UINT, 0, 255, "0", transport.max_num_clients),
 	KEY("transport", "max_mw_size", T_SIZE, 0, 1ULL << 40, "0", transport.max_mw_size),
-	KEY("transport", "transport_mtu", T_UINT, 64, 0x1000000, "0x10000",
-	    transport.transport_mtu, .hex = true),
+	KEY("transport", "transport_mtu", T_UINT, 64, 0x1000000, "0x10000", transport.transport_mtu,
+	    .hex = true),
 	KEY("host", "dma_driver", T_IDENT, 0, 0, "dw-edma-pcie", host.dma_driver),
 	KEY("host", "rescan", T_ENUM, 0, 0, "backoff", host.rescan, .choices = rescan_names),
 	KEY("host", "rescan_interval_ms", T_UINT, 10, 3600000, "1000", host.rescan_interval_ms),
@@ -124,8 +132,8 @@ void cfg_error(struct cfg_state *st, unsigned int line, int idx, const char *fmt
 	if (vasprintf(&msg, fmt, ap) < 0)
 		abort();
 	va_end(ap);
-	epdma_errors_add(&st->errs, st->cfg->file, line, idx >= 0 ? cfg_key_name(idx, key, sizeof(key)) : NULL,
-			 "%s", msg);
+	epdma_errors_add(&st->errs, st->cfg->file, line,
+			 idx >= 0 ? cfg_key_name(idx, key, sizeof(key)) : NULL, "%s", msg);
 	free(msg);
 }
 
@@ -163,13 +171,14 @@ static bool cfg_read_section(struct cfg_state *st, const char *start)
 	}
 	if (len > CFG_SECTION_MAX) {
 		/* inih would cut the name and go on: the truncated name matches no section. */
-		cfg_error(st, st->lineno, -1, "section name too long (%zu characters, at most %d)", len,
-			  CFG_SECTION_MAX);
+		cfg_error(st, st->lineno, -1, "section name too long (%zu characters, at most %d)",
+			  len, CFG_SECTION_MAX);
 		return true;
 	}
 	if (!cfg_section_known(strndupa(start + 1, len)))
 		cfg_error(st, st->lineno, -1,
-			  "unknown section [%.*s] (known: general, endpoint, vntb, dma, transport, host)",
+			  "unknown section [%.*s] (known: general, endpoint, vntb, dma, transport, "
+			  "host)",
 			  (int)len, start + 1);
 	return true;
 }
@@ -220,7 +229,8 @@ static bool cfg_read_check(struct cfg_state *st, const char *raw, size_t len)
 		return true;
 	if (start > line && st->prev_key) {
 		cfg_error(st, st->lineno, -1,
-			  "indented line would continue the previous key's value; multi-line values are not supported (remove the indentation)");
+			  "indented line would continue the previous key's value; multi-line "
+			  "values are not supported (remove the indentation)");
 		return false;
 	}
 	if (*start == '[')
@@ -258,7 +268,8 @@ static void cfg_list_keys(const char *section, char *buf, size_t size)
 	buf[0] = '\0';
 	for (size_t i = 0; i < cfg_nkeys && n < size; i++)
 		if (!strcmp(cfg_keys[i].section, section))
-			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ", " : "", cfg_keys[i].key);
+			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ", " : "",
+					      cfg_keys[i].key);
 }
 
 static int cfg_handler(void *user, const char *section, const char *name, const char *value)
@@ -268,7 +279,8 @@ static int cfg_handler(void *user, const char *section, const char *name, const 
 	int idx;
 
 	if (!*section) {
-		cfg_error(st, st->lineno, -1, "'%s' outside any section (start with [general])", name);
+		cfg_error(st, st->lineno, -1, "'%s' outside any section (start with [general])",
+			  name);
 		return 1;
 	}
 	if (!cfg_section_known(section))
@@ -282,7 +294,8 @@ static int cfg_handler(void *user, const char *section, const char *name, const 
 		return 1;
 	}
 	if (st->raw[idx].line) {
-		cfg_error(st, st->lineno, idx, "duplicate key (first set on line %u)", st->raw[idx].line);
+		cfg_error(st, st->lineno, idx, "duplicate key (first set on line %u)",
+			  st->raw[idx].line);
 		return 1;
 	}
 	st->raw[idx].value = strdup(value);
@@ -314,7 +327,8 @@ static int cfg_parse_number(const char *s, uint64_t *v, char *msg, size_t size)
 
 		/* The kernel would read it as octal (or refuse it): never guess. */
 		snprintf(msg, size,
-			 "'%s' looks octal: write 0x%s for hex or %s for decimal (a leading 0 means octal to the kernel)",
+			 "'%s' looks octal: write 0x%s for hex or %s for decimal (a leading 0 "
+			 "means octal to the kernel)",
 			 s, s, *dec ? dec : "0");
 		return -EINVAL;
 	}
@@ -343,16 +357,25 @@ static int cfg_parse_size(const char *s, uint64_t *v, char *msg, size_t size)
 	if (n < 0)
 		return n;
 	switch (toupper((unsigned char)s[n])) {
-	case '\0': break;
-	case 'K': shift = 10; break;
-	case 'M': shift = 20; break;
-	case 'G': shift = 30; break;
+	case '\0':
+		break;
+	case 'K':
+		shift = 10;
+		break;
+	case 'M':
+		shift = 20;
+		break;
+	case 'G':
+		shift = 30;
+		break;
 	default:
-		snprintf(msg, size, "'%s' is not a size (a number with an optional K, M or G suffix)", s);
+		snprintf(msg, size,
+			 "'%s' is not a size (a number with an optional K, M or G suffix)", s);
 		return -EINVAL;
 	}
 	if (shift && s[n + 1]) {
-		snprintf(msg, size, "'%s' is not a size (a number with an optional K, M or G suffix)", s);
+		snprintf(msg, size,
+			 "'%s' is not a size (a number with an optional K, M or G suffix)", s);
 		return -EINVAL;
 	}
 	if (shift && *v > (UINT64_MAX >> shift)) {
@@ -401,7 +424,8 @@ static int cfg_check_range(const struct cfg_key *k, uint64_t v, char *msg, size_
 	}
 	if (v < k->min || v > k->max) {
 		if (k->type == T_SIZE && !k->min)
-			snprintf(msg, size, "%s is out of range (0 = no limit, or up to %s)", val, hi);
+			snprintf(msg, size, "%s is out of range (0 = no limit, or up to %s)", val,
+				 hi);
 		else
 			snprintf(msg, size, "%s is out of range (%s..%s)", val, lo, hi);
 		return -ERANGE;
@@ -409,7 +433,8 @@ static int cfg_check_range(const struct cfg_key *k, uint64_t v, char *msg, size_
 	return 0;
 }
 
-static int cfg_parse_uint(const struct cfg_key *k, const char *s, uint64_t *v, char *msg, size_t size)
+static int cfg_parse_uint(const struct cfg_key *k, const char *s, uint64_t *v, char *msg,
+			  size_t size)
 {
 	int r;
 
@@ -438,7 +463,8 @@ static int cfg_parse_bar(const char *s, uint64_t *v, char *msg, size_t size)
 	return -EINVAL;
 }
 
-static int cfg_parse_enum(const struct cfg_key *k, const char *s, uint64_t *v, char *msg, size_t size)
+static int cfg_parse_enum(const struct cfg_key *k, const char *s, uint64_t *v, char *msg,
+			  size_t size)
 {
 	size_t n = 0;
 
@@ -488,20 +514,23 @@ static int cfg_parse_string(const struct cfg_key *k, const char *s, char *msg, s
 		if (!len || len > EPDMA_NAME_MAX || s[0] == '.' ||
 		    cfg_bad_char(s, "_.-", what, sizeof(what))) {
 			snprintf(msg, size,
-				 "'%s' is not a valid function name (1 to %d of A-Z a-z 0-9 _ . -, not starting with '.')",
+				 "'%s' is not a valid function name (1 to %d of A-Z a-z 0-9 _ . -, "
+				 "not starting with '.')",
 				 s, EPDMA_NAME_MAX);
 			return -EINVAL;
 		}
 		return 0;
 	case T_IDENT:
-		/* Goes into module options and sysfs writes: nothing that could add another option. */
+		/* Goes into module options and sysfs writes: nothing that could add another option.
+		 */
 		if (!len || len >= k->size) {
 			snprintf(msg, size, "'%s' must be 1 to %zu characters", s, k->size - 1);
 			return -EINVAL;
 		}
 		if (cfg_bad_char(s, "_-", what, sizeof(what))) {
 			snprintf(msg, size,
-				 "'%s' contains %s: only A-Z a-z 0-9 _ - are allowed (whitespace, '=' or quotes would inject module options)",
+				 "'%s' contains %s: only A-Z a-z 0-9 _ - are allowed (whitespace, "
+				 "'=' or quotes would inject module options)",
 				 s, what);
 			return -EINVAL;
 		}
@@ -511,7 +540,8 @@ static int cfg_parse_string(const struct cfg_key *k, const char *s, char *msg, s
 		if (len >= k->size || !strcmp(s, ".") || !strcmp(s, "..") ||
 		    cfg_bad_char(s, "_.:-", what, sizeof(what))) {
 			snprintf(msg, size,
-				 "'%s' is not a controller name (up to %zu of A-Z a-z 0-9 _ . : -, e.g. e65d0000.pcie-ep)",
+				 "'%s' is not a controller name (up to %zu of A-Z a-z 0-9 _ . : -, "
+				 "e.g. e65d0000.pcie-ep)",
 				 s, k->size - 1);
 			return -EINVAL;
 		}
@@ -601,7 +631,8 @@ static void cfg_apply_file(struct cfg_state *st)
 		st->origin[i].bad = true;
 		if (!*raw->value && raw->cut)
 			cfg_error(st, raw->line, (int)i,
-				  "empty value: a ';' after whitespace starts a comment, so the rest of the line was dropped");
+				  "empty value: a ';' after whitespace starts a comment, so the "
+				  "rest of the line was dropped");
 		else
 			cfg_error(st, raw->line, (int)i, "%s", msg);
 	}
@@ -623,9 +654,10 @@ static int cfg_open(struct epdma_ctx *ctx, const char *path)
 static void cfg_check_owner(struct cfg_state *st, const struct stat *sb)
 {
 	if (sb->st_uid != 0 && sb->st_uid != geteuid())
-		epdma_errors_add(&st->errs, st->cfg->file, 0, NULL,
-				 "owned by uid %u, not by root or the current user (uid %u): chown root %s",
-				 (unsigned int)sb->st_uid, (unsigned int)geteuid(), st->cfg->file);
+		epdma_errors_add(
+			&st->errs, st->cfg->file, 0, NULL,
+			"owned by uid %u, not by root or the current user (uid %u): chown root %s",
+			(unsigned int)sb->st_uid, (unsigned int)geteuid(), st->cfg->file);
 	if (sb->st_mode & (S_IWGRP | S_IWOTH))
 		epdma_errors_add(&st->errs, st->cfg->file, 0, NULL,
 				 "writable by group or others (mode %04o): chmod go-w %s",
@@ -648,13 +680,14 @@ static int cfg_read_file(struct cfg_state *st, int fd)
 	st->buf = malloc(CFG_FILE_MAX + 1);
 	if (!st->buf)
 		return -ENOMEM;
-	while ((n = read(fd, st->buf + len, CFG_FILE_MAX + 1 - len)) > 0 && len + (size_t)n <= CFG_FILE_MAX)
+	while ((n = read(fd, st->buf + len, CFG_FILE_MAX + 1 - len)) > 0 &&
+	       len + (size_t)n <= CFG_FILE_MAX)
 		len += (size_t)n;
 	if (n < 0)
 		return -errno;
 	if (n > 0) {
-		epdma_errors_add(&st->errs, st->cfg->file, 0, NULL, "file too large (more than %d bytes)",
-				 CFG_FILE_MAX);
+		epdma_errors_add(&st->errs, st->cfg->file, 0, NULL,
+				 "file too large (more than %d bytes)", CFG_FILE_MAX);
 		return -EINVAL;
 	}
 	st->pos = st->buf;
@@ -668,16 +701,19 @@ static int cfg_parse(struct epdma_ctx *ctx, const char *path, struct cfg_state *
 	int r;
 
 	if (fd < 0) {
-		epdma_errors_add(&st->errs, st->cfg->file, 0, NULL, "cannot open: %s", strerror(-fd));
+		epdma_errors_add(&st->errs, st->cfg->file, 0, NULL, "cannot open: %s",
+				 strerror(-fd));
 		return fd;
 	}
 	r = cfg_read_file(st, fd);
 	if (r < 0) {
 		if (r != -EINVAL)
-			epdma_errors_add(&st->errs, st->cfg->file, 0, NULL, "cannot read: %s", strerror(-r));
+			epdma_errors_add(&st->errs, st->cfg->file, 0, NULL, "cannot read: %s",
+					 strerror(-r));
 		return r;
 	}
-	/* Every line reaches inih complete and our handler never fails: its result says nothing new. */
+	/* Every line reaches inih complete and our handler never fails: its result says nothing
+	 * new. */
 	if (ini_parse_stream(cfg_read_line, st, cfg_handler, st) == -2)
 		return -ENOMEM;
 	return 0;
@@ -754,9 +790,8 @@ void epdma_config_free(struct epdma_config *config)
 	free(config);
 }
 
-enum epdma_config_source epdma_config_source(const struct epdma_config *config,
-					     const char *section, const char *key,
-					     unsigned int *line)
+enum epdma_config_source epdma_config_source(const struct epdma_config *config, const char *section,
+					     const char *key, unsigned int *line)
 {
 	int idx = cfg_key_find(section, key);
 	const struct epdma_config_origin *o;

@@ -107,8 +107,8 @@ int epdma_controller_compatible(struct epdma_ctx *ctx, const char *epc, char *bu
 }
 
 /* Functions linked to EPC: the symlinks beside "start", resolved to driver + name. */
-int epdma_controller_links(struct epdma_ctx *ctx, const char *epc,
-			   struct epdma_link *links, size_t max)
+int epdma_controller_links(struct epdma_ctx *ctx, const char *epc, struct epdma_link *links,
+			   size_t max)
 {
 	char dir[256], path[512], target[512];
 	char **names = NULL;

@@ -27,8 +27,8 @@ static int prepare_system(struct epdma_ctx *ctx, struct epdma_errors *errs)
 	if (!epdma_configfs_mounted(ctx)) {
 		r = epdma_fs_mount(ctx, "none", "/sys/kernel/config", "configfs", 0);
 		if (r < 0 && r != -EBUSY) {
-			epdma_errors_add(errs, NULL, 0, "configfs", "mount on /sys/kernel/config failed: %s",
-					 strerror(-r));
+			epdma_errors_add(errs, NULL, 0, "configfs",
+					 "mount on /sys/kernel/config failed: %s", strerror(-r));
 			return r;
 		}
 		epdma_info(ctx, "mounted configfs on /sys/kernel/config");
@@ -37,14 +37,14 @@ static int prepare_system(struct epdma_ctx *ctx, struct epdma_errors *errs)
 		if (epdma_epf_driver_registered(ctx, modules[i][0]))
 			continue;
 		if (!mods && (r = epdma_modules_new(ctx, &mods)) < 0) {
-			epdma_errors_add(errs, NULL, 0, "modules", "cannot read the module index: %s",
-					 strerror(-r));
+			epdma_errors_add(errs, NULL, 0, "modules",
+					 "cannot read the module index: %s", strerror(-r));
 			return r;
 		}
 		r = epdma_module_load(mods, modules[i][1], NULL);
 		if (r < 0) {
-			epdma_errors_add(errs, NULL, 0, modules[i][1], "loading the module failed: %s",
-					 strerror(-r));
+			epdma_errors_add(errs, NULL, 0, modules[i][1],
+					 "loading the module failed: %s", strerror(-r));
 			epdma_modules_free(mods);
 			return r;
 		}

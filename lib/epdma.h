@@ -16,13 +16,13 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _cleanup_(f)   __attribute__((cleanup(f)))
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ARRAY_SIZE(a)  (sizeof(a) / sizeof((a)[0]))
 
 void epdma_freep(void *p);
 void epdma_closep(int *fd);
-#define _cleanup_free_ _cleanup_(epdma_freep)
+#define _cleanup_free_	_cleanup_(epdma_freep)
 #define _cleanup_close_ _cleanup_(epdma_closep)
 
 /* ---- context and logging (lib/ctx.c) ---- */
@@ -40,10 +40,10 @@ const char *epdma_ctx_root(const struct epdma_ctx *ctx);
 int epdma_ctx_root_fd(const struct epdma_ctx *ctx);
 
 void epdma_log(struct epdma_ctx *ctx, int priority, const char *fmt, ...) _printf_(3, 4);
-#define epdma_err(ctx, ...) epdma_log(ctx, 3 /* LOG_ERR */, __VA_ARGS__)
+#define epdma_err(ctx, ...)  epdma_log(ctx, 3 /* LOG_ERR */, __VA_ARGS__)
 #define epdma_warn(ctx, ...) epdma_log(ctx, 4 /* LOG_WARNING */, __VA_ARGS__)
 #define epdma_info(ctx, ...) epdma_log(ctx, 6 /* LOG_INFO */, __VA_ARGS__)
-#define epdma_dbg(ctx, ...) epdma_log(ctx, 7 /* LOG_DEBUG */, __VA_ARGS__)
+#define epdma_dbg(ctx, ...)  epdma_log(ctx, 7 /* LOG_DEBUG */, __VA_ARGS__)
 
 /*
  * ---- rooted I/O (lib/fs.c) ----
@@ -119,9 +119,8 @@ struct epdma_checks {
 	size_t count;
 };
 
-void epdma_checks_add(struct epdma_checks *checks, const char *name,
-		      enum epdma_check_result result, const char *hint, const char *fmt, ...)
-	_printf_(5, 6);
+void epdma_checks_add(struct epdma_checks *checks, const char *name, enum epdma_check_result result,
+		      const char *hint, const char *fmt, ...) _printf_(5, 6);
 void epdma_checks_clear(struct epdma_checks *checks);
 bool epdma_checks_failed(const struct epdma_checks *checks);
 const char *epdma_check_result_name(enum epdma_check_result result);
@@ -129,9 +128,9 @@ const char *epdma_check_result_name(enum epdma_check_result result);
 /* ---- configuration (lib/config.c) ---- */
 
 #define EPDMA_CONFIG_PATH "/etc/epdma.conf"
-#define EPDMA_NAME_MAX 32
-#define EPDMA_MAX_MWS 4
-#define EPDMA_BAR_AUTO (-1)
+#define EPDMA_NAME_MAX	  32
+#define EPDMA_MAX_MWS	  4
+#define EPDMA_BAR_AUTO	  (-1)
 
 enum epdma_role {
 	EPDMA_ROLE_AUTO,
@@ -210,9 +209,8 @@ int epdma_config_load(struct epdma_ctx *ctx, const char *path, struct epdma_conf
 		      struct epdma_errors *errs);
 void epdma_config_free(struct epdma_config *config);
 /* Source of SECTION.KEY and, for EPDMA_CONFIG_FILE, its line (else 0). */
-enum epdma_config_source epdma_config_source(const struct epdma_config *config,
-					     const char *section, const char *key,
-					     unsigned int *line);
+enum epdma_config_source epdma_config_source(const struct epdma_config *config, const char *section,
+					     const char *key, unsigned int *line);
 const char *epdma_role_name(enum epdma_role role);
 /* Entry INDEX of the key table (for documentation checks and tools); false past the end.
  * DEF is the default as written in the file, NULL when computed from other keys. */
@@ -279,11 +277,11 @@ struct epdma_owned_function *epdma_graph_state_find(struct epdma_graph_state *st
 
 /* ---- endpoint controllers (lib/controller.c) ---- */
 
-#define EPDMA_PCI_EP "/sys/kernel/config/pci_ep"
-#define EPDMA_EPF_VNTB "pci_epf_vntb"
-#define EPDMA_EPF_DMA "pci_epf_dma"
+#define EPDMA_PCI_EP	  "/sys/kernel/config/pci_ep"
+#define EPDMA_EPF_VNTB	  "pci_epf_vntb"
+#define EPDMA_EPF_DMA	  "pci_epf_dma"
 #define EPDMA_MODULE_VNTB "pci-epf-vntb"
-#define EPDMA_MODULE_DMA "pci-epf-dma"
+#define EPDMA_MODULE_DMA  "pci-epf-dma"
 
 struct epdma_link {
 	char link[64];	   /* entry name in controllers/<epc>/ */
@@ -300,14 +298,15 @@ int epdma_controller_max_functions(struct epdma_ctx *ctx, const char *epc, unsig
 				   size_t *len);
 bool epdma_controller_has_of_node(struct epdma_ctx *ctx, const char *epc);
 int epdma_controller_compatible(struct epdma_ctx *ctx, const char *epc, char *buf, size_t size);
-int epdma_controller_links(struct epdma_ctx *ctx, const char *epc,
-			   struct epdma_link *links, size_t max);
+int epdma_controller_links(struct epdma_ctx *ctx, const char *epc, struct epdma_link *links,
+			   size_t max);
 
 /* ---- preflight (lib/check.c) ---- */
 
 /* auto -> endpoint when /sys/class/pci_epc has an entry, else host. */
 enum epdma_role epdma_role_resolve(struct epdma_ctx *ctx, const struct epdma_config *cfg);
-/* Endpoint preflight; the chosen controller goes to EPC ("" when none). -EINVAL when a check failed. */
+/* Endpoint preflight; the chosen controller goes to EPC ("" when none). -EINVAL when a check
+ * failed. */
 int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 			 struct epdma_checks *checks, char *epc, size_t size);
 int epdma_check_host(struct epdma_ctx *ctx, const struct epdma_config *cfg,
@@ -351,13 +350,13 @@ void epdma_unlock(int fd);
 
 /* ---- the live pci_ep graph (lib/graph.c) ---- */
 
-#define EPDMA_MAX_ATTRS 40
+#define EPDMA_MAX_ATTRS	    40
 #define EPDMA_MAX_FUNCTIONS 16
 
 struct epdma_attr_value {
 	char name[24];
-	bool sub;	/* in the driver subgroup, else in the function dir */
-	char text[40];	/* as read, newline removed */
+	bool sub;      /* in the driver subgroup, else in the function dir */
+	char text[40]; /* as read, newline removed */
 };
 
 struct epdma_function {
@@ -396,9 +395,9 @@ int epdma_attr_parse(const char *text, int64_t *value);
 /* One attribute as the config wants it, in the order it must be written. */
 struct epdma_want {
 	char name[24];
-	bool sub;	 /* in the driver subgroup */
-	char value[40];	 /* the text written: "0x1912", "4", "-1" */
-	bool match_any;	 /* an auto BAR: whatever the kernel chose matches */
+	bool sub;	/* in the driver subgroup */
+	char value[40]; /* the text written: "0x1912", "4", "-1" */
+	bool match_any; /* an auto BAR: whatever the kernel chose matches */
 };
 
 struct epdma_spec {
@@ -416,14 +415,14 @@ void epdma_specs_from_config(const struct epdma_config *cfg, bool bar_attrs,
 bool epdma_want_matches(const struct epdma_want *w, const char *live);
 
 enum epdma_op_type {
-	EPDMA_OP_MKDIR,	 /* function dir (+ its driver subgroup on old kernels) */
-	EPDMA_OP_WRITE,	 /* one attribute */
-	EPDMA_OP_LINK,	 /* function -> controller */
+	EPDMA_OP_MKDIR, /* function dir (+ its driver subgroup on old kernels) */
+	EPDMA_OP_WRITE, /* one attribute */
+	EPDMA_OP_LINK,	/* function -> controller */
 	EPDMA_OP_UNLINK,
 	EPDMA_OP_RMDIR,
-	EPDMA_OP_START,	 /* start = 1 */
-	EPDMA_OP_STOP,	 /* start = 0 */
-	EPDMA_OP_ADOPT,	 /* record an existing function as epdma's: no kernel operation */
+	EPDMA_OP_START, /* start = 1 */
+	EPDMA_OP_STOP,	/* start = 0 */
+	EPDMA_OP_ADOPT, /* record an existing function as epdma's: no kernel operation */
 };
 
 enum epdma_op_tag {
@@ -441,7 +440,7 @@ struct epdma_op {
 	char attr[24];
 	bool sub;
 	char value[40];
-	int pf;	      /* LINK: the function number the kernel will give */
+	int pf;		  /* LINK: the function number the kernel will give */
 	bool via_primary; /* UNLINK: the link lives in <fn>/primary/ */
 };
 
@@ -479,10 +478,10 @@ struct epdma_op_result {
 
 struct epdma_apply {
 	struct epdma_op_result results[EPDMA_MAX_OPS]; /* one per op run */
-	size_t done;			/* ops that ran (the failed one included) */
-	int failed;			/* index of the failed op, -1 when none */
-	char failure[512];		/* what failed, in words */
-	size_t undone;			/* operations rolled back */
+	size_t done;				       /* ops that ran (the failed one included) */
+	int failed;				       /* index of the failed op, -1 when none */
+	char failure[512];			       /* what failed, in words */
+	size_t undone;				       /* operations rolled back */
 	bool rollback_incomplete;
 	char leftover[256]; /* a vNTB virtual bus the rollback could not take back */
 };

@@ -33,8 +33,7 @@ int epdma_attr_parse(const char *text, int64_t *value)
 	return 0;
 }
 
-const struct epdma_attr_value *epdma_function_attr(const struct epdma_function *f,
-						   const char *name)
+const struct epdma_attr_value *epdma_function_attr(const struct epdma_function *f, const char *name)
 {
 	for (size_t i = 0; i < f->nattrs; i++)
 		if (!strcmp(f->attrs[i].name, name))
@@ -42,8 +41,7 @@ const struct epdma_attr_value *epdma_function_attr(const struct epdma_function *
 	return NULL;
 }
 
-struct epdma_function *epdma_graph_find(struct epdma_graph *g, const char *driver,
-					const char *name)
+struct epdma_function *epdma_graph_find(struct epdma_graph *g, const char *driver, const char *name)
 {
 	for (size_t i = 0; i < g->count; i++)
 		if (!strcmp(g->functions[i].driver, driver) && !strcmp(g->functions[i].name, name))
@@ -64,7 +62,8 @@ static void read_attrs(struct epdma_ctx *ctx, struct epdma_function *f, const ch
 		char link[8];
 
 		snprintf(path, sizeof(path), "%s/%s", dir, *n);
-		if (epdma_fs_is_dir(ctx, path) || epdma_fs_readlink(ctx, path, link, sizeof(link)) >= 0)
+		if (epdma_fs_is_dir(ctx, path) ||
+		    epdma_fs_readlink(ctx, path, link, sizeof(link)) >= 0)
 			continue;
 		if (epdma_fs_read(ctx, path, text, sizeof(text)) < 0 ||
 		    epdma_strscpy(a->name, *n, sizeof(a->name)) < 0 ||

@@ -38,8 +38,9 @@ int epdma_lock(struct epdma_ctx *ctx, unsigned int timeout_ms, pid_t *holder)
 	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno == ENOSYS) {
 			/* A kernel without CONFIG_FILE_LOCKING (tiny embedded configs). */
-			epdma_warn(ctx, "%s: this kernel has no file locking; concurrent epdma "
-					"runs are not serialised",
+			epdma_warn(ctx,
+				   "%s: this kernel has no file locking; concurrent epdma "
+				   "runs are not serialised",
 				   LOCK_PATH);
 			break;
 		}

@@ -42,8 +42,7 @@ int epdma_kernel_release(struct epdma_ctx *ctx, char *buf, size_t size)
 int epdma_modules_new(struct epdma_ctx *ctx, struct epdma_modules **out)
 {
 	static const char *const conf_dirs[] = { "/etc/modprobe.d", "/run/modprobe.d",
-						 "/usr/local/lib/modprobe.d",
-						 "/lib/modprobe.d" };
+						 "/usr/local/lib/modprobe.d", "/lib/modprobe.d" };
 	char *configs[ARRAY_SIZE(conf_dirs) + 1] = { 0 };
 	_cleanup_free_ char *rel = NULL, *dir = NULL;
 	struct epdma_modules *m;
@@ -161,7 +160,7 @@ int epdma_module_alias_match(struct epdma_modules *m, const char *modalias, cons
 	r = kmod_module_new_from_lookup(m->kmod, modalias, &list);
 	if (r < 0)
 		return r;
-	kmod_list_foreach(l, list) {
+	kmod_list_foreach (l, list) {
 		struct kmod_module *mod = kmod_module_get_module(l);
 
 		if (!strcmp(kmod_module_get_name(mod), name))
@@ -178,7 +177,7 @@ static int insert_one(struct epdma_modules *m, struct kmod_module *mod, const ch
 	struct kmod_list *deps = kmod_module_get_dependencies(mod), *l;
 	int r = 0;
 
-	kmod_list_foreach(l, deps) {
+	kmod_list_foreach (l, deps) {
 		struct kmod_module *dep = kmod_module_get_module(l);
 
 		if (!epdma_module_loaded(m->ctx, kmod_module_get_name(dep)))

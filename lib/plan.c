@@ -122,11 +122,12 @@ static bool claim(struct planner *p, const struct epdma_spec *s, const struct ep
 	}
 	w = first_drift(s, f, &live);
 	if (w || (f->linked && strcmp(f->controller, p->g->controller))) {
-		epdma_errors_add(p->errs, NULL, 0, key,
-				 "cannot adopt: %s is %s, the config wants %s (--force reconfigures "
-				 "it)",
-				 w ? w->name : "link", w ? live : f->controller,
-				 w ? w->value : p->g->controller);
+		epdma_errors_add(
+			p->errs, NULL, 0, key,
+			"cannot adopt: %s is %s, the config wants %s (--force reconfigures "
+			"it)",
+			w ? w->name : "link", w ? live : f->controller,
+			w ? w->value : p->g->controller);
 		return false;
 	}
 	add(p, EPDMA_OP_ADOPT, EPDMA_TAG_HOT, s->driver, s->name);
@@ -184,13 +185,15 @@ static bool may_rebind(struct planner *p, const struct epdma_spec *s,
 	}
 	if (vb)
 		epdma_attr_parse(vb->text, &old_bus);
-	if (old_bus == (int64_t)p->cfg->vntb.vbus_number || !vbus_free(p, p->cfg->vntb.vbus_number)) {
-		epdma_errors_add(p->errs, NULL, 0, key,
-				 "%s is %s, the config wants %s: a linked vNTB function cannot be "
-				 "changed in this boot with vbus_number 0x%02x (the kernel keeps its "
-				 "virtual bus until reboot); reboot, or set a new, unused "
-				 "vbus_number and use --force",
-				 w->name, live, w->value, p->cfg->vntb.vbus_number);
+	if (old_bus == (int64_t)p->cfg->vntb.vbus_number ||
+	    !vbus_free(p, p->cfg->vntb.vbus_number)) {
+		epdma_errors_add(
+			p->errs, NULL, 0, key,
+			"%s is %s, the config wants %s: a linked vNTB function cannot be "
+			"changed in this boot with vbus_number 0x%02x (the kernel keeps its "
+			"virtual bus until reboot); reboot, or set a new, unused "
+			"vbus_number and use --force",
+			w->name, live, w->value, p->cfg->vntb.vbus_number);
 		return false;
 	}
 	if (p->flags & EPDMA_F_FORCE)
@@ -211,7 +214,8 @@ static void plan_foreign_links(struct planner *p, const struct epdma_spec specs[
 		if (!f->linked || strcmp(f->controller, p->g->controller))
 			continue;
 		for (int k = 0; k < 2; k++)
-			ours |= !strcmp(f->driver, specs[k].driver) && !strcmp(f->name, specs[k].name);
+			ours |= !strcmp(f->driver, specs[k].driver) &&
+				!strcmp(f->name, specs[k].name);
 		if (f->pf >= 0 && f->pf < (int)ARRAY_SIZE(p->pf_used))
 			p->pf_used[f->pf] = true;
 		else
@@ -221,16 +225,19 @@ static void plan_foreign_links(struct planner *p, const struct epdma_spec specs[
 
 			snprintf(key, sizeof(key), "%s/%s", f->driver, f->name);
 			if (f->owned)
-				epdma_errors_add(p->errs, NULL, 0, key,
-						 "was created by epdma for an earlier config and is "
-						 "still linked to %s; run epdmactl teardown first",
-						 p->g->controller);
+				epdma_errors_add(
+					p->errs, NULL, 0, key,
+					"was created by epdma for an earlier config and is "
+					"still linked to %s; run epdmactl teardown first",
+					p->g->controller);
 			else
-				epdma_errors_add(p->errs, NULL, 0, key,
-					 "is linked to %s and was not created by epdma: it holds a "
-					 "function number (the vNTB function must be PF0); unlink it "
-					 "first",
-					 p->g->controller);
+				epdma_errors_add(
+					p->errs, NULL, 0, key,
+					"is linked to %s and was not created by epdma: it holds a "
+					"function number (the vNTB function must be PF0); unlink "
+					"it "
+					"first",
+					p->g->controller);
 		}
 	}
 }
@@ -251,8 +258,8 @@ int epdma_plan_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	epdma_specs_from_config(cfg, epdma_vntb_bar_attrs(ctx, &how) > 0, specs);
 	plan_foreign_links(&p, specs);
 	for (int k = 0; k < 2; k++) {
-		struct epdma_function *f =
-			epdma_graph_find((struct epdma_graph *)g, specs[k].driver, specs[k].name);
+		struct epdma_function *f = epdma_graph_find((struct epdma_graph *)g,
+							    specs[k].driver, specs[k].name);
 		const struct epdma_want *w;
 		const char *live = NULL;
 
@@ -285,15 +292,17 @@ int epdma_plan_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 		if (!fn[k])
 			add(&p, EPDMA_OP_MKDIR, EPDMA_TAG_CREATE, specs[k].driver, specs[k].name);
 		plan_writes(&p, &specs[k], fn[k],
-			    !fn[k] ? EPDMA_TAG_CREATE : rebind[k] ? EPDMA_TAG_REBIND : EPDMA_TAG_HOT);
+			    !fn[k]	? EPDMA_TAG_CREATE
+			    : rebind[k] ? EPDMA_TAG_REBIND
+					: EPDMA_TAG_HOT);
 	}
 	for (int k = 0; k < 2; k++)
 		if (link[k])
 			add_link(&p, fn[k] ? EPDMA_TAG_REBIND : EPDMA_TAG_CREATE, &specs[k]);
 	/* A rebind stopped the link above: start it again. */
 	if (g->start != 1 || stop)
-		add(&p, EPDMA_OP_START, plan->count && !fn[0] && !fn[1] ? EPDMA_TAG_CREATE :
-								      EPDMA_TAG_RESTART, "", "");
+		add(&p, EPDMA_OP_START,
+		    plan->count && !fn[0] && !fn[1] ? EPDMA_TAG_CREATE : EPDMA_TAG_RESTART, "", "");
 	if (plan->count >= EPDMA_MAX_OPS)
 		return -E2BIG;
 	return 0;
@@ -313,10 +322,11 @@ int epdma_plan_teardown(struct epdma_ctx *ctx, const struct epdma_graph *g, unsi
 		if (!f->owned || !f->linked || !strcmp(f->driver, EPDMA_EPF_DMA) ||
 		    (flags & EPDMA_F_FORCE))
 			continue;
-		epdma_errors_add(errs, NULL, 0, f->name,
-				 "was linked by an earlier run: unlinking a vNTB function can oops "
-				 "kernels without the Dec-2025 fix, and the kernel keeps its virtual "
-				 "bus until reboot; --force unlinks it anyway");
+		epdma_errors_add(
+			errs, NULL, 0, f->name,
+			"was linked by an earlier run: unlinking a vNTB function can oops "
+			"kernels without the Dec-2025 fix, and the kernel keeps its virtual "
+			"bus until reboot; --force unlinks it anyway");
 		return -EPERM;
 	}
 	for (size_t i = 0; i < g->count; i++)
@@ -346,9 +356,10 @@ int epdma_plan_teardown(struct epdma_ctx *ctx, const struct epdma_graph *g, unsi
 const char *epdma_op_type_name(enum epdma_op_type type)
 {
 	static const char *const names[] = {
-		[EPDMA_OP_MKDIR] = "mkdir",   [EPDMA_OP_WRITE] = "write", [EPDMA_OP_LINK] = "link",
-		[EPDMA_OP_UNLINK] = "unlink", [EPDMA_OP_RMDIR] = "rmdir", [EPDMA_OP_START] = "start",
-		[EPDMA_OP_STOP] = "stop",     [EPDMA_OP_ADOPT] = "adopt",
+		[EPDMA_OP_MKDIR] = "mkdir", [EPDMA_OP_WRITE] = "write",
+		[EPDMA_OP_LINK] = "link",   [EPDMA_OP_UNLINK] = "unlink",
+		[EPDMA_OP_RMDIR] = "rmdir", [EPDMA_OP_START] = "start",
+		[EPDMA_OP_STOP] = "stop",   [EPDMA_OP_ADOPT] = "adopt",
 	};
 
 	return names[type];

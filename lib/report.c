@@ -105,8 +105,8 @@ void epdma_errors_clear(struct epdma_errors *errs)
 	errs->count = 0;
 }
 
-void epdma_checks_add(struct epdma_checks *checks, const char *name,
-		      enum epdma_check_result result, const char *hint, const char *fmt, ...)
+void epdma_checks_add(struct epdma_checks *checks, const char *name, enum epdma_check_result result,
+		      const char *hint, const char *fmt, ...)
 {
 	struct epdma_check *c;
 	va_list ap;

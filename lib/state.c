@@ -16,7 +16,7 @@
 
 #include "internal.h"
 
-#define STATE_DIR "/run/epdma"
+#define STATE_DIR   "/run/epdma"
 #define STATE_GRAPH STATE_DIR "/graph"
 
 void epdma_graph_state_clear(struct epdma_graph_state *st)
@@ -96,7 +96,8 @@ struct epdma_owned_function *epdma_graph_state_find(struct epdma_graph_state *st
 						    const char *driver, const char *name)
 {
 	for (size_t i = 0; i < st->count; i++)
-		if (!strcmp(st->functions[i].driver, driver) && !strcmp(st->functions[i].name, name))
+		if (!strcmp(st->functions[i].driver, driver) &&
+		    !strcmp(st->functions[i].name, name))
 			return &st->functions[i];
 	return NULL;
 }

@@ -3,7 +3,7 @@
 # needs, only those missing, without asking anything.
 
 EPDMA_BUILD_PACKAGES="build-essential cmake pkg-config libpci-dev libkmod-dev libnl-3-dev
-	libinih-dev check kmod util-linux groff-base man-db"
+	libinih-dev check kmod util-linux groff-base man-db clang-format git"
 
 # The real-kernel test tier (tests/kernel): kernel source and build tools, QEMU, busybox.
 EPDMA_KERNEL_PACKAGES="linux-source-6.12 bc bison flex libelf-dev libssl-dev cpio xz-utils

@@ -90,7 +90,7 @@ struct section {
 };
 
 /* The parts of struct module the kernel would look at: only `name` (offset 24). */
-#define THIS_MODULE_SIZE 0x380
+#define THIS_MODULE_SIZE     0x380
 #define THIS_MODULE_NAME_OFF 24
 
 static void symbol(struct section *symtab, struct section *strtab, const char *name,
@@ -151,8 +151,7 @@ static Elf64_Word build_symbols(struct section *s, const char *name, const char 
 	return nlocal;
 }
 
-static void write_elf(const char *abs, struct section *s, Elf64_Word first_global,
-		      uint16_t machine)
+static void write_elf(const char *abs, struct section *s, Elf64_Word first_global, uint16_t machine)
 {
 	struct blob file = { 0 };
 	Elf64_Shdr shdr[SEC_COUNT] = { 0 };
@@ -205,10 +204,13 @@ void fx_module(struct fx *fx, const char *subdir, const char *name, const char *
 {
 	struct section s[SEC_COUNT] = {
 		[SEC_MODINFO] = { ".modinfo", SHT_PROGBITS, SHF_ALLOC, 8, 0, { 0 } },
-		[SEC_THIS_MODULE] = { ".gnu.linkonce.this_module", SHT_PROGBITS,
-				      SHF_WRITE | SHF_ALLOC, 64, 0, { 0 } },
-		[SEC_KSYMTAB_STRINGS] = { "__ksymtab_strings", SHT_PROGBITS, SHF_ALLOC, 1, 0,
-					  { 0 } },
+		[SEC_THIS_MODULE] = { ".gnu.linkonce.this_module",
+				      SHT_PROGBITS,
+				      SHF_WRITE | SHF_ALLOC,
+				      64,
+				      0,
+				      { 0 } },
+		[SEC_KSYMTAB_STRINGS] = { "__ksymtab_strings", SHT_PROGBITS, SHF_ALLOC, 1, 0, { 0 } },
 		[SEC_SYMTAB] = { ".symtab", SHT_SYMTAB, 0, 8, sizeof(Elf64_Sym), { 0 } },
 		[SEC_STRTAB] = { ".strtab", SHT_STRTAB, 0, 1, 0, { 0 } },
 		[SEC_SHSTRTAB] = { ".shstrtab", SHT_STRTAB, 0, 1, 0, { 0 } },

@@ -17,11 +17,11 @@
 #define PCI_BUS "sys/bus/pci"
 
 /* Resource flags as sysfs `resource` prints them (IORESOURCE_*). */
-#define RES_IO 0x100
-#define RES_MEM 0x200
-#define RES_PREFETCH 0x2000
+#define RES_IO	      0x100
+#define RES_MEM	      0x200
+#define RES_PREFETCH  0x2000
 #define RES_SIZEALIGN 0x40000
-#define RES_MEM_64 0x100000
+#define RES_MEM_64    0x100000
 
 static void put16(uint8_t *c, size_t off, uint16_t v)
 {
@@ -133,8 +133,8 @@ static void pci_driver(struct fx *fx, const char *drv, const char *module)
 	char *p;
 
 	if (!fx_exists(fx, d)) {
-		static const char *const attrs[] = { "bind", "unbind", "new_id", "remove_id",
-						     "uevent", NULL };
+		static const char *const attrs[] = { "bind",	  "unbind", "new_id",
+						     "remove_id", "uevent", NULL };
 
 		for (size_t i = 0; attrs[i]; i++) {
 			p = fx_strdupf("%s/%s", d, attrs[i]);
@@ -238,7 +238,8 @@ void fx_pci_device(struct fx *fx, const struct fx_pci_device *d)
 		 (d->class_code >> 8) & 0xff, d->class_code & 0xff);
 	free(p);
 	p = fx_strdupf("%s/uevent", dev);
-	fx_write(fx, p, "%s%s%sPCI_CLASS=%X\nPCI_ID=%04X:%04X\nPCI_SUBSYS_ID=%04X:%04X\n"
+	fx_write(fx, p,
+		 "%s%s%sPCI_CLASS=%X\nPCI_ID=%04X:%04X\nPCI_SUBSYS_ID=%04X:%04X\n"
 		 "PCI_SLOT_NAME=%s\nMODALIAS=pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X\n",
 		 d->driver ? "DRIVER=" : "", d->driver ? d->driver : "", d->driver ? "\n" : "",
 		 d->class_code, d->vendor, d->device, d->subsystem_vendor, d->subsystem_device,

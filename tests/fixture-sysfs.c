@@ -13,8 +13,8 @@
 #include "fixture-internal.h"
 
 #define CONFIGFS_PCI_EP "sys/kernel/config/pci_ep"
-#define DT_BASE "sys/firmware/devicetree/base"
-#define EPF_BUS "sys/bus/pci-epf"
+#define DT_BASE		"sys/firmware/devicetree/base"
+#define EPF_BUS		"sys/bus/pci-epf"
 
 /* Sorted names in a directory below the root ("." and ".." left out); NULL-terminated. */
 char **fx_list(struct fx *fx, const char *path)
@@ -165,9 +165,11 @@ void fx_controller(struct fx *fx, const struct fx_controller *c)
 	fx_symlink_rel(fx, "sys/bus/platform", p);
 	free(p);
 	p = fx_strdupf("%s/uevent", dev);
-	fx_write(fx, p, "OF_NAME=%s\nOF_FULLNAME=/%s\nOF_COMPATIBLE_0=%s\nOF_COMPATIBLE_N=%d\n"
-		 "MODALIAS=of:N%sT(null)C%s\n", node_name, c->dt_node, c->compatible,
-		 c->fallback_compatible ? 2 : 1, node_name, c->compatible);
+	fx_write(fx, p,
+		 "OF_NAME=%s\nOF_FULLNAME=/%s\nOF_COMPATIBLE_0=%s\nOF_COMPATIBLE_N=%d\n"
+		 "MODALIAS=of:N%sT(null)C%s\n",
+		 node_name, c->dt_node, c->compatible, c->fallback_compatible ? 2 : 1, node_name,
+		 c->compatible);
 	free(p);
 	p = fx_strdupf("%s/modalias", dev);
 	fx_write(fx, p, "of:N%sT(null)C%s\n", node_name, c->compatible);
@@ -353,8 +355,8 @@ static unsigned int epf_free_index(struct fx *fx)
 		for (size_t i = 0; names[i]; i++) {
 			const char *dot = strrchr(names[i], '.');
 
-			if (dot && strtoul(dot + 1, NULL, 10) == idx &&
-			    dot[1] >= '0' && dot[1] <= '9') {
+			if (dot && strtoul(dot + 1, NULL, 10) == idx && dot[1] >= '0' &&
+			    dot[1] <= '9') {
 				taken = true;
 				idx++;
 				break;
@@ -395,9 +397,17 @@ static void epf_device(struct fx *fx, const char *drv, const char *epf)
 }
 
 static const char *const header_attrs[] = {
-	"vendorid",	     "deviceid",	 "revid",	     "progif_code",
-	"subclass_code",     "baseclass_code",	 "cache_line_size", "subsys_vendor_id",
-	"subsys_id",	     "interrupt_pin",	 NULL,
+	"vendorid",
+	"deviceid",
+	"revid",
+	"progif_code",
+	"subclass_code",
+	"baseclass_code",
+	"cache_line_size",
+	"subsys_vendor_id",
+	"subsys_id",
+	"interrupt_pin",
+	NULL,
 };
 
 /* Someone else's function as configfs shows it after their mkdir and writes. */
@@ -501,7 +511,8 @@ void fx_foreign_function(struct fx *fx, const char *drv, const char *name, const
 
 	if (!fx_exists(fx, fns))
 		ck_abort_msg("fixture: fx_foreign_function(%s, %s): %s missing (driver not "
-			     "registered or configfs not mounted)", drv, name, fns);
+			     "registered or configfs not mounted)",
+			     drv, name, fns);
 	index = epf_free_index(fx);
 	epf = fx_strdupf("%s.%u", drv, index);
 	function_dir(fx, fn, drv, epf);

@@ -16,14 +16,14 @@
 #include "epdma.h"
 
 struct fx {
-	char *dir;   /* the test's temp dir */
-	char *root;  /* <dir>/root: the fixture tree */
-	char *state; /* <dir>/kernel: EPDMA_FAKE_STATE, outside the compared tree */
+	char *dir;     /* the test's temp dir */
+	char *root;    /* <dir>/root: the fixture tree */
+	char *state;   /* <dir>/kernel: EPDMA_FAKE_STATE, outside the compared tree */
 	char *release; /* kernel release written by fx_kernel_release() */
 };
 
 struct fx *fx_new(void);
-void fx_free(struct fx *fx); /* removes the whole temp dir */
+void fx_free(struct fx *fx);   /* removes the whole temp dir */
 void fx_detach(struct fx *fx); /* frees FX but keeps the tree (epdma-sim) */
 
 /* ---- primitives (paths relative to the root, leading slash optional) ---- */
@@ -52,11 +52,11 @@ void fx_kernel_config(struct fx *fx, const char *fmt, ...) _printf_(2, 3);
 void fx_kernel_release(struct fx *fx, const char *release);
 
 struct fx_controller {
-	const char *name;	    /* e.g. "e65d0000.pcie-ep" */
-	const char *parent;	    /* platform path below sys/devices/platform, e.g. "soc" */
-	const char *dt_node;	    /* path below sys/firmware/devicetree/base */
+	const char *name;    /* e.g. "e65d0000.pcie-ep" */
+	const char *parent;  /* platform path below sys/devices/platform, e.g. "soc" */
+	const char *dt_node; /* path below sys/firmware/devicetree/base */
 	const char *compatible;
-	const void *max_functions;  /* raw property bytes; NULL = property absent */
+	const void *max_functions; /* raw property bytes; NULL = property absent */
 	size_t max_functions_len;
 	const char *fallback_compatible; /* second `compatible` string, or NULL */
 };
@@ -77,9 +77,9 @@ void fx_module_loaded(struct fx *fx, const char *module);
 void fx_dt_node(struct fx *fx, const char *node, const char *compatible);
 
 /* A host PCI device below sys/devices/<parent>/<bdf>, listed in sys/bus/pci. */
-#define FX_BAR_IO 1u
+#define FX_BAR_IO	1u
 #define FX_BAR_PREFETCH 2u
-#define FX_BAR_64 4u /* takes the next BAR slot too */
+#define FX_BAR_64	4u /* takes the next BAR slot too */
 struct fx_pci_device {
 	const char *bdf;    /* "0000:03:00.0" */
 	const char *parent; /* below sys/devices, e.g. "pci0000:00/0000:00:1c.0"; NULL = root bus */
@@ -88,8 +88,8 @@ struct fx_pci_device {
 	uint8_t revision, irq;
 	bool multifunction;
 	uint8_t secondary_bus, subordinate_bus; /* bridges (class 0x0604xx) */
-	const char *driver; /* bound driver, or NULL */
-	const char *module; /* the driver's module (loaded), NULL = built-in */
+	const char *driver;			/* bound driver, or NULL */
+	const char *module;			/* the driver's module (loaded), NULL = built-in */
 	uint64_t bar[6], bar_size[6];
 	unsigned int bar_flags[6];
 };
@@ -109,14 +109,14 @@ void fx_depmod(struct fx *fx); /* depmod -b <root> <release>; aborts on failure 
 void fx_foreign_function(struct fx *fx, const char *drv, const char *name, const char *epc);
 
 /* ---- scenario fixtures (deliberately irregular: extra entries, odd names) ---- */
-void fx_rcar_s4(struct fx *fx);		   /* max-functions = 1 byte 0x02 */
-void fx_rk3588(struct fx *fx);		   /* no max-functions: 1 function */
-void fx_rk3588_mf2(struct fx *fx);	   /* RK3588-compatible node WITH max-functions 2 */
-void fx_bad_max_functions(struct fx *fx);  /* 4-byte max-functions cell */
-void fx_two_controllers(struct fx *fx);	   /* two controllers, both multi-function */
-void fx_foreign(struct fx *fx);		   /* R-Car S4 + a pci_epf_test function linked */
-void fx_x86_host(struct fx *fx);	   /* x86 host PCI tree, ntb_hw_epf/dw_edma_pcie modules */
-void fx_conformance(struct fx *fx);	   /* the machine of real-kernel-transcript.txt */
+void fx_rcar_s4(struct fx *fx);		  /* max-functions = 1 byte 0x02 */
+void fx_rk3588(struct fx *fx);		  /* no max-functions: 1 function */
+void fx_rk3588_mf2(struct fx *fx);	  /* RK3588-compatible node WITH max-functions 2 */
+void fx_bad_max_functions(struct fx *fx); /* 4-byte max-functions cell */
+void fx_two_controllers(struct fx *fx);	  /* two controllers, both multi-function */
+void fx_foreign(struct fx *fx);		  /* R-Car S4 + a pci_epf_test function linked */
+void fx_x86_host(struct fx *fx);	  /* x86 host PCI tree, ntb_hw_epf/dw_edma_pcie modules */
+void fx_conformance(struct fx *fx);	  /* the machine of real-kernel-transcript.txt */
 
 /* Run every test of S, each forked; exit status for main(). */
 int fx_run_suite(Suite *s);

@@ -106,8 +106,9 @@ START_TEST(rk3588_refused)
 	write_config(fx, "imx8");
 	run_check(fx, &r, false);
 	ck_assert_msg(r.status == 1, "exit %d\n%s", r.status, r.out);
-	ck_assert_msg(has(r.out, "FAIL  max-functions            a40000000.pcie-ep supports 1 function "
-				 "(device-tree max-functions absent, read as 1)"),
+	ck_assert_msg(has(r.out,
+			  "FAIL  max-functions            a40000000.pcie-ep supports 1 function "
+			  "(device-tree max-functions absent, read as 1)"),
 		      "%s", r.out);
 	ck_assert(has(r.out, "max-functions = /bits/ 8 <2>"));
 	ck_assert(!has(r.out, "Would build"));
@@ -178,7 +179,8 @@ START_TEST(two_controllers_need_a_choice)
 	epdma_ctx_free(ctx);
 	fx_result_free(&r);
 
-	fx_write(fx, "/etc/epdma.conf", "[general]\nprofile = imx8\n[endpoint]\ncontroller = nope.pcie-ep\n");
+	fx_write(fx, "/etc/epdma.conf",
+		 "[general]\nprofile = imx8\n[endpoint]\ncontroller = nope.pcie-ep\n");
 	run_check(fx, &r, false);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert(has(r.out, "controller nope.pcie-ep not found"));
@@ -216,18 +218,24 @@ START_TEST(unmounted_and_unloaded_are_warnings)
 	{
 		char cmd[1024];
 
-		snprintf(cmd, sizeof(cmd),
-			 "rm -rf '%1$s/sys/kernel/config/pci_ep' '%1$s/sys/module/pci_epf_vntb' "
-			 "'%1$s/sys/module/pci_epf_dma' '%1$s/sys/bus/pci-epf/drivers/pci_epf_vntb' "
-			 "'%1$s/sys/bus/pci-epf/drivers/pci_epf_dma'",
-			 fx->root);
+		snprintf(
+			cmd, sizeof(cmd),
+			"rm -rf '%1$s/sys/kernel/config/pci_ep' '%1$s/sys/module/pci_epf_vntb' "
+			"'%1$s/sys/module/pci_epf_dma' '%1$s/sys/bus/pci-epf/drivers/pci_epf_vntb' "
+			"'%1$s/sys/bus/pci-epf/drivers/pci_epf_dma'",
+			fx->root);
 		ck_assert_int_eq(system(cmd), 0);
 	}
 	run_check(fx, &r, false);
 	ck_assert_msg(r.status == 0, "%s", r.out);
-	ck_assert_msg(has(r.out, "WARN  configfs                 not mounted; setup will mount it"), "%s", r.out);
-	ck_assert(has(r.out, "WARN  driver pci_epf_vntb      not loaded; setup will load module pci-epf-vntb"));
-	ck_assert(has(r.out, "WARN  driver pci_epf_dma       not loaded; setup will load module pci-epf-dma"));
+	ck_assert_msg(has(r.out, "WARN  configfs                 not mounted; setup will mount it"),
+		      "%s", r.out);
+	ck_assert(has(
+		r.out,
+		"WARN  driver pci_epf_vntb      not loaded; setup will load module pci-epf-vntb"));
+	ck_assert(has(
+		r.out,
+		"WARN  driver pci_epf_dma       not loaded; setup will load module pci-epf-dma"));
 	fx_result_free(&r);
 	fx_free(fx);
 }
@@ -249,7 +257,8 @@ START_TEST(missing_dma_module_fails)
 	ck_assert_int_eq(system(cmd), 0);
 	run_check(fx, &r, false);
 	ck_assert_int_eq(r.status, 1);
-	ck_assert_msg(has(r.out, "FAIL  driver pci_epf_dma       module pci-epf-dma not found for kernel"),
+	ck_assert_msg(has(r.out,
+			  "FAIL  driver pci_epf_dma       module pci-epf-dma not found for kernel"),
 		      "%s", r.out);
 	fx_result_free(&r);
 	fx_free(fx);
@@ -267,10 +276,11 @@ START_TEST(explicit_bars_need_6_18)
 	write_config(fx, "rcar-gen4");
 	run_check(fx, &r, false);
 	ck_assert_int_eq(r.status, 1);
-	ck_assert_msg(has(r.out, "FAIL  vntb bars                profile rcar-gen4 needs BAR selectors "
-				 "(control BAR0, doorbell BAR4, MW1 BAR2) but this kernel has no "
-				 "ctrl_bar/db_bar/mwN_bar attributes (judged from the kernel "
-				 "release)"),
+	ck_assert_msg(has(r.out,
+			  "FAIL  vntb bars                profile rcar-gen4 needs BAR selectors "
+			  "(control BAR0, doorbell BAR4, MW1 BAR2) but this kernel has no "
+			  "ctrl_bar/db_bar/mwN_bar attributes (judged from the kernel "
+			  "release)"),
 		      "%s", r.out);
 	fx_result_free(&r);
 	/* The imx8 map is the order the kernel allocates in anyway. */

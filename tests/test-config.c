@@ -73,7 +73,8 @@ static char *error_text(size_t i)
 	char *s;
 
 	if (e->key)
-		ck_assert_int_ge(asprintf(&s, "%s:%u: %s: %s", e->file, e->line, e->key, e->message), 0);
+		ck_assert_int_ge(
+			asprintf(&s, "%s:%u: %s: %s", e->file, e->line, e->key, e->message), 0);
 	else
 		ck_assert_int_ge(asprintf(&s, "%s:%u: %s", e->file, e->line, e->message), 0);
 	return s;
@@ -226,7 +227,8 @@ START_TEST(shipped_example_shows_the_defaults)
 
 		snprintf(shown, sizeof(shown), "\n#%s = %s\n", key, def ? def : "");
 		if (!strncmp(key, "mw", 2) && key[2] > '1') {
-			ck_assert_msg(strstr(example_text, shown), "'%s' missing from conf/epdma.conf", shown + 1);
+			ck_assert_msg(strstr(example_text, shown),
+				      "'%s' missing from conf/epdma.conf", shown + 1);
 			continue;
 		}
 		ck_assert_msg(epdma_config_source(cfg, section, key, &line) == EPDMA_CONFIG_FILE,
@@ -259,7 +261,8 @@ START_TEST(man_page_documents_every_key)
 		snprintf(pattern, sizeof(pattern), "\n.It Cm %s", key);
 		if (!strstr(text, pattern)) {
 			snprintf(pattern, sizeof(pattern), ".B %s\n", key);
-			ck_assert_msg(strstr(text, pattern), "%s.%s missing from epdma.conf(5)", section, key);
+			ck_assert_msg(strstr(text, pattern), "%s.%s missing from epdma.conf(5)",
+				      section, key);
 		}
 		snprintf(pattern, sizeof(pattern), "\\fB[%s]\\fP", section);
 		ck_assert_msg(strstr(text, pattern), "[%s] missing from epdma.conf(5)", section);
@@ -317,34 +320,37 @@ START_TEST(precedence_default_profile_file)
 	ck_assert_int_eq(epdma_config_source(cfg, "dma", "vendor_id", &line), EPDMA_CONFIG_PROFILE);
 	ck_assert_uint_eq(line, 0);
 	ck_assert_uint_eq(cfg->vntb.spad_count, 64);
-	ck_assert_int_eq(epdma_config_source(cfg, "vntb", "spad_count", &line), EPDMA_CONFIG_DEFAULT);
+	ck_assert_int_eq(epdma_config_source(cfg, "vntb", "spad_count", &line),
+			 EPDMA_CONFIG_DEFAULT);
 	ck_assert_int_eq(epdma_config_source(cfg, "vntb", "nonsense", &line), EPDMA_CONFIG_DEFAULT);
 }
 END_TEST
 
 START_TEST(file_overrides_profile_bar_and_is_checked)
 {
-	assert_errors("[general]\nprofile = rcar-gen4\n[vntb]\ndb_bar = 2\n",
-		      CONF ":4: vntb.db_bar: BAR 2 disagrees with ntb_hw_epf's map for 0x1912:0x0030 "
-			   "(R-Car: ctrl BAR0, doorbell BAR4, MW1 BAR2)");
+	assert_errors("[general]\nprofile = rcar-gen4\n[vntb]\ndb_bar = 2\n", CONF
+		      ":4: vntb.db_bar: BAR 2 disagrees with ntb_hw_epf's map for 0x1912:0x0030 "
+		      "(R-Car: ctrl BAR0, doorbell BAR4, MW1 BAR2)");
 }
 END_TEST
 
 START_TEST(file_ids_against_profile_bars)
 {
 	/* The profile's R-Car BARs no longer fit once the file picks the i.MX8 ID: blame the ID. */
-	assert_errors("[general]\nprofile = rcar-gen4\n[vntb]\ndevice_id = 0x0809\nvendor_id = 0x1957\n",
-		      CONF ":4: vntb.device_id: BAR 4 disagrees with ntb_hw_epf's map for 0x1957:0x0809 "
-			   "(i.MX8: ctrl BAR0, doorbell BAR2, MW1 BAR4, MW2 BAR5)",
-		      CONF ":4: vntb.device_id: BAR 2 disagrees with ntb_hw_epf's map for 0x1957:0x0809 "
-			   "(i.MX8: ctrl BAR0, doorbell BAR2, MW1 BAR4, MW2 BAR5)");
+	assert_errors(
+		"[general]\nprofile = rcar-gen4\n[vntb]\ndevice_id = 0x0809\nvendor_id = 0x1957\n",
+		CONF ":4: vntb.device_id: BAR 4 disagrees with ntb_hw_epf's map for 0x1957:0x0809 "
+		     "(i.MX8: ctrl BAR0, doorbell BAR2, MW1 BAR4, MW2 BAR5)",
+		CONF ":4: vntb.device_id: BAR 2 disagrees with ntb_hw_epf's map for 0x1957:0x0809 "
+		     "(i.MX8: ctrl BAR0, doorbell BAR2, MW1 BAR4, MW2 BAR5)");
 }
 END_TEST
 
 START_TEST(unknown_profile)
 {
 	assert_errors("[general]\nprofile = rcar-gen5\n",
-		      CONF ":2: general.profile: unknown profile 'rcar-gen5' (allowed: none, rcar-gen4, imx8)");
+		      CONF ":2: general.profile: unknown profile 'rcar-gen5' (allowed: none, "
+			   "rcar-gen4, imx8)");
 }
 END_TEST
 
@@ -353,15 +359,16 @@ END_TEST
 START_TEST(unknown_section)
 {
 	assert_errors("[vntb]\nname = a\n[vntbb]\nname = b\n",
-		      CONF ":3: unknown section [vntbb] (known: general, endpoint, vntb, dma, transport, host)");
+		      CONF ":3: unknown section [vntbb] (known: general, endpoint, vntb, dma, "
+			   "transport, host)");
 }
 END_TEST
 
 START_TEST(unknown_key)
 {
-	assert_errors("[transport]\nmtu = 9000\n",
-		      CONF ":2: transport.mtu: unknown key (keys in [transport]: module, bdf_param, "
-			   "max_num_clients, max_mw_size, transport_mtu)");
+	assert_errors("[transport]\nmtu = 9000\n", CONF
+		      ":2: transport.mtu: unknown key (keys in [transport]: module, bdf_param, "
+		      "max_num_clients, max_mw_size, transport_mtu)");
 }
 END_TEST
 
@@ -381,8 +388,7 @@ END_TEST
 
 START_TEST(not_a_pair)
 {
-	assert_errors("[general]\nrole host\n= x\n[dma\n",
-		      CONF ":2: expected 'key = value'",
+	assert_errors("[general]\nrole host\n= x\n[dma\n", CONF ":2: expected 'key = value'",
 		      CONF ":3: key name missing before '='",
 		      CONF ":4: section header without ']'");
 }
@@ -393,8 +399,9 @@ START_TEST(overlong_line)
 	char text[1024];
 
 	/* 198 characters fit inih's buffer; 199 would be cut and the rest read as a new line. */
-	snprintf(text, sizeof(text), "[host]\nrescan_interval_ms = %177d\n# %0196d\nsettle_timeout_ms = %182d\n",
-		 1000, 0, 6000);
+	snprintf(text, sizeof(text),
+		 "[host]\nrescan_interval_ms = %177d\n# %0196d\nsettle_timeout_ms = %182d\n", 1000,
+		 0, 6000);
 	ck_assert_uint_eq(strchr(text + 7, '\n') - (text + 7), 198);
 	assert_errors(text, CONF ":4: line too long (202 characters, at most 198)");
 }
@@ -406,8 +413,10 @@ START_TEST(overlong_section_name)
 
 	/* inih would cut the first to 49 characters and go on; the second fits. */
 	snprintf(text, sizeof(text), "[general%043d]\nrole = host\n[%049d]\n", 0, 0);
-	snprintf(want, sizeof(want), CONF ":3: unknown section [%049d] "
-		 "(known: general, endpoint, vntb, dma, transport, host)", 0);
+	snprintf(want, sizeof(want),
+		 CONF ":3: unknown section [%049d] "
+		      "(known: general, endpoint, vntb, dma, transport, host)",
+		 0);
 	assert_errors(text, CONF ":1: section name too long (50 characters, at most 49)", want);
 }
 END_TEST
@@ -415,9 +424,10 @@ END_TEST
 START_TEST(continuation_line)
 {
 	/* inih would append "  2" to num_mws (blank and comment lines do not end a value). */
-	assert_errors("[vntb]\nnum_mws = 1\n\n# two\n  2\n[dma]\n  name = x\n",
-		      CONF ":5: indented line would continue the previous key's value; multi-line values "
-			   "are not supported (remove the indentation)");
+	assert_errors(
+		"[vntb]\nnum_mws = 1\n\n# two\n  2\n[dma]\n  name = x\n",
+		CONF ":5: indented line would continue the previous key's value; multi-line values "
+		     "are not supported (remove the indentation)");
 	ck_assert_uint_eq(errs.count, 1);
 }
 END_TEST
@@ -433,12 +443,14 @@ START_TEST(comment_cuts_value)
 {
 	assert_ok("[dma]\nname = dmaA ; the DMA function\n");
 	ck_assert_str_eq(cfg->dma.name, "dmaA");
-	assert_errors("[dma]\nname = ;dma\n",
-		      CONF ":2: dma.name: empty value: a ';' after whitespace starts a comment, so the rest "
-			   "of the line was dropped");
-	assert_errors("[dma]\nname = a;b\n",
-		      CONF ":2: dma.name: 'a;b' is not a valid function name (1 to 32 of A-Z a-z 0-9 _ . -, "
-			   "not starting with '.')");
+	assert_errors(
+		"[dma]\nname = ;dma\n", CONF
+		":2: dma.name: empty value: a ';' after whitespace starts a comment, so the rest "
+		"of the line was dropped");
+	assert_errors(
+		"[dma]\nname = a;b\n", CONF
+		":2: dma.name: 'a;b' is not a valid function name (1 to 32 of A-Z a-z 0-9 _ . -, "
+		"not starting with '.')");
 }
 END_TEST
 
@@ -468,21 +480,25 @@ END_TEST
 
 START_TEST(bad_number)
 {
-	assert_errors("[vntb]\nspad_count = 12abc\nvbus_number = x1\ndb_count =\nvntb_vid = 0x\n"
-		      "[transport]\nmax_mw_size = 0x1ffffffffffffffff\n",
-		      CONF ":2: vntb.spad_count: '12abc' is not a number (write decimal or 0x-prefixed hex)",
-		      CONF ":3: vntb.vbus_number: 'x1' is not a number (write decimal or 0x-prefixed hex)",
-		      CONF ":4: vntb.db_count: empty value (expected a number)",
-		      CONF ":5: vntb.vntb_vid: '0x' is not a number (write decimal or 0x-prefixed hex)",
-		      CONF ":7: transport.max_mw_size: '0x1ffffffffffffffff' is too large");
+	assert_errors(
+		"[vntb]\nspad_count = 12abc\nvbus_number = x1\ndb_count =\nvntb_vid = 0x\n"
+		"[transport]\nmax_mw_size = 0x1ffffffffffffffff\n",
+		CONF
+		":2: vntb.spad_count: '12abc' is not a number (write decimal or 0x-prefixed hex)",
+		CONF
+		":3: vntb.vbus_number: 'x1' is not a number (write decimal or 0x-prefixed hex)",
+		CONF ":4: vntb.db_count: empty value (expected a number)",
+		CONF ":5: vntb.vntb_vid: '0x' is not a number (write decimal or 0x-prefixed hex)",
+		CONF ":7: transport.max_mw_size: '0x1ffffffffffffffff' is too large");
 }
 END_TEST
 
 START_TEST(octal_rejected)
 {
-	assert_errors("[vntb]\ndevice_id = 0809\n",
-		      CONF ":2: vntb.device_id: '0809' looks octal: write 0x0809 for hex or 809 for decimal "
-			   "(a leading 0 means octal to the kernel)");
+	assert_errors(
+		"[vntb]\ndevice_id = 0809\n", CONF
+		":2: vntb.device_id: '0809' looks octal: write 0x0809 for hex or 809 for decimal "
+		"(a leading 0 means octal to the kernel)");
 	assert_ok("[vntb]\ndevice_id = 0x0809\nvbus_number = 0\n");
 	ck_assert_uint_eq(cfg->vntb.vbus_number, 0);
 }
@@ -490,23 +506,25 @@ END_TEST
 
 START_TEST(out_of_range)
 {
-	assert_errors("[vntb]\nnum_mws = 5\nvbus_number = 256\nvntb_pid = 0x10000\n[dma]\nwr_chans = 9\n"
-		      "msi_interrupts = 0\nvendor_id = 0xffff\n[host]\nsettle_timeout_ms = 2000\n",
-		      CONF ":2: vntb.num_mws: 5 is out of range (1..4)",
-		      CONF ":3: vntb.vbus_number: 0x0100 is out of range (0x0000..0x00ff)",
-		      CONF ":4: vntb.vntb_pid: 0x10000 is out of range (0x0000..0xffff)",
-		      CONF ":6: dma.wr_chans: 9 is out of range (0..8)",
-		      CONF ":7: dma.msi_interrupts: 0 is out of range (1..32)",
-		      CONF ":8: dma.vendor_id: 0xffff is out of range (0x0000..0xfffe)",
-		      CONF ":10: host.settle_timeout_ms: 2000 is out of range (2500..600000)");
+	assert_errors(
+		"[vntb]\nnum_mws = 5\nvbus_number = 256\nvntb_pid = 0x10000\n[dma]\nwr_chans = 9\n"
+		"msi_interrupts = 0\nvendor_id = 0xffff\n[host]\nsettle_timeout_ms = 2000\n",
+		CONF ":2: vntb.num_mws: 5 is out of range (1..4)",
+		CONF ":3: vntb.vbus_number: 0x0100 is out of range (0x0000..0x00ff)",
+		CONF ":4: vntb.vntb_pid: 0x10000 is out of range (0x0000..0xffff)",
+		CONF ":6: dma.wr_chans: 9 is out of range (0..8)",
+		CONF ":7: dma.msi_interrupts: 0 is out of range (1..32)",
+		CONF ":8: dma.vendor_id: 0xffff is out of range (0x0000..0xfffe)",
+		CONF ":10: host.settle_timeout_ms: 2000 is out of range (2500..600000)");
 }
 END_TEST
 
 START_TEST(bad_enum)
 {
-	assert_errors("[general]\nrole = master\n[host]\nrescan = always\n",
-		      CONF ":2: general.role: unknown value 'master' (allowed: auto, endpoint, host)",
-		      CONF ":4: host.rescan: unknown value 'always' (allowed: never, once, backoff)");
+	assert_errors(
+		"[general]\nrole = master\n[host]\nrescan = always\n",
+		CONF ":2: general.role: unknown value 'master' (allowed: auto, endpoint, host)",
+		CONF ":4: host.rescan: unknown value 'always' (allowed: never, once, backoff)");
 	assert_ok("[general]\nrole = endpoint\n[host]\nrescan = once\n");
 	ck_assert_int_eq(cfg->role, EPDMA_ROLE_ENDPOINT);
 	ck_assert_int_eq(cfg->host.rescan, EPDMA_RESCAN_ONCE);
@@ -515,49 +533,56 @@ END_TEST
 
 START_TEST(bad_bar)
 {
-	assert_errors("[dma]\nmetadata_bar = 6\ndma_window_bar = -1\n",
-		      CONF ":2: dma.metadata_bar: '6' is not a BAR (allowed: auto, 0, 1, 2, 3, 4, 5)",
-		      CONF ":3: dma.dma_window_bar: '-1' is not a BAR (allowed: auto, 0, 1, 2, 3, 4, 5)");
+	assert_errors(
+		"[dma]\nmetadata_bar = 6\ndma_window_bar = -1\n",
+		CONF ":2: dma.metadata_bar: '6' is not a BAR (allowed: auto, 0, 1, 2, 3, 4, 5)",
+		CONF ":3: dma.dma_window_bar: '-1' is not a BAR (allowed: auto, 0, 1, 2, 3, 4, 5)");
 }
 END_TEST
 
 START_TEST(bad_names)
 {
-	assert_errors("[vntb]\nname = .hidden\n[dma]\nname = 123456789012345678901234567890123\n",
-		      CONF ":2: vntb.name: '.hidden' is not a valid function name (1 to 32 of A-Z a-z 0-9 _ . -, "
-			   "not starting with '.')",
-		      CONF ":4: dma.name: '123456789012345678901234567890123' is not a valid function name "
-			   "(1 to 32 of A-Z a-z 0-9 _ . -, not starting with '.')");
+	assert_errors(
+		"[vntb]\nname = .hidden\n[dma]\nname = 123456789012345678901234567890123\n",
+		CONF ":2: vntb.name: '.hidden' is not a valid function name (1 to 32 of A-Z a-z "
+		     "0-9 _ . -, "
+		     "not starting with '.')",
+		CONF
+		":4: dma.name: '123456789012345678901234567890123' is not a valid function name "
+		"(1 to 32 of A-Z a-z 0-9 _ . -, not starting with '.')");
 	assert_ok("[vntb]\nname = -v.1_x\n[dma]\nname = 12345678901234567890123456789012\n");
 }
 END_TEST
 
 START_TEST(same_names)
 {
-	assert_errors("[dma]\nname = fn\n[vntb]\nname = fn\n",
-		      CONF ":2: dma.name: 'fn' is also the vNTB function's name: both are linked into "
-			   "controllers/<epc>/ by name, so the second link would fail (EEXIST)");
+	assert_errors("[dma]\nname = fn\n[vntb]\nname = fn\n", CONF
+		      ":2: dma.name: 'fn' is also the vNTB function's name: both are linked into "
+		      "controllers/<epc>/ by name, so the second link would fail (EEXIST)");
 }
 END_TEST
 
 START_TEST(module_option_injection)
 {
-	assert_errors("[transport]\nmodule = ntb_transport use_dma=1\nbdf_param = bdf=0000:01:00.1\n"
-		      "[host]\ndma_driver = \"dw-edma-pcie\"\n",
-		      CONF ":2: transport.module: 'ntb_transport use_dma=1' contains a space: only A-Z a-z 0-9 _ - "
-			   "are allowed (whitespace, '=' or quotes would inject module options)",
-		      CONF ":3: transport.bdf_param: 'bdf=0000:01:00.1' contains '=': only A-Z a-z 0-9 _ - "
-			   "are allowed (whitespace, '=' or quotes would inject module options)",
-		      CONF ":5: host.dma_driver: '\"dw-edma-pcie\"' contains '\"': only A-Z a-z 0-9 _ - "
-			   "are allowed (whitespace, '=' or quotes would inject module options)");
+	assert_errors(
+		"[transport]\nmodule = ntb_transport use_dma=1\nbdf_param = bdf=0000:01:00.1\n"
+		"[host]\ndma_driver = \"dw-edma-pcie\"\n",
+		CONF ":2: transport.module: 'ntb_transport use_dma=1' contains a space: only A-Z "
+		     "a-z 0-9 _ - "
+		     "are allowed (whitespace, '=' or quotes would inject module options)",
+		CONF
+		":3: transport.bdf_param: 'bdf=0000:01:00.1' contains '=': only A-Z a-z 0-9 _ - "
+		"are allowed (whitespace, '=' or quotes would inject module options)",
+		CONF ":5: host.dma_driver: '\"dw-edma-pcie\"' contains '\"': only A-Z a-z 0-9 _ - "
+		     "are allowed (whitespace, '=' or quotes would inject module options)");
 }
 END_TEST
 
 START_TEST(bad_controller)
 {
-	assert_errors("[endpoint]\ncontroller = ../../x\n",
-		      CONF ":2: endpoint.controller: '../../x' is not a controller name (up to 63 of "
-			   "A-Z a-z 0-9 _ . : -, e.g. e65d0000.pcie-ep)");
+	assert_errors("[endpoint]\ncontroller = ../../x\n", CONF
+		      ":2: endpoint.controller: '../../x' is not a controller name (up to 63 of "
+		      "A-Z a-z 0-9 _ . : -, e.g. e65d0000.pcie-ep)");
 	assert_ok("[endpoint]\ncontroller = e65d0000.pcie-ep\npairing_tag = 0xbeef\n");
 	ck_assert_str_eq(cfg->controller, "e65d0000.pcie-ep");
 	ck_assert_uint_eq(cfg->pairing_tag, 0xbeef);
@@ -576,9 +601,11 @@ START_TEST(sizes)
 		      CONF ":4: transport.max_mw_size: 12345 is not a power of two");
 	assert_errors("[vntb]\nmw1 = 1K\n[transport]\nmax_mw_size = 2T\n",
 		      CONF ":2: vntb.mw1: 1K is out of range (4K..1T)",
-		      CONF ":4: transport.max_mw_size: '2T' is not a size (a number with an optional K, M or G suffix)");
-	assert_errors("[vntb]\nmw1 = 1MB\n",
-		      CONF ":2: vntb.mw1: '1MB' is not a size (a number with an optional K, M or G suffix)");
+		      CONF ":4: transport.max_mw_size: '2T' is not a size (a number with an "
+			   "optional K, M or G suffix)");
+	assert_errors(
+		"[vntb]\nmw1 = 1MB\n", CONF
+		":2: vntb.mw1: '1MB' is not a size (a number with an optional K, M or G suffix)");
 }
 END_TEST
 
@@ -588,21 +615,24 @@ START_TEST(mw_above_num_mws)
 {
 	assert_errors("[vntb]\nnum_mws = 1\nmw2 = 1M\nmw3_bar = 3\n",
 		      CONF ":3: vntb.mw2: set, but num_mws is 1 (memory window 2 does not exist)",
-		      CONF ":4: vntb.mw3_bar: set, but num_mws is 1 (memory window 3 does not exist)");
+		      CONF
+		      ":4: vntb.mw3_bar: set, but num_mws is 1 (memory window 3 does not exist)");
 }
 END_TEST
 
 START_TEST(spad_count_minimum)
 {
-	assert_errors("[vntb]\nspad_count = 5\n",
-		      CONF ":2: vntb.spad_count: 5 is too small: ntb_transport needs at least 6 scratchpads");
+	assert_errors(
+		"[vntb]\nspad_count = 5\n", CONF
+		":2: vntb.spad_count: 5 is too small: ntb_transport needs at least 6 scratchpads");
 }
 END_TEST
 
 START_TEST(spad_count_for_num_mws)
 {
 	assert_errors("[vntb]\nnum_mws = 2\nspad_count = 7\n",
-		      CONF ":3: vntb.spad_count: spad_count 7 holds 1 memory window(s) ((spad_count - 4) / 2); "
+		      CONF ":3: vntb.spad_count: spad_count 7 holds 1 memory window(s) "
+			   "((spad_count - 4) / 2); "
 			   "num_mws 2 needs spad_count >= 8");
 	assert_ok("[vntb]\nnum_mws = 2\nspad_count = 8\n");
 }
@@ -610,10 +640,12 @@ END_TEST
 
 START_TEST(db_count_range)
 {
-	assert_errors("[vntb]\nnum_mws = 2\ndb_count = 2\n",
-		      CONF ":3: vntb.db_count: db_count 2 is below num_mws + 1 = 3 (one doorbell per memory "
-			   "window plus one)");
-	assert_errors("[vntb]\ndb_count = 33\n", CONF ":2: vntb.db_count: 33 is out of range (1..32)");
+	assert_errors(
+		"[vntb]\nnum_mws = 2\ndb_count = 2\n", CONF
+		":3: vntb.db_count: db_count 2 is below num_mws + 1 = 3 (one doorbell per memory "
+		"window plus one)");
+	assert_errors("[vntb]\ndb_count = 33\n",
+		      CONF ":2: vntb.db_count: 33 is out of range (1..32)");
 	/* A section may come back; its keys are still checked for duplicates. */
 	assert_ok("[general]\n[vntb]\nnum_mws = 2\n[dma]\n[vntb]\nmw2 = 1M\ndb_count = 3\n");
 }
@@ -621,33 +653,40 @@ END_TEST
 
 START_TEST(db_count_blames_num_mws)
 {
-	assert_errors("[vntb]\nnum_mws = 4\nvendor_id = 0x1234\n",
-		      CONF ":2: vntb.num_mws: db_count 4 is below num_mws + 1 = 5 (one doorbell per memory "
-			   "window plus one)",
-		      CONF ":3: vntb.vendor_id: 0x1234:0x0809 is not bound by ntb_hw_epf on the host (it binds "
-			   "0x1957:0x0809 (i.MX8), 0x1912:0x0030 (R-Car, newer kernels only), 0x104c:0xb00d "
-			   "(TI J721E, not usable with vNTB))");
+	assert_errors(
+		"[vntb]\nnum_mws = 4\nvendor_id = 0x1234\n",
+		CONF
+		":2: vntb.num_mws: db_count 4 is below num_mws + 1 = 5 (one doorbell per memory "
+		"window plus one)",
+		CONF
+		":3: vntb.vendor_id: 0x1234:0x0809 is not bound by ntb_hw_epf on the host (it "
+		"binds "
+		"0x1957:0x0809 (i.MX8), 0x1912:0x0030 (R-Car, newer kernels only), 0x104c:0xb00d "
+		"(TI J721E, not usable with vNTB))");
 }
 END_TEST
 
 START_TEST(vntb_bars_distinct)
 {
-	assert_errors("[vntb]\nvendor_id = 0x1234\nctrl_bar = 3\ndb_bar = 3\n",
-		      CONF ":2: vntb.vendor_id: 0x1234:0x0809 is not bound by ntb_hw_epf on the host (it binds "
-			   "0x1957:0x0809 (i.MX8), 0x1912:0x0030 (R-Car, newer kernels only), 0x104c:0xb00d "
-			   "(TI J721E, not usable with vNTB))",
-		      CONF ":4: vntb.db_bar: BAR 3 is also used by vntb.ctrl_bar");
+	assert_errors(
+		"[vntb]\nvendor_id = 0x1234\nctrl_bar = 3\ndb_bar = 3\n",
+		CONF
+		":2: vntb.vendor_id: 0x1234:0x0809 is not bound by ntb_hw_epf on the host (it "
+		"binds "
+		"0x1957:0x0809 (i.MX8), 0x1912:0x0030 (R-Car, newer kernels only), 0x104c:0xb00d "
+		"(TI J721E, not usable with vNTB))",
+		CONF ":4: vntb.db_bar: BAR 3 is also used by vntb.ctrl_bar");
 	/* With a known ID, a clash is a disagreement with the host driver's map. */
-	assert_errors("[vntb]\nctrl_bar = 0\ndb_bar = 0\n",
-		      CONF ":3: vntb.db_bar: BAR 0 disagrees with ntb_hw_epf's map for 0x1957:0x0809 "
-			   "(i.MX8: ctrl BAR0, doorbell BAR2, MW1 BAR4, MW2 BAR5)");
+	assert_errors("[vntb]\nctrl_bar = 0\ndb_bar = 0\n", CONF
+		      ":3: vntb.db_bar: BAR 0 disagrees with ntb_hw_epf's map for 0x1957:0x0809 "
+		      "(i.MX8: ctrl BAR0, doorbell BAR2, MW1 BAR4, MW2 BAR5)");
 }
 END_TEST
 
 START_TEST(dma_bars_distinct)
 {
-	assert_errors("[dma]\nmetadata_bar = 2\ndma_window_bar = 2\n",
-		      CONF ":3: dma.dma_window_bar: BAR 2 is also dma.metadata_bar (they must differ)");
+	assert_errors("[dma]\nmetadata_bar = 2\ndma_window_bar = 2\n", CONF
+		      ":3: dma.dma_window_bar: BAR 2 is also dma.metadata_bar (they must differ)");
 	assert_ok("[dma]\nmetadata_bar = auto\ndma_window_bar = 2\n");
 }
 END_TEST
@@ -655,50 +694,58 @@ END_TEST
 START_TEST(no_channels)
 {
 	assert_errors("[dma]\nrd_chans = 0\nwr_chans = 0\n",
-		      CONF ":2: dma.rd_chans: wr_chans and rd_chans are both 0: the DMA function needs a channel");
+		      CONF ":2: dma.rd_chans: wr_chans and rd_chans are both 0: the DMA function "
+			   "needs a channel");
 }
 END_TEST
 
 START_TEST(vntb_class)
 {
 	assert_errors("[vntb]\nclass = 0x058000\n",
-		      CONF ":2: vntb.class: 0x058000: ntb_hw_epf binds only class 0x0500xx (memory controller, RAM)");
+		      CONF ":2: vntb.class: 0x058000: ntb_hw_epf binds only class 0x0500xx (memory "
+			   "controller, RAM)");
 	assert_ok("[vntb]\nclass = 0x050001\n");
 }
 END_TEST
 
 START_TEST(vntb_unknown_id)
 {
-	assert_errors("[vntb]\nvendor_id = 0x1912\ndevice_id = 0x0031\n",
-		      CONF ":3: vntb.device_id: 0x1912:0x0031 is not bound by ntb_hw_epf on the host (it binds "
-			   "0x1957:0x0809 (i.MX8), 0x1912:0x0030 (R-Car, newer kernels only), 0x104c:0xb00d "
-			   "(TI J721E, not usable with vNTB))");
+	assert_errors(
+		"[vntb]\nvendor_id = 0x1912\ndevice_id = 0x0031\n", CONF
+		":3: vntb.device_id: 0x1912:0x0031 is not bound by ntb_hw_epf on the host (it "
+		"binds "
+		"0x1957:0x0809 (i.MX8), 0x1912:0x0030 (R-Car, newer kernels only), 0x104c:0xb00d "
+		"(TI J721E, not usable with vNTB))");
 }
 END_TEST
 
 START_TEST(vntb_j721e_id)
 {
-	assert_errors("[vntb]\nvendor_id = 0x104c\ndevice_id = 0xb00d\n",
-		      CONF ":3: vntb.device_id: 0x104c:0xb00d (TI J721E) is bound by ntb_hw_epf, but its map puts "
-			   "the peer scratchpads in BAR1 and the doorbell in BAR2 together with MW1 (the pci-epf-ntb "
-			   "layout); vNTB keeps scratchpads in the ctrl BAR and needs a BAR per region");
+	assert_errors("[vntb]\nvendor_id = 0x104c\ndevice_id = 0xb00d\n", CONF
+		      ":3: vntb.device_id: 0x104c:0xb00d (TI J721E) is bound by ntb_hw_epf, but "
+		      "its map puts "
+		      "the peer scratchpads in BAR1 and the doorbell in BAR2 together with MW1 "
+		      "(the pci-epf-ntb "
+		      "layout); vNTB keeps scratchpads in the ctrl BAR and needs a BAR per region");
 }
 END_TEST
 
 START_TEST(vntb_map_windows)
 {
 	assert_errors("[general]\nprofile = rcar-gen4\n[vntb]\nnum_mws = 2\nmw2 = 1M\n",
-		      CONF ":4: vntb.num_mws: 2 memory windows, but ntb_hw_epf maps only 1 for 0x1912:0x0030 (R-Car)");
+		      CONF ":4: vntb.num_mws: 2 memory windows, but ntb_hw_epf maps only 1 for "
+			   "0x1912:0x0030 (R-Car)");
 }
 END_TEST
 
 START_TEST(vntb_map_bars)
 {
-	assert_errors("[vntb]\nmw1_bar = 2\nctrl_bar = 1\n",
-		      CONF ":2: vntb.mw1_bar: BAR 2 disagrees with ntb_hw_epf's map for 0x1957:0x0809 "
-			   "(i.MX8: ctrl BAR0, doorbell BAR2, MW1 BAR4, MW2 BAR5)",
-		      CONF ":3: vntb.ctrl_bar: BAR 1 disagrees with ntb_hw_epf's map for 0x1957:0x0809 "
-			   "(i.MX8: ctrl BAR0, doorbell BAR2, MW1 BAR4, MW2 BAR5)");
+	assert_errors(
+		"[vntb]\nmw1_bar = 2\nctrl_bar = 1\n",
+		CONF ":2: vntb.mw1_bar: BAR 2 disagrees with ntb_hw_epf's map for 0x1957:0x0809 "
+		     "(i.MX8: ctrl BAR0, doorbell BAR2, MW1 BAR4, MW2 BAR5)",
+		CONF ":3: vntb.ctrl_bar: BAR 1 disagrees with ntb_hw_epf's map for 0x1957:0x0809 "
+		     "(i.MX8: ctrl BAR0, doorbell BAR2, MW1 BAR4, MW2 BAR5)");
 	assert_ok("[vntb]\nctrl_bar = 0\ndb_bar = 2\nmw1_bar = 4\n");
 }
 END_TEST
@@ -715,13 +762,15 @@ START_TEST(permissions_mode)
 	ck_assert_uint_eq(errs.count, 1);
 	{
 		char *s = error_text(0);
-		ck_assert_str_eq(s, CONF ":0: writable by group or others (mode 0666): chmod go-w " CONF);
+		ck_assert_str_eq(s, CONF
+				 ":0: writable by group or others (mode 0666): chmod go-w " CONF);
 		free(s);
 	}
 	epdma_errors_clear(&errs);
 	ck_assert_int_eq(chmod(path, 0620), 0);
 	ck_assert_int_eq(epdma_config_load(ctx, NULL, &cfg, &errs), -EINVAL);
-	ck_assert_str_eq(errs.items[0].message, "writable by group or others (mode 0620): chmod go-w " CONF);
+	ck_assert_str_eq(errs.items[0].message,
+			 "writable by group or others (mode 0620): chmod go-w " CONF);
 	free(path);
 }
 END_TEST
@@ -739,8 +788,11 @@ START_TEST(permissions_owner)
 	ck_assert_int_eq(chown(path, 12345, 0), 0);
 	ck_assert_int_eq(epdma_config_load(ctx, NULL, &cfg, &errs), -EINVAL);
 	ck_assert_uint_eq(errs.count, 1);
-	ck_assert_int_ge(asprintf(&want, "owned by uid 12345, not by root or the current user (uid 0): chown root %s",
-				  CONF), 0);
+	ck_assert_int_ge(asprintf(&want,
+				  "owned by uid 12345, not by root or the current user (uid 0): "
+				  "chown root %s",
+				  CONF),
+			 0);
 	ck_assert_str_eq(errs.items[0].message, want);
 	free(want);
 	free(path);
@@ -786,42 +838,47 @@ END_TEST
 
 START_TEST(ten_mistakes_ten_errors)
 {
-	static const char text[] =
-		"[general]\n"			/* 1 */
-		"role = both\n"			/* 2: bad enum */
-		"[vntb]\n"			/* 3 */
-		"name = vntb0\n"		/* 4 */
-		"device_id = 0809\n"		/* 5: octal */
-		"num_mws = 1\n"			/* 6 */
-		"mw1 = 1000000\n"		/* 7: not a power of two */
-		"mw2 = 1M\n"			/* 8: above num_mws */
-		"spad_count = 4\n"		/* 9: too few spads */
-		"colour = blue\n"		/* 10: unknown key */
-		"[dma]\n"			/* 11 */
-		"name = vntb0\n"		/* 12: same name */
-		"wr_chans = 2\n"		/* 13 */
-		"wr_chans = 3\n"		/* 14: duplicate */
-		"metadata_bar = 1\n"		/* 15 */
-		"dma_window_bar = 1\n"		/* 16: same BAR */
-		"[transport]\n"			/* 17 */
-		"module = a b\n";		/* 18: option injection */
+	static const char text[] = "[general]\n"	  /* 1 */
+				   "role = both\n"	  /* 2: bad enum */
+				   "[vntb]\n"		  /* 3 */
+				   "name = vntb0\n"	  /* 4 */
+				   "device_id = 0809\n"	  /* 5: octal */
+				   "num_mws = 1\n"	  /* 6 */
+				   "mw1 = 1000000\n"	  /* 7: not a power of two */
+				   "mw2 = 1M\n"		  /* 8: above num_mws */
+				   "spad_count = 4\n"	  /* 9: too few spads */
+				   "colour = blue\n"	  /* 10: unknown key */
+				   "[dma]\n"		  /* 11 */
+				   "name = vntb0\n"	  /* 12: same name */
+				   "wr_chans = 2\n"	  /* 13 */
+				   "wr_chans = 3\n"	  /* 14: duplicate */
+				   "metadata_bar = 1\n"	  /* 15 */
+				   "dma_window_bar = 1\n" /* 16: same BAR */
+				   "[transport]\n"	  /* 17 */
+				   "module = a b\n";	  /* 18: option injection */
 
-	assert_errors(text,
-		      CONF ":2: general.role: unknown value 'both' (allowed: auto, endpoint, host)",
-		      CONF ":5: vntb.device_id: '0809' looks octal: write 0x0809 for hex or 809 for decimal "
-			   "(a leading 0 means octal to the kernel)",
-		      CONF ":7: vntb.mw1: 1000000 is not a power of two",
-		      CONF ":8: vntb.mw2: set, but num_mws is 1 (memory window 2 does not exist)",
-		      CONF ":9: vntb.spad_count: 4 is too small: ntb_transport needs at least 6 scratchpads",
-		      CONF ":10: vntb.colour: unknown key (keys in [vntb]: name, vendor_id, device_id, class, "
-			   "num_mws, mw1, mw2, mw3, mw4, spad_count, db_count, vbus_number, vntb_vid, vntb_pid, "
-			   "ctrl_bar, db_bar, mw1_bar, mw2_bar, mw3_bar, mw4_bar)",
-		      CONF ":12: dma.name: 'vntb0' is also the vNTB function's name: both are linked into "
-			   "controllers/<epc>/ by name, so the second link would fail (EEXIST)",
-		      CONF ":14: dma.wr_chans: duplicate key (first set on line 13)",
-		      CONF ":16: dma.dma_window_bar: BAR 1 is also dma.metadata_bar (they must differ)",
-		      CONF ":18: transport.module: 'a b' contains a space: only A-Z a-z 0-9 _ - are allowed "
-			   "(whitespace, '=' or quotes would inject module options)");
+	assert_errors(
+		text, CONF ":2: general.role: unknown value 'both' (allowed: auto, endpoint, host)",
+		CONF
+		":5: vntb.device_id: '0809' looks octal: write 0x0809 for hex or 809 for decimal "
+		"(a leading 0 means octal to the kernel)",
+		CONF ":7: vntb.mw1: 1000000 is not a power of two",
+		CONF ":8: vntb.mw2: set, but num_mws is 1 (memory window 2 does not exist)",
+		CONF
+		":9: vntb.spad_count: 4 is too small: ntb_transport needs at least 6 scratchpads",
+		CONF
+		":10: vntb.colour: unknown key (keys in [vntb]: name, vendor_id, device_id, class, "
+		"num_mws, mw1, mw2, mw3, mw4, spad_count, db_count, vbus_number, vntb_vid, "
+		"vntb_pid, "
+		"ctrl_bar, db_bar, mw1_bar, mw2_bar, mw3_bar, mw4_bar)",
+		CONF
+		":12: dma.name: 'vntb0' is also the vNTB function's name: both are linked into "
+		"controllers/<epc>/ by name, so the second link would fail (EEXIST)",
+		CONF ":14: dma.wr_chans: duplicate key (first set on line 13)",
+		CONF ":16: dma.dma_window_bar: BAR 1 is also dma.metadata_bar (they must differ)",
+		CONF
+		":18: transport.module: 'a b' contains a space: only A-Z a-z 0-9 _ - are allowed "
+		"(whitespace, '=' or quotes would inject module options)");
 }
 END_TEST
 

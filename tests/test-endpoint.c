@@ -555,7 +555,8 @@ START_TEST(logged_failure_after_link_rolls_back)
 				 "logged an error (the link itself succeeded)\n"),
 		      "%s", r.err);
 	ck_assert_msg(has(r.out, "  FAIL link dma0 to " EPC " (PF1)\n"), "%s", r.out);
-	ck_assert(has(r.out, "       kernel: pci_epf_dma pci_epf_dma.1: MSI configuration failed\n"));
+	ck_assert(
+		has(r.out, "       kernel: pci_epf_dma pci_epf_dma.1: MSI configuration failed\n"));
 	ck_assert(has(r.err, "; the graph is as before\n"));
 	after = snapshot(fx, true);
 	assert_same_tree(before, after, "late_fail");

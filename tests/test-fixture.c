@@ -199,7 +199,8 @@ START_TEST(test_rcar_s4)
 			 "sys/class/pci_epc");
 	ck_assert_str_eq(resolve_fx("proc/device-tree/soc/pcie-ep@e65d0000"),
 			 "sys/firmware/devicetree/base/soc/pcie-ep@e65d0000");
-	text = fx_read_raw(fx, "sys/firmware/devicetree/base/soc/pcie-ep@e65d0000/compatible", &len);
+	text = fx_read_raw(fx, "sys/firmware/devicetree/base/soc/pcie-ep@e65d0000/compatible",
+			   &len);
 	ck_assert_uint_eq(len, sizeof("renesas,r8a779f0-pcie-ep\0renesas,rcar-gen4-pcie-ep"));
 	ck_assert_str_eq(text, "renesas,r8a779f0-pcie-ep");
 	free(text);
@@ -240,7 +241,8 @@ END_TEST
 
 START_TEST(test_rk3588)
 {
-	char *path = fx_path(fx, "sys/class/pci_epc/a40000000.pcie-ep/device/of_node/max-functions");
+	char *path = fx_path(fx,
+			     "sys/class/pci_epc/a40000000.pcie-ep/device/of_node/max-functions");
 	int fd;
 
 	fx_rk3588(fx);
@@ -303,9 +305,9 @@ START_TEST(test_two_controllers)
 
 		ck_assert_msg(mf && len == 1 && mf[0] >= 2, "%s: not multi-function", epcs[n]);
 		free(mf);
-		ck_assert_int_ge(asprintf(&start, "sys/kernel/config/pci_ep/controllers/%s/start",
-					  epcs[n]),
-				 0);
+		ck_assert_int_ge(
+			asprintf(&start, "sys/kernel/config/pci_ep/controllers/%s/start", epcs[n]),
+			0);
 		ck_assert(fx_exists(fx, start));
 		free(start);
 	}
@@ -351,7 +353,8 @@ START_TEST(test_conformance)
 	fx_conformance(fx);
 	ck_assert_str_eq(readlink_fx("sys/class/pci_epc/e65d0000.pcie-ep/device/of_node"),
 			 "../../../firmware/devicetree/base/pcie-ep@e65d0000");
-	text = fx_read_raw(fx, "sys/class/pci_epc/e65d0000.pcie-ep/device/of_node/compatible", &len);
+	text = fx_read_raw(fx, "sys/class/pci_epc/e65d0000.pcie-ep/device/of_node/compatible",
+			   &len);
 	ck_assert_uint_eq(len, strlen("renesas,r8a779f0-pcie-ep") + 1);
 	free(text);
 	text = max_functions("e65d0000.pcie-ep", &len);
@@ -414,7 +417,7 @@ static char *lookup(struct kmod_ctx *ctx, const char *alias, char **path, char *
 
 		*deps = strdup("");
 		dl = kmod_module_get_dependencies(mod);
-		kmod_list_foreach(l, dl) {
+		kmod_list_foreach (l, dl) {
 			struct kmod_module *d = kmod_module_get_module(l);
 			char *joined = NULL;
 
@@ -442,8 +445,9 @@ START_TEST(test_module_objects)
 	fx_module(fx, "drivers/misc/sub", "fx_user", a_aliases, "fx_base");
 	fx_depmod(fx);
 	text = fx_read(fx, "lib/modules/5.10.0-odd~rc1+/modules.dep");
-	ck_assert_str_eq(text, "kernel/drivers/misc/fx-base.ko:\n"
-			       "kernel/drivers/misc/sub/fx_user.ko: kernel/drivers/misc/fx-base.ko\n");
+	ck_assert_str_eq(text,
+			 "kernel/drivers/misc/fx-base.ko:\n"
+			 "kernel/drivers/misc/sub/fx_user.ko: kernel/drivers/misc/fx-base.ko\n");
 	free(text);
 	ctx = kmod_fixture();
 	name = lookup(ctx, "pci:v0000AAAAd0000BBBBsv00000001sd00000002bc05sc00i00", &path, &deps);
@@ -467,9 +471,9 @@ static char *modinfo(const char *module)
 	char buf[512];
 	size_t n;
 
-	ck_assert_int_ge(asprintf(&cmd, "modinfo -b '%s' -k '%s' %s 2>&1", fx->root, fx->release,
-				  module),
-			 0);
+	ck_assert_int_ge(
+		asprintf(&cmd, "modinfo -b '%s' -k '%s' %s 2>&1", fx->root, fx->release, module),
+		0);
 	p = popen(cmd, "r");
 	ck_assert_ptr_nonnull(p);
 	m = open_memstream(&out, &size);
@@ -512,8 +516,9 @@ START_TEST(test_x86_host)
 	ck_assert_str_eq(resolve_fx("sys/bus/pci/devices/0000:02:00.0/driver"),
 			 "sys/bus/pci/drivers/nvme");
 	ck_assert_str_eq(resolve_fx("sys/bus/pci/drivers/nvme/module"), "sys/module/nvme");
-	ck_assert_str_eq(resolve_fx("sys/bus/pci/devices/0000:09:00.0"),
-			 "sys/devices/pci0000:00/0000:00:1d.0/0000:06:00.0/0000:07:02.0/0000:09:00.0");
+	ck_assert_str_eq(
+		resolve_fx("sys/bus/pci/devices/0000:09:00.0"),
+		"sys/devices/pci0000:00/0000:00:1d.0/0000:06:00.0/0000:07:02.0/0000:09:00.0");
 	assert_file("sys/bus/pci/devices/0000:04:00.0/driver_override", "(null)\n");
 	ck_assert(fx_exists(fx, "sys/bus/pci/rescan"));
 	ck_assert(fx_exists(fx, "sys/bus/pci/drivers_probe"));
@@ -529,8 +534,8 @@ START_TEST(test_x86_host)
 	ck_assert_str_eq(name, "ntb_hw_epf");
 	free(name);
 	/* 6.12 has no R-Car entry. */
-	ck_assert_ptr_null(lookup(ctx, "pci:v00001912d00000030sv00000000sd00000000bc05sc00i00",
-				  NULL, NULL));
+	ck_assert_ptr_null(
+		lookup(ctx, "pci:v00001912d00000030sv00000000sd00000000bc05sc00i00", NULL, NULL));
 	name = lookup(ctx, "dw-edma-pcie", NULL, &deps);
 	ck_assert_str_eq(name, "dw_edma_pcie");
 	ck_assert_str_eq(deps, "dw_edma ");
@@ -571,17 +576,19 @@ START_TEST(test_run_env_signal_bulk)
 				    NULL };
 	const char *const sig[] = { "sh", "-c", "kill -9 $$", NULL };
 	/* More than a pipe buffer on both streams at once. */
-	const char *const bulk[] = { "sh", "-c",
-				     "i=0; while [ $i -lt 5000 ]; do echo "
-				     "oooooooooooooooooooooooooooooo; echo eeeeeeeeeeeeeeeeeeeeeeee >&2; "
-				     "i=$((i+1)); done",
-				     NULL };
+	const char *const bulk[] = {
+		"sh", "-c",
+		"i=0; while [ $i -lt 5000 ]; do echo "
+		"oooooooooooooooooooooooooooooo; echo eeeeeeeeeeeeeeeeeeeeeeee >&2; "
+		"i=$((i+1)); done",
+		NULL
+	};
 	struct fx_result r;
 	char *expected = NULL;
 
 	fx_run(fx, &r, env);
-	ck_assert_int_ge(asprintf(&expected, "%s|%s|C|%s\nno-stdin\n", fx->root, fx->state, fx->dir),
-			 0);
+	ck_assert_int_ge(
+		asprintf(&expected, "%s|%s|C|%s\nno-stdin\n", fx->root, fx->state, fx->dir), 0);
 	ck_assert_str_eq(r.out, expected);
 	ck_assert_int_eq(r.status, 0);
 	free(expected);
@@ -602,9 +609,9 @@ START_TEST(test_golden)
 	char *text = NULL;
 
 	/* tests/golden/fixture/sample.txt holds "@ROOT@/sys/class/pci_epc\n" twice. */
-	ck_assert_int_ge(asprintf(&text, "%s/sys/class/pci_epc\n%s/sys/class/pci_epc\n", fx->root,
-				  fx->root),
-			 0);
+	ck_assert_int_ge(
+		asprintf(&text, "%s/sys/class/pci_epc\n%s/sys/class/pci_epc\n", fx->root, fx->root),
+		0);
 	fx_assert_golden(fx, "fixture/sample.txt", text);
 	free(text);
 }

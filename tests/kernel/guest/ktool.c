@@ -214,8 +214,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "kmsg-seq") && argc == 2)
 		return cmd_kmsg(0, 7, 1);
 	if (!strcmp(cmd, "kmsg") && (argc == 3 || argc == 4))
-		return cmd_kmsg(strtoull(argv[2], NULL, 0),
-				argc == 4 ? (int)num(argv[3]) : 7, 0);
+		return cmd_kmsg(strtoull(argv[2], NULL, 0), argc == 4 ? (int)num(argv[3]) : 7, 0);
 	if (!strcmp(cmd, "exit") && argc == 3)
 		return cmd_exit(num(argv[2]));
 	return usage();

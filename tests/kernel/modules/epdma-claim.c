@@ -33,9 +33,9 @@ static void claim_remove(struct pci_dev *pdev)
 
 /* No IDs: the driver core matches it only by driver_override. */
 static struct pci_driver claim_driver = {
-	.name		= "epdma-claim",
-	.probe		= claim_probe,
-	.remove		= claim_remove,
+	.name = "epdma-claim",
+	.probe = claim_probe,
+	.remove = claim_remove,
 };
 module_pci_driver(claim_driver);
 

@@ -68,8 +68,8 @@ static unsigned long window_size = SZ_256M;
 module_param(window_size, ulong, 0444);
 MODULE_PARM_DESC(window_size, "size of the fake outbound window");
 
-#define VEPC_MAX_FUNCS	8
-#define VEPC_LOG_SIZE	(64 * 1024)
+#define VEPC_MAX_FUNCS 8
+#define VEPC_LOG_SIZE  (64 * 1024)
 
 struct vepc {
 	struct platform_device *pdev;
@@ -81,7 +81,7 @@ struct vepc {
 	struct pci_epc_features features;
 	u8 msi_encoded[VEPC_MAX_FUNCS];
 	u16 msix_count[VEPC_MAX_FUNCS];
-	struct mutex log_lock;	/* protects log/log_len */
+	struct mutex log_lock; /* protects log/log_len */
 	char *log;
 	size_t log_len;
 };
@@ -96,44 +96,41 @@ static __printf(2, 3) void vepc_record(struct vepc *v, const char *fmt, ...)
 	mutex_lock(&v->log_lock);
 	if (v->log_len < VEPC_LOG_SIZE - 1) {
 		va_start(ap, fmt);
-		n = vscnprintf(v->log + v->log_len, VEPC_LOG_SIZE - v->log_len,
-			       fmt, ap);
+		n = vscnprintf(v->log + v->log_len, VEPC_LOG_SIZE - v->log_len, fmt, ap);
 		va_end(ap);
 		v->log_len += n;
 	}
 	mutex_unlock(&v->log_lock);
 }
 
-static int vepc_write_header(struct pci_epc *epc, u8 fn, u8 vfn,
-			     struct pci_epf_header *hdr)
+static int vepc_write_header(struct pci_epc *epc, u8 fn, u8 vfn, struct pci_epf_header *hdr)
 {
 	vepc_record(epc_get_drvdata(epc),
-		    "write_header fn%u vendor=0x%04x device=0x%04x rev=0x%02x class=0x%02x%02x%02x subsys=0x%04x:0x%04x pin=%d\n",
-		    fn, hdr->vendorid, hdr->deviceid, hdr->revid,
-		    hdr->baseclass_code, hdr->subclass_code, hdr->progif_code,
-		    hdr->subsys_vendor_id, hdr->subsys_id, hdr->interrupt_pin);
+		    "write_header fn%u vendor=0x%04x device=0x%04x rev=0x%02x class=0x%02x%02x%02x "
+		    "subsys=0x%04x:0x%04x pin=%d\n",
+		    fn, hdr->vendorid, hdr->deviceid, hdr->revid, hdr->baseclass_code,
+		    hdr->subclass_code, hdr->progif_code, hdr->subsys_vendor_id, hdr->subsys_id,
+		    hdr->interrupt_pin);
 	return 0;
 }
 
-static int vepc_set_bar(struct pci_epc *epc, u8 fn, u8 vfn,
-			struct pci_epf_bar *bar)
+static int vepc_set_bar(struct pci_epc *epc, u8 fn, u8 vfn, struct pci_epf_bar *bar)
 {
-	vepc_record(epc_get_drvdata(epc), "set_bar fn%u bar%d size=0x%zx flags=0x%x\n",
-		    fn, bar->barno, bar->size, bar->flags);
+	vepc_record(epc_get_drvdata(epc), "set_bar fn%u bar%d size=0x%zx flags=0x%x\n", fn,
+		    bar->barno, bar->size, bar->flags);
 	return 0;
 }
 
-static void vepc_clear_bar(struct pci_epc *epc, u8 fn, u8 vfn,
-			   struct pci_epf_bar *bar)
+static void vepc_clear_bar(struct pci_epc *epc, u8 fn, u8 vfn, struct pci_epf_bar *bar)
 {
 	vepc_record(epc_get_drvdata(epc), "clear_bar fn%u bar%d\n", fn, bar->barno);
 }
 
-static int vepc_map_addr(struct pci_epc *epc, u8 fn, u8 vfn, phys_addr_t addr,
-			 u64 pci_addr, size_t size)
+static int vepc_map_addr(struct pci_epc *epc, u8 fn, u8 vfn, phys_addr_t addr, u64 pci_addr,
+			 size_t size)
 {
-	vepc_record(epc_get_drvdata(epc), "map_addr fn%u phys=%pa pci=0x%llx size=0x%zx\n",
-		    fn, &addr, pci_addr, size);
+	vepc_record(epc_get_drvdata(epc), "map_addr fn%u phys=%pa pci=0x%llx size=0x%zx\n", fn,
+		    &addr, pci_addr, size);
 	return 0;
 }
 
@@ -161,13 +158,12 @@ static int vepc_get_msi(struct pci_epc *epc, u8 fn, u8 vfn)
 }
 
 /* MSI-X: set gets the count, get returns count - 1 (the table size field). */
-static int vepc_set_msix(struct pci_epc *epc, u8 fn, u8 vfn, u16 nr_irqs,
-			 enum pci_barno bir, u32 offset)
+static int vepc_set_msix(struct pci_epc *epc, u8 fn, u8 vfn, u16 nr_irqs, enum pci_barno bir,
+			 u32 offset)
 {
 	struct vepc *v = epc_get_drvdata(epc);
 
-	vepc_record(v, "set_msix fn%u vectors=%u bar%d offset=0x%x\n", fn, nr_irqs,
-		    bir, offset);
+	vepc_record(v, "set_msix fn%u vectors=%u bar%d offset=0x%x\n", fn, nr_irqs, bir, offset);
 	if (fn < VEPC_MAX_FUNCS)
 		v->msix_count[fn] = nr_irqs;
 	return 0;
@@ -182,8 +178,7 @@ static int vepc_get_msix(struct pci_epc *epc, u8 fn, u8 vfn)
 	return v->msix_count[fn] - 1;
 }
 
-static int vepc_raise_irq(struct pci_epc *epc, u8 fn, u8 vfn, unsigned int type,
-			  u16 num)
+static int vepc_raise_irq(struct pci_epc *epc, u8 fn, u8 vfn, unsigned int type, u16 num)
 {
 	vepc_record(epc_get_drvdata(epc), "raise_irq fn%u type=%u num=%u\n", fn, type, num);
 	return 0;
@@ -200,8 +195,7 @@ static void vepc_stop(struct pci_epc *epc)
 	vepc_record(epc_get_drvdata(epc), "stop\n");
 }
 
-static const struct pci_epc_features *vepc_get_features(struct pci_epc *epc, u8 fn,
-							 u8 vfn)
+static const struct pci_epc_features *vepc_get_features(struct pci_epc *epc, u8 fn, u8 vfn)
 {
 	struct vepc *v = epc_get_drvdata(epc);
 
@@ -213,19 +207,19 @@ static const struct pci_epc_features *vepc_get_features(struct pci_epc *epc, u8 
  * and the test tier unloads/reloads it between scenarios.
  */
 static const struct pci_epc_ops vepc_ops = {
-	.write_header	= vepc_write_header,
-	.set_bar	= vepc_set_bar,
-	.clear_bar	= vepc_clear_bar,
-	.map_addr	= vepc_map_addr,
-	.unmap_addr	= vepc_unmap_addr,
-	.set_msi	= vepc_set_msi,
-	.get_msi	= vepc_get_msi,
-	.set_msix	= vepc_set_msix,
-	.get_msix	= vepc_get_msix,
-	.raise_irq	= vepc_raise_irq,
-	.start		= vepc_start,
-	.stop		= vepc_stop,
-	.get_features	= vepc_get_features,
+	.write_header = vepc_write_header,
+	.set_bar = vepc_set_bar,
+	.clear_bar = vepc_clear_bar,
+	.map_addr = vepc_map_addr,
+	.unmap_addr = vepc_unmap_addr,
+	.set_msi = vepc_set_msi,
+	.get_msi = vepc_get_msi,
+	.set_msix = vepc_set_msix,
+	.get_msix = vepc_get_msix,
+	.raise_irq = vepc_raise_irq,
+	.start = vepc_start,
+	.stop = vepc_stop,
+	.get_features = vepc_get_features,
 };
 
 static int vepc_calls_show(struct seq_file *s, void *unused)
@@ -246,8 +240,7 @@ static char *vepc_node_name(const char *dev_name)
 
 	if (!dot || dot == dev_name || !dot[1])
 		return kstrdup(dev_name, GFP_KERNEL);
-	return kasprintf(GFP_KERNEL, "%s@%.*s", dot + 1, (int)(dot - dev_name),
-			 dev_name);
+	return kasprintf(GFP_KERNEL, "%s@%.*s", dot + 1, (int)(dot - dev_name), dev_name);
 }
 
 /* A raw property: the changeset helpers offer no u8 cells. */
@@ -378,8 +371,7 @@ static int vepc_create(struct vepc *v)
 	}
 	/* Without this, bound functions never see epc_init and stay half set up. */
 	pci_epc_init_notify(v->epc);
-	dev_info(dev, "virtual endpoint controller, max_functions %u\n",
-		 v->epc->max_functions);
+	dev_info(dev, "virtual endpoint controller, max_functions %u\n", v->epc->max_functions);
 	return 0;
 }
 

@@ -26,21 +26,21 @@
 #include <linux/slab.h>
 #include <linux/sizes.h>
 
-#define EPF_DMA_MAX_CHANS	8
-#define EPF_DMA_BAR_AUTO	(-1)
+#define EPF_DMA_MAX_CHANS 8
+#define EPF_DMA_BAR_AUTO  (-1)
 
-#define PEDM_MAGIC		0x4d444550	/* "PEDM" */
-#define PEDM_REVISION		1
-#define PEDM_CHAN_ENTRY_SIZE	0x2c
-#define PEDM_TABLE_OFFSET	0x1c
-#define PEDM_LAYOUT_DW_EDMA	1
-#define PEDM_REG_WINDOW_SIZE	SZ_4K
+#define PEDM_MAGIC	     0x4d444550 /* "PEDM" */
+#define PEDM_REVISION	     1
+#define PEDM_CHAN_ENTRY_SIZE 0x2c
+#define PEDM_TABLE_OFFSET    0x1c
+#define PEDM_LAYOUT_DW_EDMA  1
+#define PEDM_REG_WINDOW_SIZE SZ_4K
 
 struct epf_dma {
 	struct pci_epf *epf;
 	struct config_group group;
 	struct pci_epf_header header;
-	struct mutex lock;	/* attributes vs. bind */
+	struct mutex lock; /* attributes vs. bind */
 	int metadata_bar;
 	int dma_window_bar;
 	u16 wr_chans;
@@ -51,11 +51,11 @@ struct epf_dma {
 };
 
 static const struct pci_epf_header epf_dma_default_header = {
-	.vendorid	= 0xffff,	/* unset: the user must write it */
-	.deviceid	= 0xffff,
-	.baseclass_code	= PCI_BASE_CLASS_SYSTEM,
-	.subclass_code	= 0x01,		/* DMA controller */
-	.interrupt_pin	= PCI_INTERRUPT_INTA,
+	.vendorid = 0xffff, /* unset: the user must write it */
+	.deviceid = 0xffff,
+	.baseclass_code = PCI_BASE_CLASS_SYSTEM,
+	.subclass_code = 0x01, /* DMA controller */
+	.interrupt_pin = PCI_INTERRUPT_INTA,
 };
 
 static struct epf_dma *to_epf_dma(struct config_item *item)
@@ -69,8 +69,7 @@ static bool epf_dma_linked(struct epf_dma *dma)
 	return dma->epf->epc != NULL;
 }
 
-static ssize_t epf_dma_store_bar(struct config_item *item, const char *page,
-				 size_t len, int *field)
+static ssize_t epf_dma_store_bar(struct config_item *item, const char *page, size_t len, int *field)
 {
 	struct epf_dma *dma = to_epf_dma(item);
 	int val, ret;
@@ -89,8 +88,8 @@ static ssize_t epf_dma_store_bar(struct config_item *item, const char *page,
 }
 
 /* u16: "0x10000" overflows (-ERANGE), "9" is out of range (-EINVAL). */
-static ssize_t epf_dma_store_chans(struct config_item *item, const char *page,
-				   size_t len, u16 *field)
+static ssize_t epf_dma_store_chans(struct config_item *item, const char *page, size_t len,
+				   u16 *field)
 {
 	struct epf_dma *dma = to_epf_dma(item);
 	u16 val;
@@ -109,29 +108,29 @@ static ssize_t epf_dma_store_chans(struct config_item *item, const char *page,
 	return len;
 }
 
-#define EPF_DMA_BAR_ATTR(_name)						\
-static ssize_t epf_dma_##_name##_show(struct config_item *item, char *page) \
-{									\
-	return sysfs_emit(page, "%d\n", to_epf_dma(item)->_name);	\
-}									\
-static ssize_t epf_dma_##_name##_store(struct config_item *item,	\
-				       const char *page, size_t len)	\
-{									\
-	return epf_dma_store_bar(item, page, len, &to_epf_dma(item)->_name); \
-}									\
-CONFIGFS_ATTR(epf_dma_, _name)
+#define EPF_DMA_BAR_ATTR(_name)                                                            \
+	static ssize_t epf_dma_##_name##_show(struct config_item *item, char *page)        \
+	{                                                                                  \
+		return sysfs_emit(page, "%d\n", to_epf_dma(item)->_name);                  \
+	}                                                                                  \
+	static ssize_t epf_dma_##_name##_store(struct config_item *item, const char *page, \
+					       size_t len)                                 \
+	{                                                                                  \
+		return epf_dma_store_bar(item, page, len, &to_epf_dma(item)->_name);       \
+	}                                                                                  \
+	CONFIGFS_ATTR(epf_dma_, _name)
 
-#define EPF_DMA_CHANS_ATTR(_name)					\
-static ssize_t epf_dma_##_name##_show(struct config_item *item, char *page) \
-{									\
-	return sysfs_emit(page, "%u\n", to_epf_dma(item)->_name);	\
-}									\
-static ssize_t epf_dma_##_name##_store(struct config_item *item,	\
-				       const char *page, size_t len)	\
-{									\
-	return epf_dma_store_chans(item, page, len, &to_epf_dma(item)->_name); \
-}									\
-CONFIGFS_ATTR(epf_dma_, _name)
+#define EPF_DMA_CHANS_ATTR(_name)                                                          \
+	static ssize_t epf_dma_##_name##_show(struct config_item *item, char *page)        \
+	{                                                                                  \
+		return sysfs_emit(page, "%u\n", to_epf_dma(item)->_name);                  \
+	}                                                                                  \
+	static ssize_t epf_dma_##_name##_store(struct config_item *item, const char *page, \
+					       size_t len)                                 \
+	{                                                                                  \
+		return epf_dma_store_chans(item, page, len, &to_epf_dma(item)->_name);     \
+	}                                                                                  \
+	CONFIGFS_ATTR(epf_dma_, _name)
 
 EPF_DMA_BAR_ATTR(metadata_bar);
 EPF_DMA_BAR_ATTR(dma_window_bar);
@@ -147,22 +146,19 @@ static struct configfs_attribute *epf_dma_attrs[] = {
 };
 
 static const struct config_item_type epf_dma_group_type = {
-	.ct_attrs	= epf_dma_attrs,
-	.ct_owner	= THIS_MODULE,
+	.ct_attrs = epf_dma_attrs,
+	.ct_owner = THIS_MODULE,
 };
 
-static struct config_group *epf_dma_add_cfs(struct pci_epf *epf,
-					    struct config_group *group)
+static struct config_group *epf_dma_add_cfs(struct pci_epf *epf, struct config_group *group)
 {
 	struct epf_dma *dma = epf_get_drvdata(epf);
 
-	config_group_init_type_name(&dma->group, dev_name(&epf->dev),
-				    &epf_dma_group_type);
+	config_group_init_type_name(&dma->group, dev_name(&epf->dev), &epf_dma_group_type);
 	return &dma->group;
 }
 
-static enum pci_barno epf_dma_free_bar(const struct pci_epc_features *features,
-				       int taken)
+static enum pci_barno epf_dma_free_bar(const struct pci_epc_features *features, int taken)
 {
 	enum pci_barno bar = pci_epc_get_first_free_bar(features);
 
@@ -172,8 +168,7 @@ static enum pci_barno epf_dma_free_bar(const struct pci_epc_features *features,
 }
 
 /* Resolve -1 to free BARs; the chosen numbers are written back. */
-static int epf_dma_resolve_bars(struct epf_dma *dma,
-				const struct pci_epc_features *features)
+static int epf_dma_resolve_bars(struct epf_dma *dma, const struct pci_epc_features *features)
 {
 	struct device *dev = &dma->epf->dev;
 	int meta = dma->metadata_bar, win = dma->dma_window_bar;
@@ -191,8 +186,7 @@ static int epf_dma_resolve_bars(struct epf_dma *dma,
 		dev_err(dev, "metadata_bar and dma_window_bar are both BAR%d\n", meta);
 		return -EINVAL;
 	}
-	if (features->bar[meta].type == BAR_RESERVED ||
-	    features->bar[win].type == BAR_RESERVED) {
+	if (features->bar[meta].type == BAR_RESERVED || features->bar[win].type == BAR_RESERVED) {
 		dev_err(dev, "BAR%d is reserved on this controller\n",
 			features->bar[meta].type == BAR_RESERVED ? meta : win);
 		return -EINVAL;
@@ -211,8 +205,8 @@ static void epf_dma_fill_metadata(struct epf_dma *dma)
 	w[0] = cpu_to_le32(PEDM_MAGIC);
 	w[1] = cpu_to_le32(PEDM_REVISION | len << 16);
 	/* register BAR[2:0], WR[10:3], RD[18:11], entry size[26:19]; not READY */
-	w[2] = cpu_to_le32(dma->dma_window_bar | dma->wr_chans << 3 |
-			   dma->rd_chans << 11 | PEDM_CHAN_ENTRY_SIZE << 19);
+	w[2] = cpu_to_le32(dma->dma_window_bar | dma->wr_chans << 3 | dma->rd_chans << 11 |
+			   PEDM_CHAN_ENTRY_SIZE << 19);
 	w[3] = 0;
 	w[4] = 0;
 	w[5] = cpu_to_le32(PEDM_LAYOUT_DW_EDMA);
@@ -269,10 +263,9 @@ static int epf_dma_bind(struct pci_epf *epf)
 		ret = epf_dma_resolve_bars(dma, features);
 	if (ret)
 		goto out;
-	dma->metadata = pci_epf_alloc_space(epf, SZ_4K, dma->metadata_bar,
-					    features, PRIMARY_INTERFACE);
-	dma->window = pci_epf_alloc_space(epf, PEDM_REG_WINDOW_SIZE,
-					  dma->dma_window_bar, features,
+	dma->metadata = pci_epf_alloc_space(epf, SZ_4K, dma->metadata_bar, features,
+					    PRIMARY_INTERFACE);
+	dma->window = pci_epf_alloc_space(epf, PEDM_REG_WINDOW_SIZE, dma->dma_window_bar, features,
 					  PRIMARY_INTERFACE);
 	if (!dma->metadata || !dma->window) {
 		epf_dma_free_bars(dma);
@@ -280,9 +273,10 @@ static int epf_dma_bind(struct pci_epf *epf)
 		goto out;
 	}
 	epf_dma_fill_metadata(dma);
-	dev_info(&epf->dev, "bound as fn%u: metadata BAR%d, DMA window BAR%d, %u WR + %u RD channels\n",
-		 epf->func_no, dma->metadata_bar, dma->dma_window_bar,
-		 dma->wr_chans, dma->rd_chans);
+	dev_info(&epf->dev,
+		 "bound as fn%u: metadata BAR%d, DMA window BAR%d, %u WR + %u RD channels\n",
+		 epf->func_no, dma->metadata_bar, dma->dma_window_bar, dma->wr_chans,
+		 dma->rd_chans);
 out:
 	mutex_unlock(&dma->lock);
 	return ret;
@@ -343,8 +337,8 @@ static void epf_dma_epc_deinit(struct pci_epf *epf)
 }
 
 static const struct pci_epc_event_ops epf_dma_event_ops = {
-	.epc_init	= epf_dma_epc_init,
-	.epc_deinit	= epf_dma_epc_deinit,
+	.epc_init = epf_dma_epc_init,
+	.epc_deinit = epf_dma_epc_deinit,
 };
 
 static int epf_dma_probe(struct pci_epf *epf, const struct pci_epf_device_id *id)
@@ -371,17 +365,17 @@ static const struct pci_epf_device_id epf_dma_ids[] = {
 };
 
 static const struct pci_epf_ops epf_dma_ops = {
-	.bind		= epf_dma_bind,
-	.unbind		= epf_dma_unbind,
-	.add_cfs	= epf_dma_add_cfs,
+	.bind = epf_dma_bind,
+	.unbind = epf_dma_unbind,
+	.add_cfs = epf_dma_add_cfs,
 };
 
 static struct pci_epf_driver epf_dma_driver = {
-	.driver.name	= "pci_epf_dma",
-	.probe		= epf_dma_probe,
-	.id_table	= epf_dma_ids,
-	.ops		= &epf_dma_ops,
-	.owner		= THIS_MODULE,
+	.driver.name = "pci_epf_dma",
+	.probe = epf_dma_probe,
+	.id_table = epf_dma_ids,
+	.ops = &epf_dma_ops,
+	.owner = THIS_MODULE,
 };
 
 static int __init epf_dma_init(void)
