@@ -132,7 +132,8 @@ static void check_max_functions(struct epdma_ctx *ctx, const char *epc, struct e
 			c, "max-functions", EPDMA_CHECK_FAIL,
 			"write the property as a 1-byte cell: max-functions = /bits/ 8 <2>",
 			"%s: device-tree max-functions is a %zu-byte cell; the kernel reads "
-			"only its first byte (%u) and would not enforce the limit",
+			"only its first byte (%u): links pass the limit check but no function "
+			"can bind (a vNTB bind dereferences NULL on 6.12)",
 			epc, len, max);
 	} else if (r < 0) {
 		epdma_checks_add(c, "max-functions", EPDMA_CHECK_FAIL, NULL,

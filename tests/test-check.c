@@ -147,7 +147,8 @@ START_TEST(four_byte_max_functions_refused)
 	run_check(fx, &r, false);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_msg(has(r.out, "max-functions is a 4-byte cell; the kernel reads only its "
-				 "first byte (0)"),
+				 "first byte (0): links pass the limit check but no function can "
+				 "bind"),
 		      "%s", r.out);
 	fx_result_free(&r);
 	fx_free(fx);

@@ -28,15 +28,15 @@ static char *beside_me(const char *name)
 	return path;
 }
 
-START_TEST(test_transcript)
+static void replay(void (*machine)(struct fx *fx), const char *name)
 {
 	struct fx *fx = fx_new();
 	char *replay = beside_me("epdma-replay");
-	char *transcript = beside_me("real-kernel-transcript.txt");
+	char *transcript = beside_me(name);
 	const char *argv[] = { replay, transcript, NULL };
 	struct fx_result r;
 
-	fx_conformance(fx);
+	machine(fx);
 	fx_run(fx, &r, argv);
 	ck_assert_msg(r.status == 0, "transcript not reproduced (status %d):\n%s%s", r.status,
 		      r.out, r.err);
@@ -46,6 +46,18 @@ START_TEST(test_transcript)
 	free(transcript);
 	fx_free(fx);
 }
+
+START_TEST(test_transcript)
+{
+	replay(fx_conformance, "real-kernel-transcript.txt");
+}
+END_TEST
+
+/* What the real-kernel tier showed beyond the transcript (tests/README.md). */
+START_TEST(test_four_byte_cell)
+{
+	replay(fx_bad_max_functions, "real-kernel-4byte-cell.txt");
+}
 END_TEST
 
 static Suite *conformance_suite(void)
@@ -54,6 +66,7 @@ static Suite *conformance_suite(void)
 	TCase *tc = tcase_create("transcript");
 
 	tcase_add_test(tc, test_transcript);
+	tcase_add_test(tc, test_four_byte_cell);
 	suite_add_tcase(s, tc);
 	return s;
 }

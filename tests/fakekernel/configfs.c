@@ -583,6 +583,14 @@ static int link_make(struct link *l, const char *link_rel, const char *target_re
 		r = -EINVAL;
 		goto out;
 	}
+	if (!l->secondary && !maxf) {
+		/* max_functions 0 (a 4-byte cell's first byte) passes the limit
+		 * check, but the core then answers every operation for func_no >=
+		 * max_functions with nothing: get_features() is NULL (real 6.12). */
+		r = fk_epf_bind_no_features(&fn);
+		if (r < 0)
+			goto out;
+	}
 	if (!l->secondary) {
 		r = fk_epf_bind(&fn, l->epc, l->pf, st);
 		if (r < 0)

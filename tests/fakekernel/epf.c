@@ -647,6 +647,27 @@ static void late_setup(const struct fk_fn *fn)
 		fk_kmsg(3, "%s %s: MSI configuration failed", fn->drv, fn->epf);
 }
 
+/*
+ * Bind when the controller reports no features for the function number.
+ * Seen on 6.12: the stand-in pci_epf_dma and pci_epf_test refuse with
+ * EOPNOTSUPP. pci_epf_vntb dereferences the NULL features in
+ * epf_ntb_config_spad_bar_alloc() (read from the source, not run): an oops,
+ * which kills the linking process; modelled as EFAULT with the BUG line.
+ */
+int fk_epf_bind_no_features(const struct fk_fn *fn)
+{
+	if (!strcmp(fn->drv, "pci_epf_dma")) {
+		fk_kmsg(3, "pci_epf_dma %s: controller reports no features", fn->epf);
+		return -EOPNOTSUPP;
+	}
+	if (!strcmp(fn->drv, "pci_epf_vntb")) {
+		fk_kmsg(1, "BUG: kernel NULL pointer dereference, address: 0000000000000010");
+		return -EFAULT;
+	}
+	fk_kmsg(3, "%s %s: epc_features not implemented", fn->drv, fn->epf);
+	return -EOPNOTSUPP;
+}
+
 int fk_epf_bind(const struct fk_fn *fn, const char *epc, int pf, struct fk_state *st)
 {
 	int r = 0;
