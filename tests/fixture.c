@@ -703,3 +703,28 @@ int fx_run_suite(Suite *s)
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
+
+char *fx_snapshot(struct fx *fx, const char *prune)
+{
+	char *cmd = NULL, *out = NULL;
+	size_t len = 0;
+	FILE *f, *m = open_memstream(&out, &len);
+
+	if (!prune)
+		prune = "-false";
+	ck_assert_int_ge(
+		asprintf(&cmd,
+			 "cd '%s' && find . \\( %s \\) -prune -o -printf '%%p %%y %%m %%l\\n' "
+			 "| sort && find . \\( %s \\) -prune -o -type f -print | sort | "
+			 "xargs -r md5sum",
+			 fx->root, prune, prune),
+		0);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	for (int c; (c = fgetc(f)) != EOF;)
+		fputc(c, m);
+	ck_assert_int_eq(pclose(f), 0);
+	fclose(m);
+	free(cmd);
+	return out;
+}

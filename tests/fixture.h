@@ -118,6 +118,11 @@ void fx_foreign(struct fx *fx);		  /* R-Car S4 + a pci_epf_test function linked 
 void fx_x86_host(struct fx *fx);	  /* x86 host PCI tree, ntb_hw_epf/dw_edma_pcie modules */
 void fx_conformance(struct fx *fx);	  /* the machine of real-kernel-transcript.txt */
 
+/* Every path below the root with its type, mode, link target and (files) md5:
+ * what "touched nothing" is compared on. PRUNE: find(1) expression of paths to
+ * leave out ("-path ./dev/kmsg -o ..."), or NULL. */
+char *fx_snapshot(struct fx *fx, const char *prune);
+
 /* Run every test of S, each forked; exit status for main(). */
 int fx_run_suite(Suite *s);
 

@@ -28,27 +28,6 @@ static void write_config(struct fx *fx, const char *profile)
 		 profile);
 }
 
-/* Every file below the root with its contents: what "touches nothing" is compared on. */
-static char *snapshot(struct fx *fx)
-{
-	char cmd[1024];
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f, *m = open_memstream(&out, &len);
-
-	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && find . -printf '%%p %%y %%m %%l\\n' | sort && "
-		 "find . -type f | sort | xargs -r md5sum",
-		 fx->root);
-	f = popen(cmd, "r");
-	ck_assert_ptr_nonnull(f);
-	for (int c; (c = fgetc(f)) != EOF;)
-		fputc(c, m);
-	ck_assert_int_eq(pclose(f), 0);
-	fclose(m);
-	return out;
-}
-
 static bool has(const char *hay, const char *needle)
 {
 	return strstr(hay, needle) != NULL;
@@ -82,10 +61,10 @@ START_TEST(check_touches_nothing)
 
 	fx_rcar_s4(fx);
 	write_config(fx, "rcar-gen4");
-	before = snapshot(fx);
+	before = fx_snapshot(fx, NULL);
 	run_check(fx, &r, false);
 	ck_assert_int_eq(r.status, 0);
-	after = snapshot(fx);
+	after = fx_snapshot(fx, NULL);
 	ck_assert_str_eq(before, after);
 	log = fx_oplog(fx);
 	ck_assert_msg(!*log, "check performed kernel operations:\n%s", log);

@@ -162,31 +162,13 @@ static long long attr_num(struct fx *fx, const char *path)
  * except the paths in SKIP (the kernel log grows, the lock file holds a pid)
  * and, when SKIP_VBUS, the pieces of a vNTB virtual bus the kernel keeps.
  */
+/* With SKIP_VBUS, also what the kernel keeps after a vNTB unlink. */
 static char *snapshot(struct fx *fx, bool skip_vbus)
 {
-	char *cmd = NULL, *out = NULL;
-	size_t len = 0;
-	FILE *f, *m = open_memstream(&out, &len);
-	const char *prune = skip_vbus ? "-path ./dev/kmsg -o -path ./run/epdma -o "
-					"-path ./sys/class/pci_bus -o -path ./sys/bus/ntb -o "
-					"-path './sys/devices/pci0000:*' -o -path ./sys/bus/pci"
-				      : "-path ./dev/kmsg -o -path ./run/epdma";
-
-	ck_assert_int_ge(
-		asprintf(&cmd,
-			 "cd '%s' && find . \\( %s \\) -prune -o -printf '%%p %%y %%m %%l\\n' "
-			 "| sort && find . \\( %s \\) -prune -o -type f -print | sort | "
-			 "xargs -r md5sum",
-			 fx->root, prune, prune),
-		0);
-	f = popen(cmd, "r");
-	ck_assert_ptr_nonnull(f);
-	for (int c; (c = fgetc(f)) != EOF;)
-		fputc(c, m);
-	ck_assert_int_eq(pclose(f), 0);
-	fclose(m);
-	free(cmd);
-	return out;
+	return fx_snapshot(fx, skip_vbus ? "-path ./dev/kmsg -o -path ./run/epdma -o "
+					   "-path ./sys/class/pci_bus -o -path ./sys/bus/ntb -o "
+					   "-path './sys/devices/pci0000:*' -o -path ./sys/bus/pci"
+					 : "-path ./dev/kmsg -o -path ./run/epdma");
 }
 
 /* First line that differs, for messages. */
