@@ -322,6 +322,30 @@ START_TEST(host_role_checks)
 }
 END_TEST
 
+/* libpci's error callback must not exit: it comes back as a failed check. */
+START_TEST(host_without_pci_tree)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char cmd[512];
+
+	fx_x86_host(fx);
+	write_config(fx, "imx8");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/sys/bus/pci'", fx->root);
+	ck_assert_int_eq(system(cmd), 0);
+	run_check(fx, &r, false);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.out, "FAIL  pci access               cannot scan /sys/bus/pci: "
+				 "Input/output error"),
+		      "%s", r.out);
+	/* The run went on after libpci's error: the other checks are there. */
+	ck_assert(has(r.out, "vntb binding"));
+	ck_assert_msg(has(r.err, "epdmactl: libpci: "), "%s", r.err);
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
 START_TEST(bad_config_checks_nothing)
 {
 	struct fx *fx = fx_new();
@@ -414,6 +438,7 @@ static Suite *check_suite(void)
 	tcase_add_test(tc, explicit_bars_need_6_18);
 	tcase_add_test(tc, leftover_vntb_bus_refused);
 	tcase_add_test(tc, host_role_checks);
+	tcase_add_test(tc, host_without_pci_tree);
 	tcase_add_test(tc, bad_config_checks_nothing);
 	tcase_add_test(tc, usage_errors_exit_2);
 	tcase_add_test(tc, explicit_config_path_is_taken_as_given);
