@@ -85,7 +85,7 @@ int cmd_check(struct cli *cli)
 	if (cfg) {
 		role = epdma_role_resolve(cli->ctx, cfg);
 		if (role == EPDMA_ROLE_ENDPOINT)
-			epdma_check_endpoint(cli->ctx, cfg, &checks, epc, sizeof(epc));
+			epdma_check_endpoint(cli->ctx, cfg, 0, &checks, epc, sizeof(epc));
 		else
 			epdma_check_host(cli->ctx, cfg, &checks);
 	}

@@ -58,6 +58,11 @@ static int take_lock(struct run *r)
 	return r->lock < 0 ? r->lock : 0;
 }
 
+static unsigned int run_flags(const struct cli *cli)
+{
+	return (cli->force ? EPDMA_F_FORCE : 0) | (cli->adopt ? EPDMA_F_ADOPT : 0);
+}
+
 /* Config, role, preflight (with FIX: mount + module load), live graph. */
 static int prepare(struct run *r, bool fix, bool mutate)
 {
@@ -79,8 +84,8 @@ static int prepare(struct run *r, bool fix, bool mutate)
 	}
 	if (mutate && take_lock(r) < 0)
 		return -EBUSY;
-	err = epdma_endpoint_prepare(cli->ctx, r->cfg, fix, &r->checks, &r->errs, r->epc,
-				     sizeof(r->epc));
+	err = epdma_endpoint_prepare(cli->ctx, r->cfg, fix, run_flags(cli), &r->checks, &r->errs,
+				     r->epc, sizeof(r->epc));
 	if (err < 0)
 		return err;
 	r->graph = calloc(1, sizeof(*r->graph));
@@ -200,7 +205,7 @@ static void print_plan(const struct epdma_plan *plan)
 int cmd_plan(struct cli *cli)
 {
 	struct run r = { .cli = cli };
-	unsigned int flags = (cli->force ? EPDMA_F_FORCE : 0) | (cli->adopt ? EPDMA_F_ADOPT : 0);
+	unsigned int flags = run_flags(cli);
 	int ret = EXIT_OK;
 
 	if (prepare(&r, false, false) < 0 ||
@@ -243,9 +248,9 @@ static void note_vntb_bus(struct run *r)
 		f = epdma_graph_find(r->graph, op->driver, op->function);
 		vb = f ? epdma_function_attr(f, "vbus_number") : NULL;
 		if (vb && epdma_attr_parse(vb->text, &bus) == 0)
-			printf("note: the kernel keeps virtual bus %02llx of %s until reboot; a "
-			       "vNTB "
-			       "function needs another vbus_number until then\n",
+			printf("note: the kernel keeps virtual bus %02llx of %s and its device "
+			       "until reboot; a vNTB function needs another vbus_number and "
+			       "other vntb_vid/vntb_pid until then\n",
 			       (long long)bus, op->function);
 	}
 }
@@ -289,7 +294,7 @@ static int apply_plan(struct run *r)
 int cmd_setup(struct cli *cli)
 {
 	struct run r = { .cli = cli };
-	unsigned int flags = (cli->force ? EPDMA_F_FORCE : 0) | (cli->adopt ? EPDMA_F_ADOPT : 0);
+	unsigned int flags = run_flags(cli);
 	int ret;
 
 	if (prepare(&r, true, true) < 0 ||

@@ -419,9 +419,9 @@ static void note_leftover_bus(struct applier *a, const struct epdma_graph *g, ch
 			old |= !strcmp(*b, *n);
 		if (!old)
 			snprintf(a->res->leftover, sizeof(a->res->leftover),
-				 "the kernel keeps virtual bus %s of the vNTB function until "
-				 "reboot: "
-				 "vbus_number 0x%s cannot be used again in this boot",
+				 "the kernel keeps virtual bus %s of the vNTB function and its "
+				 "device until reboot: neither vbus_number 0x%s nor its "
+				 "vntb_vid/vntb_pid can be used again in this boot",
 				 *n, strchr(*n, ':') ? strchr(*n, ':') + 1 : *n);
 	}
 	epdma_strv_free(now);

@@ -328,8 +328,36 @@ static void check_vntb_bars(struct epdma_ctx *ctx, const struct epdma_config *cf
 			how);
 }
 
+/*
+ * vNTB's unbind unregisters its PCI driver but leaves the virtual bus and its
+ * device, whose sysdata points at the old function's state. The next vNTB
+ * bind registers the driver again, which probes every unbound device that
+ * matches its vntb_vid:vntb_pid, the stale one included: a use-after-free.
+ * A 6.12.117 kernel oopsed in pci_vntb_probe() on exactly this (tests/kernel).
+ */
+static void check_vntb_device(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			      unsigned int flags, struct epdma_checks *c)
+{
+	char bdf[32];
+
+	if (epdma_vntb_stale_device(ctx, cfg->vntb.vntb_vid, cfg->vntb.vntb_pid, bdf,
+				    sizeof(bdf)) <= 0) {
+		epdma_checks_add(c, "vntb device", EPDMA_CHECK_PASS, NULL,
+				 "no unbound %04x:%04x device left by an earlier vNTB bind",
+				 cfg->vntb.vntb_vid, cfg->vntb.vntb_pid);
+		return;
+	}
+	epdma_checks_add(c, "vntb device",
+			 flags & EPDMA_F_FORCE ? EPDMA_CHECK_WARN : EPDMA_CHECK_FAIL,
+			 "reboot, or set other vntb_vid/vntb_pid (and another vbus_number)",
+			 "%s (%04x:%04x) is left from an earlier vNTB bind in this boot: a new "
+			 "vNTB bind with the same vntb_vid/vntb_pid probes it through freed "
+			 "memory (a 6.12 kernel oopses)",
+			 bdf, cfg->vntb.vntb_vid, cfg->vntb.vntb_pid);
+}
+
 static void check_vbus(struct epdma_ctx *ctx, const struct epdma_config *cfg, const char *epc,
-		       struct epdma_checks *c)
+		       unsigned int flags, struct epdma_checks *c)
 {
 	struct epdma_link links[16];
 	char path[64];
@@ -343,6 +371,7 @@ static void check_vbus(struct epdma_ctx *ctx, const struct epdma_config *cfg, co
 					 cfg->vntb.vbus_number, links[i].function);
 			return;
 		}
+	check_vntb_device(ctx, cfg, flags, c);
 	if (epdma_fs_exists(ctx, path))
 		epdma_checks_add(
 			c, "vntb bus", EPDMA_CHECK_FAIL, "reboot, or choose another vbus_number",
@@ -354,7 +383,7 @@ static void check_vbus(struct epdma_ctx *ctx, const struct epdma_config *cfg, co
 				 cfg->vntb.vbus_number);
 }
 
-int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
 			 struct epdma_checks *c, char *epc, size_t size)
 {
 	struct epdma_modules *mods = NULL;
@@ -375,7 +404,7 @@ int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 			check_links(ctx, cfg, epc, c);
 	}
 	check_vntb_bars(ctx, cfg, c);
-	check_vbus(ctx, cfg, epc[0] && epdma_configfs_mounted(ctx) ? epc : NULL, c);
+	check_vbus(ctx, cfg, epc[0] && epdma_configfs_mounted(ctx) ? epc : NULL, flags, c);
 	return epdma_checks_failed(c) ? -EINVAL : 0;
 }
 

@@ -106,6 +106,33 @@ int epdma_controller_compatible(struct epdma_ctx *ctx, const char *epc, char *bu
 	return 0;
 }
 
+int epdma_vntb_stale_device(struct epdma_ctx *ctx, uint16_t vid, uint16_t pid, char *bdf,
+			    size_t size)
+{
+	char **devs = NULL;
+	int found = 0;
+
+	if (epdma_fs_list(ctx, "/sys/bus/pci/devices", &devs) < 0)
+		return 0;
+	for (char **d = devs; *d && !found; d++) {
+		char path[320];
+		uint64_t v, p;
+
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", *d);
+		if (epdma_fs_read_u64(ctx, path, &v) < 0 || v != vid)
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device", *d);
+		if (epdma_fs_read_u64(ctx, path, &p) < 0 || p != pid)
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", *d);
+		if (epdma_fs_exists(ctx, path))
+			continue;
+		found = epdma_strscpy(bdf, *d, size) >= 0;
+	}
+	epdma_strv_free(devs);
+	return found;
+}
+
 /* Functions linked to EPC: the symlinks beside "start", resolved to driver + name. */
 int epdma_controller_links(struct epdma_ctx *ctx, const char *epc, struct epdma_link *links,
 			   size_t max)

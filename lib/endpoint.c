@@ -55,10 +55,10 @@ static int prepare_system(struct epdma_ctx *ctx, struct epdma_errors *errs)
 }
 
 int epdma_endpoint_prepare(struct epdma_ctx *ctx, const struct epdma_config *cfg, bool fix,
-			   struct epdma_checks *checks, struct epdma_errors *errs, char *epc,
-			   size_t size)
+			   unsigned int flags, struct epdma_checks *checks,
+			   struct epdma_errors *errs, char *epc, size_t size)
 {
-	int r = epdma_check_endpoint(ctx, cfg, checks, epc, size);
+	int r = epdma_check_endpoint(ctx, cfg, flags, checks, epc, size);
 
 	if (r < 0 || !fix)
 		return r;
@@ -67,5 +67,5 @@ int epdma_endpoint_prepare(struct epdma_ctx *ctx, const struct epdma_config *cfg
 		return r;
 	/* Again, now that configfs and the drivers are there. */
 	epdma_checks_clear(checks);
-	return epdma_check_endpoint(ctx, cfg, checks, epc, size);
+	return epdma_check_endpoint(ctx, cfg, flags, checks, epc, size);
 }

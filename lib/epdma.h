@@ -298,6 +298,10 @@ int epdma_controller_max_functions(struct epdma_ctx *ctx, const char *epc, unsig
 				   size_t *len);
 bool epdma_controller_has_of_node(struct epdma_ctx *ctx, const char *epc);
 int epdma_controller_compatible(struct epdma_ctx *ctx, const char *epc, char *buf, size_t size);
+/* An unbound PCI device VID:PID (a vNTB function's virtual device left after
+ * unbind): 1 with its BDF, 0 when none. */
+int epdma_vntb_stale_device(struct epdma_ctx *ctx, uint16_t vid, uint16_t pid, char *bdf,
+			    size_t size);
 int epdma_controller_links(struct epdma_ctx *ctx, const char *epc, struct epdma_link *links,
 			   size_t max);
 
@@ -307,7 +311,7 @@ int epdma_controller_links(struct epdma_ctx *ctx, const char *epc, struct epdma_
 enum epdma_role epdma_role_resolve(struct epdma_ctx *ctx, const struct epdma_config *cfg);
 /* Endpoint preflight; the chosen controller goes to EPC ("" when none). -EINVAL when a check
  * failed. */
-int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
 			 struct epdma_checks *checks, char *epc, size_t size);
 int epdma_check_host(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 		     struct epdma_checks *checks);
@@ -483,7 +487,7 @@ struct epdma_apply {
 	char failure[512];			       /* what failed, in words */
 	size_t undone;				       /* operations rolled back */
 	bool rollback_incomplete;
-	char leftover[256]; /* a vNTB virtual bus the rollback could not take back */
+	char leftover[320]; /* a vNTB virtual bus the rollback could not take back */
 };
 
 /*
@@ -503,5 +507,5 @@ void epdma_apply_free(struct epdma_apply *apply);
  * which), -errno with ERRS when a prerequisite could not be put in place.
  */
 int epdma_endpoint_prepare(struct epdma_ctx *ctx, const struct epdma_config *cfg, bool fix,
-			   struct epdma_checks *checks, struct epdma_errors *errs, char *epc,
-			   size_t size);
+			   unsigned int flags, struct epdma_checks *checks,
+			   struct epdma_errors *errs, char *epc, size_t size);

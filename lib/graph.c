@@ -49,6 +49,23 @@ struct epdma_function *epdma_graph_find(struct epdma_graph *g, const char *drive
 	return NULL;
 }
 
+/*
+ * Reading mwN above num_mws fails and logs an error on 6.12 ("Invalid num_nws")
+ * and 6.18 (ERANGE): a reader must not make the kernel complain, so those
+ * windows (and their BAR selectors) are left alone.
+ */
+static bool beyond_num_mws(struct epdma_ctx *ctx, const char *dir, const char *name)
+{
+	char path[512], tail[8] = "";
+	unsigned int n;
+	uint64_t num;
+
+	if (sscanf(name, "mw%u%7s", &n, tail) < 1 || (tail[0] && strcmp(tail, "_bar")))
+		return false;
+	snprintf(path, sizeof(path), "%s/num_mws", dir);
+	return epdma_fs_read_u64(ctx, path, &num) == 0 && n > num;
+}
+
 /* Regular files of DIR become attributes (directories and links are skipped). */
 static void read_attrs(struct epdma_ctx *ctx, struct epdma_function *f, const char *dir, bool sub)
 {
@@ -61,6 +78,8 @@ static void read_attrs(struct epdma_ctx *ctx, struct epdma_function *f, const ch
 		char path[512], text[64];
 		char link[8];
 
+		if (sub && !strcmp(f->driver, EPDMA_EPF_VNTB) && beyond_num_mws(ctx, dir, *n))
+			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, *n);
 		if (epdma_fs_is_dir(ctx, path) ||
 		    epdma_fs_readlink(ctx, path, link, sizeof(link)) >= 0)

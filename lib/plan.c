@@ -163,6 +163,20 @@ static bool vbus_free(struct planner *p, uint32_t vbus)
 	return !epdma_fs_exists(p->ctx, path);
 }
 
+/* Does the relinked vNTB get a virtual device ID other than the old one's? */
+static bool vntb_ids_change(struct planner *p, const struct epdma_function *f)
+{
+	const struct epdma_attr_value *vid = epdma_function_attr(f, "vntb_vid");
+	const struct epdma_attr_value *pid = epdma_function_attr(f, "vntb_pid");
+	int64_t v = -1, d = -1;
+
+	if (vid)
+		epdma_attr_parse(vid->text, &v);
+	if (pid)
+		epdma_attr_parse(pid->text, &d);
+	return v != p->cfg->vntb.vntb_vid || d != p->cfg->vntb.vntb_pid;
+}
+
 /* Why a linked function cannot simply be rewritten; false = refused. */
 static bool may_rebind(struct planner *p, const struct epdma_spec *s,
 		       const struct epdma_function *f, const struct epdma_want *w, const char *live)
@@ -194,6 +208,16 @@ static bool may_rebind(struct planner *p, const struct epdma_spec *s,
 			"virtual bus until reboot); reboot, or set a new, unused "
 			"vbus_number and use --force",
 			w->name, live, w->value, p->cfg->vntb.vbus_number);
+		return false;
+	}
+	if (!vntb_ids_change(p, f)) {
+		epdma_errors_add(
+			p->errs, NULL, 0, key,
+			"%s is %s, the config wants %s: relinking a vNTB function with the "
+			"same vntb_vid/vntb_pid in one boot probes its old virtual device "
+			"through freed memory (a 6.12 kernel oopses); reboot, or also set "
+			"new vntb_vid/vntb_pid",
+			w->name, live, w->value);
 		return false;
 	}
 	if (p->flags & EPDMA_F_FORCE)

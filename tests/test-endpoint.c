@@ -408,7 +408,8 @@ static void fail_one(const char *kind, unsigned int k, const struct errno_case *
 		      k);
 	bus_left = fx_exists(fx, "sys/class/pci_bus/0000:10");
 	ck_assert_msg(bus_left == has(r.err, "the kernel keeps virtual bus 0000:10 of the vNTB "
-					     "function until reboot: vbus_number 0x10 cannot be "
+					     "function and its device until reboot: neither "
+					     "vbus_number 0x10 nor its vntb_vid/vntb_pid can be "
 					     "used again in this boot"),
 		      "%s #%u: bus left %d, stderr:\n%s", kind, k, bus_left, r.err);
 	/* The vNTB link was made before anything failed exactly when the bus stays. */
@@ -493,7 +494,8 @@ START_TEST(failed_start_rolls_back)
 		      r.err);
 	ck_assert(
 		has(r.err, "epdmactl: setup: rolled back 27 operations; the graph is as before\n"));
-	ck_assert(has(r.err, "vbus_number 0x10 cannot be used again in this boot"));
+	ck_assert(has(r.err, "neither vbus_number 0x10 nor its vntb_vid/vntb_pid can be used again "
+			     "in this boot"));
 	/* What the kernel logged for the failed step is shown with it. */
 	ck_assert_msg(has(r.out, "  FAIL start " EPC "\n       kernel: pci_epc " EPC
 				 ": failed to start endpoint controller\n"),
@@ -909,7 +911,19 @@ START_TEST(vntb_rebind_needs_new_vbus)
 		ck_assert_int_eq(rmdir(p), 0);
 		free(p);
 	}
-	/* A new, free one: without --force still refused (unsafe unlink). */
+	/* A new, free one with the same vntb_vid/vntb_pid: the relink would probe the
+	 * old virtual device through freed memory (real 6.12 oopsed), so never. */
+	for (int force = 0; force < 2; force++) {
+		ctl(fx, &r, "setup", force ? "--force" : NULL, NULL);
+		ck_assert_int_eq(r.status, 1);
+		ck_assert_msg(has(r.err,
+				  "relinking a vNTB function with the same vntb_vid/vntb_pid "
+				  "in one boot probes its old virtual device"),
+			      "%s", r.err);
+		fx_result_free(&r);
+	}
+	/* New IDs too: without --force still refused (unsafe unlink). */
+	write_conf(fx, "vntb.spad_count=32", "vntb.vbus_number=0x20", "vntb.vntb_pid=0x0032");
 	ctl(fx, &r, "setup", NULL);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert(has(r.err, "unlinks and relinks the vNTB function"));
@@ -928,6 +942,7 @@ START_TEST(vntb_rebind_needs_new_vbus)
 				  "unlink " PCI_EP "/controllers/" EPC "/vntb0 = 0\n"
 				  "write " VNTB_DIR "/pci_epf_vntb.0/spad_count 32 = 0\n"
 				  "write " VNTB_DIR "/pci_epf_vntb.0/vbus_number 0x20 = 0\n"
+				  "write " VNTB_DIR "/pci_epf_vntb.0/vntb_pid 0x0032 = 0\n"
 				  "write " DMA_DIR "/pci_epf_dma.1/metadata_bar -1 = 0\n"
 				  "write " DMA_DIR "/pci_epf_dma.1/dma_window_bar -1 = 0\n"
 				  "symlink " PCI_EP "/controllers/" EPC "/vntb0 %s/" VNTB_DIR
@@ -1123,6 +1138,43 @@ START_TEST(teardown_order)
 }
 END_TEST
 
+/* After a vNTB bind and unlink the kernel keeps the virtual device: a new bind
+ * with the same vntb IDs would probe it through freed memory (real 6.12 oopsed). */
+START_TEST(stale_vntb_device_refused)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *log;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	cold_setup(fx);
+	ctl(fx, &r, "teardown", "--force", NULL);
+	ck_assert_int_eq(r.status, 0);
+	fx_result_free(&r);
+	oplog_reset(fx);
+	write_conf(fx, "vntb.vbus_number=0x11");
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "epdmactl: vntb device: 0000:10:00.0 (1912:0031) is left from an "
+				 "earlier vNTB bind in this boot: a new vNTB bind with the same "
+				 "vntb_vid/vntb_pid probes it through freed memory"),
+		      "%s", r.err);
+	ck_assert(has(r.err, "hint: reboot, or set other vntb_vid/vntb_pid"));
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_str_eq(log, "");
+	free(log);
+	/* Other IDs: the stale device does not match the new driver table. */
+	write_conf(fx, "vntb.vbus_number=0x11", "vntb.vntb_pid=0x0033");
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	fx_result_free(&r);
+	ck_assert(fx_exists(fx, "sys/class/pci_bus/0000:11"));
+	fx_free(fx);
+}
+END_TEST
+
 /* ---- 11. one run at a time ---- */
 
 START_TEST(lock_held_by_another_run)
@@ -1241,14 +1293,20 @@ END_TEST
 START_TEST(golden_converged)
 {
 	struct fx *fx = fx_new();
+	char *kmsg;
 
 	fx_rcar_s4(fx);
 	write_conf(fx, NULL);
 	cold_setup(fx);
+	fx_write(fx, "dev/kmsg", "%s", "");
 	golden(fx, "endpoint-status-converged.txt", "status", NULL, 0, false);
 	golden(fx, "endpoint-status-converged.json", "status", "--json", 0, false);
 	golden(fx, "endpoint-plan-converged.txt", "plan", NULL, 0, false);
 	golden(fx, "endpoint-plan-converged.json", "plan", "--json", 0, false);
+	/* Reading the graph never makes the kernel complain (mwN above num_mws). */
+	kmsg = fx_read(fx, "dev/kmsg");
+	ck_assert_msg(!has(kmsg, "Invalid num_nws") && !has(kmsg, "out of range"), "%s", kmsg);
+	free(kmsg);
 	fx_free(fx);
 }
 END_TEST
@@ -1302,7 +1360,8 @@ START_TEST(setup_json_lists_operations)
 		has(r.out, "\"failure\": \"link dma0 to " EPC " (PF1) failed: Invalid argument\""));
 	ck_assert(has(r.out, "\"rolled_back\": 26,"));
 	ck_assert(has(r.out, "\"rollback_complete\": true,"));
-	ck_assert(has(r.out, "vbus_number 0x10 cannot be used again"));
+	ck_assert(
+		has(r.out, "neither vbus_number 0x10 nor its vntb_vid/vntb_pid can be used again"));
 	fx_assert_golden(fx, "endpoint-setup-failed.json", r.out);
 	fx_result_free(&r);
 	fx_free(fx);
@@ -1330,6 +1389,7 @@ static Suite *endpoint_suite(void)
 	tcase_add_test(tc, old_kernel_subgroup);
 	tcase_add_test(tc, epf_index_above_zero);
 	tcase_add_test(tc, teardown_order);
+	tcase_add_test(tc, stale_vntb_device_refused);
 	tcase_add_test(tc, lock_held_by_another_run);
 	tcase_add_test(tc, leftover_bus_refused);
 	tcase_add_test(tc, golden_cold);

@@ -350,6 +350,37 @@ static long long read_num(const char *dir, const char *attr, long long dflt)
 	return strtoll(buf, NULL, 0);
 }
 
+/*
+ * Show of vNTB's mwN for a window above num_mws fails like the store does:
+ * 6.12 logs "Invalid num_nws" and returns EINVAL (seen on the real kernel
+ * when epdma read the whole subgroup), 6.18 ERANGE. REL is the attribute
+ * below the root; 0 for every other file.
+ */
+int fk_epf_read_check(const char *rel)
+{
+	const char *base = strrchr(rel, '/'), *prefix = FK_PCI_EP "/functions/pci_epf_vntb/";
+	char dir[PATH_MAX], epf[64];
+	long long nmws;
+	int win;
+
+	if (strncmp(rel, prefix, strlen(prefix)) || !base || sscanf(base, "/mw%d", &win) != 1 ||
+	    strlen(base) != 4)
+		return 0;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(base - rel), rel);
+	snprintf(epf, sizeof(epf), "%s", strrchr(dir, '/') + 1);
+	if (strncmp(epf, "pci_epf_vntb.", 13))
+		return 0;
+	nmws = read_num(dir, "num_mws", 0);
+	if (win <= nmws)
+		return 0;
+	if (vntb_v618()) {
+		fk_kmsg(3, "pci_epf_vntb %s: MW%d out of range (num_mws=%lld)", epf, win, nmws);
+		return -ERANGE;
+	}
+	fk_kmsg(3, "pci_epf_vntb %s: Invalid num_nws: %lld value", epf, nmws);
+	return -EINVAL;
+}
+
 /* Header store: every parse failure is EINVAL (6.12). Shared headers
  * (vNTB, test) change in every function of the driver, as in the kernel. */
 static ssize_t header_store(const struct fk_fn *fn, const struct attr *a, const char *val,

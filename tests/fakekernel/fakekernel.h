@@ -107,6 +107,7 @@ ssize_t fk_epf_write_attr(const struct fk_fn *fn, const char *sub, const char *a
 /* Driver bind/unbind for a primary link; PF is the function number. */
 int fk_epf_bind(const struct fk_fn *fn, const char *epc, int pf, struct fk_state *st);
 int fk_epf_bind_no_features(const struct fk_fn *fn);
+int fk_epf_read_check(const char *rel);
 void fk_epf_unbind(const struct fk_fn *fn, const char *epc, struct fk_state *st);
 /* Path of the function's driver subgroup (relative to root) or -ENOENT. */
 int fk_epf_subgroup(const struct fk_fn *fn, char *out, size_t size);

@@ -414,6 +414,40 @@ START_TEST(test_link_forms)
 }
 END_TEST
 
+/* Reading mwN above num_mws fails as it does on the real 6.12 (tests/kernel). */
+START_TEST(test_read_mw_beyond_num_mws)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *mw1 = NULL, *mw2 = NULL, *out;
+
+	fx_conformance(fx);
+	out = RUN(fx, "mkdir " VNTB "/v0", "echo 1 > " VNTB "/v0/pci_epf_vntb.0/num_mws");
+	ck_assert_msg(!strstr(out, " -> "), "%s", out);
+	free(out);
+	ck_assert_int_ge(asprintf(&mw1,
+				  "%s/sys/kernel/config/pci_ep/" VNTB "/v0/pci_epf_vntb.0/mw1",
+				  fx->root),
+			 0);
+	ck_assert_int_ge(asprintf(&mw2,
+				  "%s/sys/kernel/config/pci_ep/" VNTB "/v0/pci_epf_vntb.0/mw2",
+				  fx->root),
+			 0);
+	fx_run(fx, &r, (const char *const[]){ "/bin/cat", mw1, NULL });
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	fx_result_free(&r);
+	ck_assert(!kmsg_has(fx, "Invalid num_nws"));
+	fx_run(fx, &r, (const char *const[]){ "/bin/cat", mw2, NULL });
+	ck_assert_int_ne(r.status, 0);
+	ck_assert_msg(strstr(r.err, "Invalid argument"), "%s", r.err);
+	fx_result_free(&r);
+	ck_assert(kmsg_has(fx, "pci_epf_vntb pci_epf_vntb.0: Invalid num_nws: 1 value"));
+	free(mw1);
+	free(mw2);
+	fx_free(fx);
+}
+END_TEST
+
 START_TEST(test_start_and_warn)
 {
 	struct fx *fx = fx_new();
@@ -602,6 +636,7 @@ static Suite *fakekernel_suite(void)
 	tcase_add_test(tc, test_mkdir_errors);
 	tcase_add_test(tc, test_old_generation);
 	tcase_add_test(tc, test_link_forms);
+	tcase_add_test(tc, test_read_mw_beyond_num_mws);
 	tcase_add_test(tc, test_max_functions_absent);
 	tcase_add_test(tc, test_max_functions_cell);
 	tcase_add_test(tc, test_start_and_warn);
