@@ -293,7 +293,8 @@ static int run_op(struct applier *a, const struct epdma_op *op, struct undo *u)
 		return write_checked(a, path, op->value);
 	case EPDMA_OP_LINK:
 		r = do_link(a, op->driver, op->function);
-		if (r == 0 && read_kernel_log(a)) {
+		/* The bind's log, whether ln failed or not: a later setup error is only logged. */
+		if (read_kernel_log(a) && r == 0) {
 			a->nundo++; /* the link exists: the rollback must remove it */
 			return -EIO;
 		}

@@ -557,6 +557,41 @@ START_TEST(logged_failure_after_link_rolls_back)
 }
 END_TEST
 
+/* A bind the kernel refuses: ln fails, and the kernel's lines for it are shown. */
+START_TEST(kernel_log_of_failed_link_shown)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+
+	fx_two_controllers(fx);
+	fx_write(fx, "/etc/epdma.conf",
+		 "[general]\nprofile = rcar-gen4\n[endpoint]\ncontroller = e65d0000.pcie-ep\n");
+	cold_setup(fx);
+	/* vNTB's PCI driver is one static driver: a second bound vNTB cannot have it. */
+	fx_write(fx, "/etc/epdma.conf",
+		 "[general]\nprofile = rcar-gen4\n[endpoint]\ncontroller = e65d8000.pcie-ep\n"
+		 "[vntb]\nname = vntb1\nvbus_number = 0x21\nvntb_pid = 0x0b0b\n[dma]\nname = "
+		 "dma1\n");
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "epdmactl: setup: link vntb1 to e65d8000.pcie-ep (PF0) failed: "
+				 "Device or resource busy\n"),
+		      "%s", r.err);
+	ck_assert_msg(has(r.out,
+			  "  FAIL link vntb1 to e65d8000.pcie-ep (PF0)\n"
+			  "       kernel: Error: Driver 'pci-vntb' is already registered, "
+			  "aborting...\n"
+			  "       kernel: pci_epf_vntb pci_epf_vntb.2: failure register vntb "
+			  "pci driver\n"),
+		      "%s", r.out);
+	ck_assert(has(r.err, "; the graph is as before\n"));
+	ck_assert(!fx_exists(fx, PCI_EP "/functions/pci_epf_vntb/vntb1"));
+	ck_assert(fx_exists(fx, PCI_EP "/controllers/" EPC "/vntb0"));
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
 /* ---- 4. re-run ---- */
 
 START_TEST(rerun_writes_nothing)
@@ -1379,6 +1414,7 @@ static Suite *endpoint_suite(void)
 	tcase_add_test(tc, rk3588_refused_before_any_write);
 	tcase_add_test(tc, failed_start_rolls_back);
 	tcase_add_test(tc, logged_failure_after_link_rolls_back);
+	tcase_add_test(tc, kernel_log_of_failed_link_shown);
 	tcase_add_test(tc, rerun_writes_nothing);
 	tcase_add_test(tc, foreign_function_untouched);
 	tcase_add_test(tc, adopt_matching_function);
