@@ -212,6 +212,23 @@ static void print_text(struct status *s)
 		       : "Not in sync with the config: epdmactl plan shows what setup would do.");
 }
 
+/* Cannot report: the errors, as text or in the JSON envelope --json promises. */
+static int status_fail(struct cli *cli, const struct epdma_errors *errs)
+{
+	struct epdma_checks nochecks = { 0 };
+	struct epdma_json j;
+
+	if (!cli->json) {
+		cli_print_errors(errs);
+		return EXIT_FAIL;
+	}
+	cli_json_begin(cli, &j, false);
+	cli_json_errors(&j, errs);
+	cli_json_checks(&j, &nochecks);
+	epdma_json_object_end(&j);
+	return EXIT_FAIL;
+}
+
 int cmd_status(struct cli *cli)
 {
 	struct epdma_errors errs = { 0 };
@@ -223,15 +240,15 @@ int cmd_status(struct cli *cli)
 	s.cfg = cli_load_config(cli, &errs);
 	s.g = calloc(1, sizeof(*s.g));
 	if (!s.cfg || !s.g) {
-		cli_print_errors(&errs);
-		ret = EXIT_FAIL;
+		ret = status_fail(cli, &errs);
 		goto out;
 	}
 	if (epdma_role_resolve(cli->ctx, s.cfg) != EPDMA_ROLE_ENDPOINT ||
 	    epdma_controller_pick(cli->ctx, s.cfg->controller, s.epc, sizeof(s.epc)) < 0) {
-		fprintf(stderr, "epdmactl: status: no endpoint controller to report on (the host "
-				"role's status is not in this version)\n");
-		ret = EXIT_FAIL;
+		epdma_errors_add(&errs, NULL, 0, NULL,
+				 "status: no endpoint controller to report on (the host role's "
+				 "status is not in this version)");
+		ret = status_fail(cli, &errs);
 		goto out;
 	}
 	s.max_known = epdma_controller_max_functions(cli->ctx, s.epc, &s.max_functions, &len) == 0;

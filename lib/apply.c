@@ -17,6 +17,9 @@
 
 struct undo {
 	enum epdma_op_type type; /* the operation that was done */
+	size_t op;		 /* its index in the plan */
+	bool irreversible;	 /* the kernel cannot take it back in this boot */
+	bool kept;		 /* still in effect after the rollback */
 	char driver[64], function[64];
 	char attr[24];
 	bool sub;
@@ -33,9 +36,13 @@ struct applier {
 	int kmsg;
 	struct undo undo[EPDMA_MAX_OPS];
 	size_t nundo;
-	char subgroup[4][2][64]; /* function name -> subgroup, for the two functions */
+	/* driver + function name -> driver subgroup, for every function read or made */
+	struct {
+		char driver[64], function[64], sub[64];
+	} subgroup[EPDMA_MAX_FUNCTIONS + 2];
 	size_t nsub;
-	char **log; /* lines of the current operation */
+	char **log;	   /* lines of the current operation */
+	bool logged_error; /* the current link succeeded but the kernel logged an error */
 	struct epdma_graph_state state;
 };
 
@@ -44,26 +51,31 @@ static void fn_dir(const char *driver, const char *function, char *buf, size_t s
 	snprintf(buf, size, EPDMA_PCI_EP "/functions/%s/%s", driver, function);
 }
 
-static const char *subgroup_of(struct applier *a, const char *function)
+static const char *subgroup_of(struct applier *a, const char *driver, const char *function)
 {
 	for (size_t i = 0; i < a->nsub; i++)
-		if (!strcmp(a->subgroup[i][0], function))
-			return a->subgroup[i][1];
+		if (!strcmp(a->subgroup[i].driver, driver) &&
+		    !strcmp(a->subgroup[i].function, function))
+			return a->subgroup[i].sub;
 	return "";
 }
 
-static void set_subgroup(struct applier *a, const char *function, const char *sub)
+static void set_subgroup(struct applier *a, const char *driver, const char *function,
+			 const char *sub)
 {
-	for (size_t i = 0; i < a->nsub; i++)
-		if (!strcmp(a->subgroup[i][0], function)) {
-			snprintf(a->subgroup[i][1], sizeof(a->subgroup[i][1]), "%s", sub);
-			return;
-		}
-	if (a->nsub < ARRAY_SIZE(a->subgroup)) {
-		snprintf(a->subgroup[a->nsub][0], sizeof(a->subgroup[0][0]), "%s", function);
-		snprintf(a->subgroup[a->nsub][1], sizeof(a->subgroup[0][1]), "%s", sub);
+	size_t i;
+
+	for (i = 0; i < a->nsub; i++)
+		if (!strcmp(a->subgroup[i].driver, driver) &&
+		    !strcmp(a->subgroup[i].function, function))
+			break;
+	if (i == ARRAY_SIZE(a->subgroup))
+		return;
+	if (i == a->nsub)
 		a->nsub++;
-	}
+	snprintf(a->subgroup[i].driver, sizeof(a->subgroup[i].driver), "%s", driver);
+	snprintf(a->subgroup[i].function, sizeof(a->subgroup[i].function), "%s", function);
+	snprintf(a->subgroup[i].sub, sizeof(a->subgroup[i].sub), "%s", sub);
 }
 
 static void attr_path(struct applier *a, const char *driver, const char *function, const char *attr,
@@ -73,7 +85,7 @@ static void attr_path(struct applier *a, const char *driver, const char *functio
 
 	fn_dir(driver, function, dir, sizeof(dir));
 	if (sub)
-		snprintf(buf, size, "%s/%s/%s", dir, subgroup_of(a, function), attr);
+		snprintf(buf, size, "%s/%s/%s", dir, subgroup_of(a, driver, function), attr);
 	else
 		snprintf(buf, size, "%s/%s", dir, attr);
 }
@@ -245,7 +257,7 @@ static int do_mkdir(struct applier *a, const struct epdma_op *op, struct undo *u
 		u->made_sub = true;
 	}
 	epdma_strv_free(before);
-	set_subgroup(a, op->function, sub);
+	set_subgroup(a, op->driver, op->function, sub);
 	return 0;
 }
 
@@ -296,13 +308,18 @@ static int run_op(struct applier *a, const struct epdma_op *op, struct undo *u)
 		/* The bind's log, whether ln failed or not: a later setup error is only logged. */
 		if (read_kernel_log(a) && r == 0) {
 			a->nundo++; /* the link exists: the rollback must remove it */
+			a->logged_error = true;
 			return -EIO;
 		}
 		return r;
 	case EPDMA_OP_UNLINK:
 		u->via_primary = op->via_primary;
+		/* The kernel keeps an unlinked vNTB's virtual bus and device: a relink
+		 * with the same vbus_number fails, with the same IDs 6.12 oopses. */
+		u->irreversible = !strcmp(op->driver, EPDMA_EPF_VNTB);
 		return do_unlink(a, op->driver, op->function, op->via_primary);
 	case EPDMA_OP_RMDIR:
+		u->irreversible = true;
 		return do_rmdir(a, op->driver, op->function);
 	case EPDMA_OP_START:
 	case EPDMA_OP_STOP:
@@ -343,20 +360,50 @@ static int run_undo(struct applier *a, const struct undo *u)
 	return 0;
 }
 
+static void explain_irreversible(struct applier *a, const struct undo *u)
+{
+	if (u->type == EPDMA_OP_RMDIR)
+		epdma_err(a->ctx,
+			  "rollback stops here: function %s/%s is removed and cannot be brought "
+			  "back, so what came before stays done; epdmactl teardown finishes "
+			  "the removal, epdmactl setup builds the graph again",
+			  u->driver, u->function);
+	else
+		epdma_err(a->ctx,
+			  "rollback stops here: %s stays unlinked (the kernel keeps its virtual "
+			  "bus and device until reboot: relinking it with the same vbus_number "
+			  "fails, with the same vntb_vid/vntb_pid a 6.12 kernel oopses), and what "
+			  "came before stays done (a function linked without it would take PF0); "
+			  "after a reboot, or with another vbus_number and vntb_vid/vntb_pid, "
+			  "epdmactl setup builds the graph again",
+			  u->function);
+}
+
+/* Undo in reverse, up to the first step the kernel cannot take back. */
 static void rollback(struct applier *a)
 {
 	while (a->nundo > 0) {
-		const struct undo *u = &a->undo[--a->nundo];
-		int r = run_undo(a, u);
+		struct undo *u = &a->undo[a->nundo - 1];
+		int r;
 
+		if (u->irreversible) {
+			a->res->rollback_incomplete = true;
+			explain_irreversible(a, u);
+			break;
+		}
+		a->nundo--;
+		r = run_undo(a, u);
 		if (r < 0) {
 			a->res->rollback_incomplete = true;
+			u->kept = true;
 			epdma_err(a->ctx, "rollback: undoing %s of %s failed: %s",
 				  epdma_op_type_name(u->type),
 				  u->function[0] ? u->function : a->plan->controller, strerror(-r));
 		}
 		a->res->undone++;
 	}
+	for (size_t i = 0; i < a->nundo; i++)
+		a->undo[i].kept = true;
 }
 
 static void record_state(struct applier *a, const struct epdma_op *op)
@@ -395,15 +442,24 @@ static void record_state(struct applier *a, const struct epdma_op *op)
 	}
 }
 
+/* What an incomplete rollback left, on top of the record from before the run. */
+static int record_kept(struct applier *a, const struct epdma_graph *g, size_t nundo)
+{
+	a->state = g->state;
+	for (size_t i = 0; i < nundo; i++)
+		if (a->undo[i].kept)
+			record_state(a, &a->plan->ops[a->undo[i].op]);
+	return epdma_graph_state_write(a->ctx, &a->state);
+}
+
 static void describe_failure(struct applier *a, const struct epdma_op *op, int r)
 {
 	char what[256];
 
 	epdma_op_describe(a->plan, op, what, sizeof(what));
 	snprintf(a->res->failure, sizeof(a->res->failure), "%s failed: %s", what,
-		 r == -EIO && op->type == EPDMA_OP_LINK
-			 ? "the kernel logged an error (the link itself succeeded)"
-			 : strerror(-r));
+		 a->logged_error ? "the kernel logged an error (the link itself succeeded)"
+				 : strerror(-r));
 }
 
 /* vNTB bind made a virtual bus the kernel keeps after unlink: say so. */
@@ -444,7 +500,8 @@ int epdma_plan_apply(struct epdma_ctx *ctx, const struct epdma_plan *plan,
 	a->res = res;
 	a->state = g->state;
 	for (size_t i = 0; i < g->count; i++)
-		set_subgroup(a, g->functions[i].name, g->functions[i].subgroup);
+		set_subgroup(a, g->functions[i].driver, g->functions[i].name,
+			     g->functions[i].subgroup);
 	epdma_fs_list(ctx, "/sys/class/pci_bus", &buses);
 	a->kmsg = plan->count ? epdma_kmsg_open(ctx) : -1;
 	if (plan->count && a->kmsg < 0)
@@ -454,11 +511,13 @@ int epdma_plan_apply(struct epdma_ctx *ctx, const struct epdma_plan *plan,
 			   strerror(-a->kmsg));
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct epdma_op *op = &plan->ops[i];
+		struct undo *u = &a->undo[a->nundo];
 
 		read_kernel_log(a); /* what came before this op is not its doing */
 		epdma_strv_free(a->log);
 		a->log = NULL;
-		r = run_op(a, op, &a->undo[a->nundo]);
+		r = run_op(a, op, u);
+		u->op = i;
 		if (op->type != EPDMA_OP_LINK)
 			read_kernel_log(a);
 		res->results[i].result = r;
@@ -474,8 +533,14 @@ int epdma_plan_apply(struct epdma_ctx *ctx, const struct epdma_plan *plan,
 		record_state(a, op);
 	}
 	if (r < 0) {
+		size_t nundo = a->nundo;
+		int w;
+
 		rollback(a);
 		note_leftover_bus(a, g, buses);
+		if (a->res->rollback_incomplete && (w = record_kept(a, g, nundo)) < 0)
+			epdma_err(ctx, "recording what is left in /run/epdma failed: %s",
+				  strerror(-w));
 	} else if (plan->count) {
 		r = epdma_graph_state_write(ctx, &a->state);
 		if (r < 0)

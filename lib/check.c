@@ -356,6 +356,27 @@ static void check_vntb_device(struct epdma_ctx *ctx, const struct epdma_config *
 			 bdf, cfg->vntb.vntb_vid, cfg->vntb.vntb_pid);
 }
 
+/* vbus_number of a vNTB function, from its driver subgroup; -1 when unknown. */
+static int64_t vntb_bus_of(struct epdma_ctx *ctx, const char *function)
+{
+	char dir[256], path[512], **names = NULL;
+	uint64_t bus;
+	int64_t r = -1;
+
+	snprintf(dir, sizeof(dir), EPDMA_PCI_EP "/functions/" EPDMA_EPF_VNTB "/%s", function);
+	if (epdma_fs_list(ctx, dir, &names) < 0)
+		return -1;
+	for (char **n = names; *n && r < 0; n++) {
+		if (strncmp(*n, EPDMA_EPF_VNTB ".", strlen(EPDMA_EPF_VNTB ".")))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/vbus_number", dir, *n);
+		if (epdma_fs_read_u64(ctx, path, &bus) == 0)
+			r = (int64_t)bus;
+	}
+	epdma_strv_free(names);
+	return r;
+}
+
 static void check_vbus(struct epdma_ctx *ctx, const struct epdma_config *cfg, const char *epc,
 		       unsigned int flags, struct epdma_checks *c)
 {
@@ -363,21 +384,23 @@ static void check_vbus(struct epdma_ctx *ctx, const struct epdma_config *cfg, co
 	char path[64];
 	int n = epc ? epdma_controller_links(ctx, epc, links, ARRAY_SIZE(links)) : 0;
 
+	/* A linked vNTB's own device is bound: only devices of earlier binds count. */
+	check_vntb_device(ctx, cfg, flags, c);
 	snprintf(path, sizeof(path), "/sys/class/pci_bus/0000:%02x", cfg->vntb.vbus_number);
 	for (int i = 0; i < n; i++)
-		if (!strcmp(links[i].driver, EPDMA_EPF_VNTB)) {
+		if (!strcmp(links[i].driver, EPDMA_EPF_VNTB) &&
+		    vntb_bus_of(ctx, links[i].function) == (int64_t)cfg->vntb.vbus_number) {
 			epdma_checks_add(c, "vntb bus", EPDMA_CHECK_PASS, NULL,
 					 "bus %02x belongs to the linked vNTB function %s",
 					 cfg->vntb.vbus_number, links[i].function);
 			return;
 		}
-	check_vntb_device(ctx, cfg, flags, c);
 	if (epdma_fs_exists(ctx, path))
 		epdma_checks_add(
 			c, "vntb bus", EPDMA_CHECK_FAIL, "reboot, or choose another vbus_number",
 			"virtual bus %02x is left from an earlier vNTB bind in this boot; the "
-			"kernel cannot link a vNTB function with that vbus_number again",
-			cfg->vntb.vbus_number);
+			"kernel cannot link a vNTB function with vbus_number 0x%02x again",
+			cfg->vntb.vbus_number, cfg->vntb.vbus_number);
 	else
 		epdma_checks_add(c, "vntb bus", EPDMA_CHECK_PASS, NULL, "bus %02x is free",
 				 cfg->vntb.vbus_number);

@@ -154,10 +154,10 @@ static void read_function(struct epdma_ctx *ctx, struct epdma_graph *g, const ch
 	}
 }
 
-static void read_controller_links(struct epdma_ctx *ctx, struct epdma_graph *g)
+static void read_controller_links(struct epdma_ctx *ctx, struct epdma_graph *g, const char *epc)
 {
 	struct epdma_link links[EPDMA_MAX_FUNCTIONS];
-	int n = epdma_controller_links(ctx, g->controller, links, ARRAY_SIZE(links));
+	int n = epdma_controller_links(ctx, epc, links, ARRAY_SIZE(links));
 
 	for (int i = 0; i < n; i++) {
 		struct epdma_function *f = epdma_graph_find(g, links[i].driver, links[i].function);
@@ -166,8 +166,21 @@ static void read_controller_links(struct epdma_ctx *ctx, struct epdma_graph *g)
 			continue;
 		f->linked = true;
 		f->via_primary = false;
-		snprintf(f->controller, sizeof(f->controller), "%s", g->controller);
+		snprintf(f->controller, sizeof(f->controller), "%s", epc);
 	}
+}
+
+/* Links into every controller, not only the configured one: a function linked
+ * elsewhere (the config moved to another controller) is not free to link. */
+static void read_all_links(struct epdma_ctx *ctx, struct epdma_graph *g)
+{
+	char **epcs = NULL;
+
+	if (epdma_fs_list(ctx, EPDMA_PCI_EP "/controllers", &epcs) < 0)
+		return;
+	for (char **e = epcs; *e; e++)
+		read_controller_links(ctx, g, *e);
+	epdma_strv_free(epcs);
 }
 
 int epdma_graph_read(struct epdma_ctx *ctx, const char *epc, struct epdma_graph *g)
@@ -193,6 +206,7 @@ int epdma_graph_read(struct epdma_ctx *ctx, const char *epc, struct epdma_graph 
 		epdma_strv_free(fns);
 	}
 	epdma_strv_free(drivers);
+	read_all_links(ctx, g);
 	if (!g->controller[0])
 		return 0;
 	snprintf(path, sizeof(path), EPDMA_PCI_EP "/controllers/%s", g->controller);
@@ -202,6 +216,5 @@ int epdma_graph_read(struct epdma_ctx *ctx, const char *epc, struct epdma_graph 
 	snprintf(path, sizeof(path), EPDMA_PCI_EP "/controllers/%s/start", g->controller);
 	if (epdma_fs_read(ctx, path, buf, sizeof(buf)) >= 0)
 		g->start = buf[0] == '1' || buf[0] == 'y' || buf[0] == 'Y';
-	read_controller_links(ctx, g);
 	return 0;
 }

@@ -177,6 +177,29 @@ static bool vntb_ids_change(struct planner *p, const struct epdma_function *f)
 	return v != p->cfg->vntb.vntb_vid || d != p->cfg->vntb.vntb_pid;
 }
 
+/*
+ * A vNTB bind probes every unbound device with its vntb_vid:vntb_pid, one
+ * left by an earlier bind in this boot too, through freed memory (real 6.12
+ * oopsed): never link a vNTB function while such a device is there, --force
+ * or not.
+ */
+static bool vntb_device_free(struct planner *p, const struct epdma_spec *s)
+{
+	const struct epdma_config_vntb *v = &p->cfg->vntb;
+	char key[160], bdf[32];
+
+	if (epdma_vntb_stale_device(p->ctx, v->vntb_vid, v->vntb_pid, bdf, sizeof(bdf)) <= 0)
+		return true;
+	snprintf(key, sizeof(key), "%s/%s", s->driver, s->name);
+	epdma_errors_add(p->errs, NULL, 0, key,
+			 "%s (%04x:%04x) is left from an earlier vNTB bind in this boot: linking "
+			 "a vNTB function with the same vntb_vid/vntb_pid probes it through freed "
+			 "memory (a 6.12 kernel oopses); reboot, or set other vntb_vid/vntb_pid "
+			 "(and another vbus_number)",
+			 bdf, v->vntb_vid, v->vntb_pid);
+	return false;
+}
+
 /* Why a linked function cannot simply be rewritten; false = refused. */
 static bool may_rebind(struct planner *p, const struct epdma_spec *s,
 		       const struct epdma_function *f, const struct epdma_want *w, const char *live)
@@ -235,11 +258,25 @@ static void plan_foreign_links(struct planner *p, const struct epdma_spec specs[
 		const struct epdma_function *f = &p->g->functions[i];
 		bool ours = false;
 
-		if (!f->linked || strcmp(f->controller, p->g->controller))
+		if (!f->linked)
 			continue;
 		for (int k = 0; k < 2; k++)
 			ours |= !strcmp(f->driver, specs[k].driver) &&
 				!strcmp(f->name, specs[k].name);
+		if (strcmp(f->controller, p->g->controller)) {
+			char key[160];
+
+			/* Left behind if setup went on: teardown reads the record's one controller.
+			 */
+			snprintf(key, sizeof(key), "%s/%s", f->driver, f->name);
+			if (f->owned && !ours)
+				epdma_errors_add(
+					p->errs, NULL, 0, key,
+					"was created by epdma for an earlier config and is "
+					"still linked to %s; run epdmactl teardown first",
+					f->controller);
+			continue;
+		}
 		if (f->pf >= 0 && f->pf < (int)ARRAY_SIZE(p->pf_used))
 			p->pf_used[f->pf] = true;
 		else
@@ -291,8 +328,12 @@ int epdma_plan_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 		if (!claim(&p, &specs[k], f))
 			continue;
 		if (f && f->linked && strcmp(f->controller, g->controller)) {
-			epdma_errors_add(errs, NULL, 0, specs[k].name, "is linked to %s, not %s",
-					 f->controller, g->controller);
+			epdma_errors_add(errs, NULL, 0, specs[k].name,
+					 "is linked to %s, not %s; %s", f->controller,
+					 g->controller,
+					 f->owned ? "run epdmactl teardown first (with --force "
+						    "for a vNTB function)"
+						  : "unlink it from there first");
 			continue;
 		}
 		if (f && f->linked && (w = first_drift(&specs[k], f, &live)))
@@ -303,9 +344,13 @@ int epdma_plan_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 
 	/* vNTB must end up PF0: relinking it means relinking DMA after it. */
 	link[0] = !fn[0] || !fn[0]->linked || rebind[0];
+	if (link[0] && !vntb_device_free(&p, &specs[0]))
+		return -EPERM;
 	rebind[1] |= fn[1] && fn[1]->linked && link[0];
 	link[1] = !fn[1] || !fn[1]->linked || rebind[1];
-	if ((rebind[0] || rebind[1]) && g->start == 1) {
+	/* Links made while started (a rebind, or start left at 1 by hand or by a
+	 * crash) bind behind a link that is already up: stop first, start last. */
+	if ((link[0] || link[1]) && g->start == 1) {
 		add(&p, EPDMA_OP_STOP, EPDMA_TAG_RESTART, "", "");
 		stop = true;
 	}
@@ -323,7 +368,7 @@ int epdma_plan_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	for (int k = 0; k < 2; k++)
 		if (link[k])
 			add_link(&p, fn[k] ? EPDMA_TAG_REBIND : EPDMA_TAG_CREATE, &specs[k]);
-	/* A rebind stopped the link above: start it again. */
+	/* Stopped above for the links: start it again. */
 	if (g->start != 1 || stop)
 		add(&p, EPDMA_OP_START,
 		    plan->count && !fn[0] && !fn[1] ? EPDMA_TAG_CREATE : EPDMA_TAG_RESTART, "", "");

@@ -472,6 +472,8 @@ START_TEST(failed_link_rolls_back)
 		{ EINVAL, "EINVAL" },
 		{ EBUSY, "EBUSY" },
 		{ EOPNOTSUPP, "EOPNOTSUPP" },
+		/* ln's own EIO, not "the kernel logged an error" */
+		{ EIO, "EIO" },
 	};
 
 	fail_every("symlink", errs, ARRAY_SIZE(errs));
@@ -567,6 +569,14 @@ START_TEST(kernel_log_of_failed_link_shown)
 	fx_write(fx, "/etc/epdma.conf",
 		 "[general]\nprofile = rcar-gen4\n[endpoint]\ncontroller = e65d0000.pcie-ep\n");
 	cold_setup(fx);
+	/* Someone else's pair now (a lost /run): epdma's own would be refused while
+	 * still linked to the other controller (controller_change_refused). */
+	{
+		char *p = fx_path(fx, "run/epdma/graph");
+
+		ck_assert_int_eq(unlink(p), 0);
+		free(p);
+	}
 	/* vNTB's PCI driver is one static driver: a second bound vNTB cannot have it. */
 	fx_write(fx, "/etc/epdma.conf",
 		 "[general]\nprofile = rcar-gen4\n[endpoint]\ncontroller = e65d8000.pcie-ep\n"
@@ -1210,6 +1220,48 @@ START_TEST(stale_vntb_device_refused)
 }
 END_TEST
 
+/* A stale device from an earlier bind whose IDs the config goes back to,
+ * while another vNTB function is linked: check must still see it, and the
+ * forced rebind must not link a vNTB that would probe it. */
+START_TEST(stale_vntb_device_refused_while_another_is_linked)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *log;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, "vntb.vbus_number=0x11");
+	cold_setup(fx);
+	ctl(fx, &r, "teardown", "--force", NULL);
+	ck_assert_int_eq(r.status, 0);
+	fx_result_free(&r);
+	/* Other IDs and bus: allowed, and linked now. */
+	write_conf(fx, "vntb.vbus_number=0x10", "vntb.vntb_pid=0x0032");
+	cold_setup(fx);
+	oplog_reset(fx);
+	/* Back to the first IDs, on a fresh bus. */
+	write_conf(fx, "vntb.vbus_number=0x20");
+	ctl(fx, &r, "check", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.out, "FAIL  vntb device              0000:11:00.0 (1912:0031) is left "
+				 "from an earlier vNTB bind"),
+		      "%s", r.out);
+	ck_assert_msg(!has(r.out, "bus 20 belongs to"), "%s", r.out);
+	fx_result_free(&r);
+	ctl(fx, &r, "setup", "--force", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "0000:11:00.0 (1912:0031) is left from an earlier vNTB bind"),
+		      "%s", r.err);
+	ck_assert(has(r.err, "setup: refused; nothing was changed"));
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_str_eq(log, "");
+	free(log);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_vntb", "vntb0"), 0);
+	fx_free(fx);
+}
+END_TEST
+
 /* ---- 11. one run at a time ---- */
 
 START_TEST(lock_held_by_another_run)
@@ -1291,6 +1343,280 @@ START_TEST(leftover_bus_refused)
 	write_conf(fx, "vntb.vbus_number=0x11");
 	cold_setup(fx);
 	ck_assert(fx_exists(fx, "sys/class/pci_bus/0000:11"));
+	fx_free(fx);
+}
+END_TEST
+
+/* ---- 12b. a partial graph left behind ---- */
+
+/* start already 1 (written by hand, or left by a crash) with nothing linked:
+ * functions bound after start reach a link that is already up, so the planner
+ * must stop the controller before linking and start it again afterwards. */
+START_TEST(start_already_set_restarts_around_links)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	const char *sh[] = { "sh", "-c", NULL, NULL };
+	char *cmd = NULL, *log, *first_link, *stop, *start;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	ck_assert_int_ge(asprintf(&cmd, "printf 1 > %s/" START, fx->root), 0);
+	sh[2] = cmd;
+	fx_run(fx, &r, sh);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	fx_result_free(&r);
+	ASSERT_ATTR(fx, START, 1);
+	oplog_reset(fx);
+
+	ctl(fx, &r, "plan", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(has(r.out, "stop " EPC "\n"), "%s", r.out);
+	ck_assert_msg(has(r.out, "start " EPC "\n"), "%s", r.out);
+	fx_result_free(&r);
+
+	cold_setup(fx);
+	log = fx_oplog(fx);
+	stop = strstr(log, "write " START " 0 = 0\n");
+	first_link = strstr(log, "symlink ");
+	start = strstr(log, "write " START " 1 = 0\n");
+	ck_assert_msg(stop && first_link && start, "%s", log);
+	ck_assert_msg(stop < first_link && first_link < start, "%s", log);
+	ck_assert_msg(!has(log, "= -"), "%s", log);
+	free(log);
+	ASSERT_ATTR(fx, START, 1);
+	free(cmd);
+	fx_free(fx);
+}
+END_TEST
+
+#define MOVED_CONF                                                                         \
+	"[general]\nprofile = rcar-gen4\n[endpoint]\ncontroller = %s\n[vntb]\nname = %s\n" \
+	"vbus_number = %s\nvntb_pid = %s\n[dma]\nname = %s\n"
+
+/* The config moves to another controller while epdma's functions are still
+ * linked to the first one: the graph must show those links (status "linked
+ * elsewhere") and setup must refuse before writing anything. */
+START_TEST(controller_change_refused)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *before, *after, *log;
+
+	fx_two_controllers(fx);
+	fx_write(fx, "/etc/epdma.conf", MOVED_CONF, "e65d8000.pcie-ep", "vntb0", "0x10", "0x080a",
+		 "dma0");
+	cold_setup(fx);
+	/* Another controller, a vNTB change it could take (new bus and IDs). */
+	fx_write(fx, "/etc/epdma.conf", MOVED_CONF, EPC, "vntb0", "0x20", "0x0811", "dma0");
+	oplog_reset(fx);
+	before = snapshot(fx, false);
+
+	ctl(fx, &r, "status", NULL);
+	ck_assert_msg(has(r.out, "pci_epf_vntb/vntb0  owned by epdma, linked elsewhere"), "%s",
+		      r.out);
+	ck_assert_msg(has(r.out, "pci_epf_dma/dma0  owned by epdma, linked elsewhere"), "%s",
+		      r.out);
+	fx_result_free(&r);
+	ctl(fx, &r, "plan", "--force", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "vntb0: is linked to e65d8000.pcie-ep, not " EPC), "%s", r.err);
+	ck_assert_msg(has(r.err, "epdmactl teardown"), "%s", r.err);
+	fx_result_free(&r);
+	ctl(fx, &r, "setup", "--force", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert(has(r.err, "setup: refused; nothing was changed"));
+	fx_result_free(&r);
+	after = snapshot(fx, false);
+	assert_same_tree(before, after, "controller change refused");
+	free(after);
+
+	/* Renamed too: the old functions are epdma's and still linked elsewhere. */
+	fx_write(fx, "/etc/epdma.conf", MOVED_CONF, EPC, "vntb1", "0x20", "0x0811", "dma1");
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "pci_epf_vntb/vntb0: was created by epdma for an earlier config "
+				 "and is still linked to e65d8000.pcie-ep"),
+		      "%s", r.err);
+	ck_assert(has(r.err, "pci_epf_dma/dma0: was created by epdma"));
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_str_eq(log, "");
+	free(log);
+	free(before);
+	fx_free(fx);
+}
+END_TEST
+
+/* ---- 12c. a rollback that cannot go all the way back ---- */
+
+/* A forced vNTB rebind fails at the DMA link. Undoing the vNTB unlink would
+ * relink it with the old vbus_number (the kernel still holds that bus: EINVAL)
+ * and the old vntb IDs (the probe a 6.12 kernel oopsed on), and relinking the
+ * DMA function alone would make it PF0: the rollback stops there, leaves the
+ * controller stopped, says so, and records what is left. */
+START_TEST(vntb_rebind_failure_never_relinks)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *log, *tail, *graph;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	cold_setup(fx);
+	oplog_reset(fx);
+	write_conf(fx, "vntb.spad_count=32", "vntb.vbus_number=0x20", "vntb.vntb_pid=0x0032");
+	/* Symlinks count across runs: the cold setup made two, the vNTB relink is #3. */
+	fx_kernel_config(fx, "fail=symlink:4:EBUSY");
+	ctl(fx, &r, "setup", "--force", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "setup: link dma0 to " EPC " (PF1) failed: Device or resource "
+				 "busy\n"),
+		      "%s", r.err);
+	ck_assert_msg(has(r.err, "NOT all of them"), "%s", r.err);
+	ck_assert_msg(has(r.err, "vntb0 stays unlinked"), "%s", r.err);
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	tail = strstr(log, "/dma0 = -EBUSY\n");
+	ck_assert_msg(tail, "%s", log);
+	/* After the failure: the new vNTB link is undone, nothing is linked again. */
+	ck_assert_msg(has(tail, "unlink " PCI_EP "/controllers/" EPC "/vntb0 = 0\n"), "%s", log);
+	ck_assert_msg(!has(tail, "symlink "), "relinked in the rollback:\n%s", log);
+	ck_assert_msg(!has(tail, "write " START " 1"), "restarted a half graph:\n%s", log);
+	free(log);
+	ASSERT_ATTR(fx, START, 0);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_vntb", "vntb0"), -1);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_dma", "dma0"), -1);
+	/* The record follows what is left: both functions epdma's, neither linked. */
+	graph = fx_read(fx, "run/epdma/graph");
+	ck_assert_msg(graph && !strcmp(graph, "controller " EPC "\nfunction pci_epf_vntb vntb0 -\n"
+					      "function pci_epf_dma dma0 -\n"),
+		      "%s", graph);
+	free(graph);
+	fx_free(fx);
+}
+END_TEST
+
+/* Teardown fails at the last rmdir: the DMA function is gone and the vNTB
+ * function unlinked, neither can come back (relinking the vNTB is what the
+ * kernel refuses or oopses on): keep what is done, record it, and let the
+ * next teardown finish. */
+START_TEST(teardown_failure_keeps_what_is_done)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *log, *tail, *graph;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	cold_setup(fx);
+	oplog_reset(fx);
+	fx_kernel_config(fx, "fail=rmdir:2:EIO");
+	ctl(fx, &r, "teardown", "--force", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "teardown: remove function pci_epf_vntb/vntb0 failed: "
+				 "Input/output error\n"),
+		      "%s", r.err);
+	ck_assert_msg(has(r.err, "NOT all of them"), "%s", r.err);
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	tail = strstr(log, "rmdir " VNTB_DIR " = -EIO\n");
+	ck_assert_msg(tail, "%s", log);
+	ck_assert_msg(!has(tail, "symlink ") && !has(tail, "write "), "rolled back:\n%s", log);
+	free(log);
+	ASSERT_ATTR(fx, START, 0);
+	ck_assert(!fx_exists(fx, DMA_DIR));
+	ck_assert(fx_exists(fx, VNTB_DIR));
+	graph = fx_read(fx, "run/epdma/graph");
+	ck_assert_msg(graph &&
+			      !strcmp(graph, "controller " EPC "\nfunction pci_epf_vntb vntb0 -\n"),
+		      "%s", graph);
+	free(graph);
+	/* The next teardown removes the rest, without --force (nothing linked). */
+	oplog_reset(fx);
+	ctl(fx, &r, "teardown", NULL);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_str_eq(log, "rmdir " VNTB_DIR " = 0\n");
+	free(log);
+	ck_assert(!fx_exists(fx, "run/epdma/graph"));
+	fx_free(fx);
+}
+END_TEST
+
+/* An unlinked vNTB function of epdma's on a machine with more functions
+ * (someone's pci_epf_test ones, listed between DMA and vNTB): its driver
+ * subgroup must still be found for the writes that go there. */
+START_TEST(subgroup_found_among_many_functions)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	const char *sh[] = { "sh", "-c", NULL, NULL };
+	char *cmd = NULL, *log;
+
+	fx_rcar_s4(fx);
+	fx_foreign_function(fx, "pci_epf_test", "t1", NULL);
+	fx_foreign_function(fx, "pci_epf_test", "t2", NULL);
+	fx_foreign_function(fx, "pci_epf_test", "t3", NULL);
+	write_conf(fx, NULL);
+	cold_setup(fx);
+	/* Stopped and unlinked by hand. */
+	ck_assert_int_ge(asprintf(&cmd,
+				  "cd %s && printf 0 > " START " && rm " PCI_EP "/controllers/" EPC
+				  "/dma0 " PCI_EP "/controllers/" EPC "/vntb0",
+				  fx->root),
+			 0);
+	sh[2] = cmd;
+	fx_run(fx, &r, sh);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	fx_result_free(&r);
+	oplog_reset(fx);
+	write_conf(fx, "vntb.spad_count=32", "vntb.vbus_number=0x20", "vntb.vntb_pid=0x0032");
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_msg(has(log, "write " VNTB_DIR "/pci_epf_vntb.3/spad_count 32 = 0\n"), "%s", log);
+	ck_assert_msg(!has(log, "= -"), "%s", log);
+	free(log);
+	ASSERT_ATTR(fx, VNTB_DIR "/pci_epf_vntb.3/spad_count", 32);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_vntb", "vntb0"), 0);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_dma", "dma0"), 1);
+	free(cmd);
+	fx_free(fx);
+}
+END_TEST
+
+/* --json always prints the one object, also when status cannot report. */
+START_TEST(status_json_on_error)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+
+	fx_rcar_s4(fx);
+	fx_write(fx, "/etc/epdma.conf", "[vntb]\nspad_count = many\n");
+	ctl(fx, &r, "status", "--json", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.out, "\"schema_version\": 1,\n  \"command\": \"status\",\n"
+				 "  \"ok\": false,\n"),
+		      "stdout:\n%s\nstderr:\n%s", r.out, r.err);
+	ck_assert_msg(has(r.out, "\"key\": \"vntb.spad_count\""), "%s", r.out);
+	fx_result_free(&r);
+
+	/* A configured controller that is not there. */
+	fx_write(fx, "/etc/epdma.conf", "[endpoint]\ncontroller = e65d8000.pcie-ep\n");
+	ctl(fx, &r, "status", "--json", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.out, "\"ok\": false,\n"), "stdout:\n%s\nstderr:\n%s", r.out, r.err);
+	ck_assert_msg(has(r.out, "no endpoint controller to report on"), "%s", r.out);
+	fx_result_free(&r);
+	ctl(fx, &r, "status", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_str_eq(r.out, "");
+	ck_assert_msg(has(r.err, "epdmactl: status: no endpoint controller to report on"), "%s",
+		      r.err);
+	fx_result_free(&r);
 	fx_free(fx);
 }
 END_TEST
@@ -1426,8 +1752,15 @@ static Suite *endpoint_suite(void)
 	tcase_add_test(tc, epf_index_above_zero);
 	tcase_add_test(tc, teardown_order);
 	tcase_add_test(tc, stale_vntb_device_refused);
+	tcase_add_test(tc, stale_vntb_device_refused_while_another_is_linked);
 	tcase_add_test(tc, lock_held_by_another_run);
 	tcase_add_test(tc, leftover_bus_refused);
+	tcase_add_test(tc, start_already_set_restarts_around_links);
+	tcase_add_test(tc, controller_change_refused);
+	tcase_add_test(tc, vntb_rebind_failure_never_relinks);
+	tcase_add_test(tc, teardown_failure_keeps_what_is_done);
+	tcase_add_test(tc, status_json_on_error);
+	tcase_add_test(tc, subgroup_found_among_many_functions);
 	tcase_add_test(tc, golden_cold);
 	tcase_add_test(tc, golden_converged);
 	tcase_add_test(tc, golden_drifted);
