@@ -43,6 +43,7 @@ struct applier {
 	size_t nsub;
 	char **log;	   /* lines of the current operation */
 	bool logged_error; /* the current link succeeded but the kernel logged an error */
+	bool recorded;	   /* the ownership record was rewritten during this run */
 	struct epdma_graph_state state;
 };
 
@@ -452,6 +453,24 @@ static int record_kept(struct applier *a, const struct epdma_graph *g, size_t nu
 	return epdma_graph_state_write(a->ctx, &a->state);
 }
 
+/*
+ * Ownership is recorded as soon as it changes, not at the end: a run that dies
+ * half-way (crash, OOM kill, power loss with a persistent /run) leaves functions
+ * the next run still knows as its own.
+ */
+static void note_ownership(struct applier *a, const struct epdma_op *op)
+{
+	int r;
+
+	if (op->type == EPDMA_OP_WRITE || op->type == EPDMA_OP_START || op->type == EPDMA_OP_STOP)
+		return;
+	r = epdma_graph_state_write(a->ctx, &a->state);
+	if (r < 0)
+		epdma_warn(a->ctx, "recording what epdma created in /run/epdma failed: %s",
+			   strerror(-r));
+	a->recorded = true;
+}
+
 static void describe_failure(struct applier *a, const struct epdma_op *op, int r)
 {
 	char what[256];
@@ -531,6 +550,7 @@ int epdma_plan_apply(struct epdma_ctx *ctx, const struct epdma_plan *plan,
 		}
 		a->nundo++;
 		record_state(a, op);
+		note_ownership(a, op);
 	}
 	if (r < 0) {
 		size_t nundo = a->nundo;
@@ -538,7 +558,11 @@ int epdma_plan_apply(struct epdma_ctx *ctx, const struct epdma_plan *plan,
 
 		rollback(a);
 		note_leftover_bus(a, g, buses);
-		if (a->res->rollback_incomplete && (w = record_kept(a, g, nundo)) < 0)
+		if (a->res->rollback_incomplete)
+			w = record_kept(a, g, nundo);
+		else /* everything undone: the record as it was before this run */
+			w = a->recorded ? epdma_graph_state_write(ctx, &g->state) : 0;
+		if (w < 0)
 			epdma_err(ctx, "recording what is left in /run/epdma failed: %s",
 				  strerror(-w));
 	} else if (plan->count) {

@@ -602,6 +602,39 @@ START_TEST(kernel_log_of_failed_link_shown)
 }
 END_TEST
 
+/* A run that dies half-way: the next one knows what it had made and carries on. */
+START_TEST(crash_mid_setup_resumes)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *graph, *log;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	fx_kernel_config(fx, "kill=symlink:1");
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 128 + 9);
+	fx_result_free(&r);
+	graph = fx_read(fx, "run/epdma/graph");
+	ck_assert_ptr_nonnull(graph);
+	ck_assert_str_eq(graph, "controller " EPC "\nfunction pci_epf_vntb vntb0 -\n"
+				"function pci_epf_dma dma0 -\n");
+	free(graph);
+	oplog_reset(fx);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_msg(!has(log, "mkdir ") && count_lines(log, "symlink ") == 2 &&
+			      has(log, "write " START " 1 = 0\n"),
+		      "%s", log);
+	free(log);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_vntb", "vntb0"), 0);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_dma", "dma0"), 1);
+	fx_free(fx);
+}
+END_TEST
+
 /* ---- 4. re-run ---- */
 
 START_TEST(rerun_writes_nothing)
@@ -1741,6 +1774,7 @@ static Suite *endpoint_suite(void)
 	tcase_add_test(tc, failed_start_rolls_back);
 	tcase_add_test(tc, logged_failure_after_link_rolls_back);
 	tcase_add_test(tc, kernel_log_of_failed_link_shown);
+	tcase_add_test(tc, crash_mid_setup_resumes);
 	tcase_add_test(tc, rerun_writes_nothing);
 	tcase_add_test(tc, foreign_function_untouched);
 	tcase_add_test(tc, adopt_matching_function);

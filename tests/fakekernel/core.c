@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -637,6 +638,10 @@ int fk_inject(const char *op)
 		if (sscanf(line, "fail=%63[^:]:%lu:%63s", rop, &rn, rerr) == 3 &&
 		    strcmp(rop, op) == 0 && rn == n && fk_errno_value(rerr) > 0)
 			ret = -fk_errno_value(rerr);
+		/* The caller dies before the operation: a crash, an OOM kill, power loss. */
+		if (sscanf(line, "kill=%63[^:]:%lu", rop, &rn) == 2 && strcmp(rop, op) == 0 &&
+		    rn == n)
+			kill(getpid(), SIGKILL); /* the kernel drops our flocks */
 		line = nl ? nl + 1 : NULL;
 	}
 	return ret;
