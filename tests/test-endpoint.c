@@ -602,6 +602,26 @@ START_TEST(kernel_log_of_failed_link_shown)
 }
 END_TEST
 
+/* Another driver's error during a link is shown but fails nothing. */
+START_TEST(unrelated_kernel_error_ignored)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	fx_kernel_config(fx, "noise=1");
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	ck_assert_msg(has(r.out, "  ok   link vntb0 to " EPC " (PF0)\n"
+				 "       kernel: usb 1-1: device descriptor read/64, error -71\n"),
+		      "%s", r.out);
+	fx_result_free(&r);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_dma", "dma0"), 1);
+	fx_free(fx);
+}
+END_TEST
+
 /* A run that dies half-way: the next one knows what it had made and carries on. */
 START_TEST(crash_mid_setup_resumes)
 {
@@ -1775,6 +1795,7 @@ static Suite *endpoint_suite(void)
 	tcase_add_test(tc, logged_failure_after_link_rolls_back);
 	tcase_add_test(tc, kernel_log_of_failed_link_shown);
 	tcase_add_test(tc, crash_mid_setup_resumes);
+	tcase_add_test(tc, unrelated_kernel_error_ignored);
 	tcase_add_test(tc, rerun_writes_nothing);
 	tcase_add_test(tc, foreign_function_untouched);
 	tcase_add_test(tc, adopt_matching_function);
