@@ -67,10 +67,11 @@ static void print_function(struct status *s, const struct epdma_function *f)
 		snprintf(pf, sizeof(pf), "PF%d", f->pf);
 	else if (!f->linked)
 		snprintf(pf, sizeof(pf), "-");
-	printf("  %-4s %s/%s  %s, %s\n", pf, f->driver, f->name,
+	printf("  %-4s %s/%s  %s, %s%s\n", pf, f->driver, f->name,
 	       f->owned ? "owned by epdma" : "not epdma's",
 	       f->linked ? (strcmp(f->controller, s->epc) ? "linked elsewhere" : "linked")
-			 : "not linked");
+			 : "not linked",
+	       f->linked && f->via_primary ? " (through primary/)" : "");
 	printf("       ids %04llx:%04llx class %02llx%02llx%02llx", (long long)num(f, "vendorid"),
 	       (long long)num(f, "deviceid"), (long long)num(f, "baseclass_code"),
 	       (long long)num(f, "subclass_code"), (long long)num(f, "progif_code"));
@@ -112,6 +113,11 @@ static void json_function(struct status *s, struct epdma_json *j, const struct e
 	epdma_json_bool(j, "owned", f->owned);
 	epdma_json_bool(j, "linked", f->linked);
 	epdma_json_string(j, "controller", f->linked ? f->controller : NULL);
+	/* Either form is the primary interface: controllers/<epc>/<fn> or <fn>/primary/<epc>. */
+	epdma_json_string(j, "link_form",
+			  !f->linked	   ? NULL
+			  : f->via_primary ? "primary"
+					   : "controller");
 	if (f->linked && f->pf >= 0)
 		epdma_json_int(j, "pf", f->pf);
 	else

@@ -602,6 +602,54 @@ START_TEST(kernel_log_of_failed_link_shown)
 }
 END_TEST
 
+/* The other link form (<fn>/primary/<epc>): read, shown and undone as such. */
+START_TEST(primary_link_form)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *ctrl = fx_path(fx, PCI_EP "/controllers/" EPC);
+	char *link = fx_path(fx, PCI_EP "/controllers/" EPC "/dma0");
+	char *primary = fx_path(fx, DMA_DIR "/primary/");
+	char *log;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	cold_setup(fx);
+	/* Someone relinks dma0 by hand through primary/ (stopping first). */
+	ctl(fx, &r, "setup", NULL);
+	fx_result_free(&r);
+	fx_run(fx, &r,
+	       (const char *const[]){ "/bin/sh", "-c", "echo 0 > \"$0\"/start", ctrl, NULL });
+	ck_assert_int_eq(r.status, 0);
+	fx_result_free(&r);
+	fx_run(fx, &r, (const char *const[]){ "/bin/rm", link, NULL });
+	ck_assert_int_eq(r.status, 0);
+	fx_result_free(&r);
+	fx_run(fx, &r, (const char *const[]){ "/bin/ln", "-s", ctrl, primary, NULL });
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	fx_result_free(&r);
+	ctl(fx, &r, "status", NULL);
+	ck_assert_msg(has(r.out, "dma0  owned by epdma, linked (through primary/)\n"), "%s", r.out);
+	fx_result_free(&r);
+	ctl(fx, &r, "status", "--json", NULL);
+	ck_assert_msg(has(r.out, "\"link_form\": \"primary\""), "%s", r.out);
+	ck_assert(has(r.out, "\"link_form\": \"controller\""));
+	fx_result_free(&r);
+	oplog_reset(fx);
+	ctl(fx, &r, "teardown", "--force", NULL);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_msg(has(log, "unlink " DMA_DIR "/primary/" EPC " = 0\n"), "%s", log);
+	free(log);
+	ck_assert(!fx_exists(fx, DMA_DIR));
+	free(ctrl);
+	free(link);
+	free(primary);
+	fx_free(fx);
+}
+END_TEST
+
 /* Another driver's error during a link is shown but fails nothing. */
 START_TEST(unrelated_kernel_error_ignored)
 {
@@ -1796,6 +1844,7 @@ static Suite *endpoint_suite(void)
 	tcase_add_test(tc, kernel_log_of_failed_link_shown);
 	tcase_add_test(tc, crash_mid_setup_resumes);
 	tcase_add_test(tc, unrelated_kernel_error_ignored);
+	tcase_add_test(tc, primary_link_form);
 	tcase_add_test(tc, rerun_writes_nothing);
 	tcase_add_test(tc, foreign_function_untouched);
 	tcase_add_test(tc, adopt_matching_function);
