@@ -45,8 +45,16 @@ static void usage(FILE *f)
 		   "  --version          show the version\n"
 		   "\n"
 		   "Commands:\n");
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		char opts[64] = "";
+
+		/* The table says which options each command takes. */
+		for (const char *o = commands[i].options; *o; o++)
+			strcat(opts, *o == 'j'	 ? "[--json] "
+				     : *o == 'f' ? "[--force] "
+						 : "[--adopt] ");
+		fprintf(f, "  %-9s %-30s%s\n", commands[i].name, opts, commands[i].help);
+	}
 	fprintf(f, "\n"
 		   "Command options:\n"
 		   "  --json             print one JSON object (schema_version 1)\n"

@@ -397,6 +397,26 @@ START_TEST(usage_errors_exit_2)
 }
 END_TEST
 
+/* --help is made from the command table: every command with the options it takes. */
+START_TEST(help_lists_commands_and_options)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+
+	fx_run(fx, &r, (const char *const[]){ "epdmactl", "--help", NULL });
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(has(r.out, "\n  check     [--json]                      validate the config"),
+		      "%s", r.out);
+	ck_assert(has(r.out, "\n  plan      [--json] [--force] [--adopt]  show the operations"));
+	ck_assert(has(r.out, "\n  setup     [--json] [--force] [--adopt]  build the vNTB"));
+	ck_assert(has(r.out, "\n  teardown  [--json] [--force]            stop, unlink"));
+	ck_assert(has(r.out, "\n  status    [--json]                      controller, functions"));
+	ck_assert(has(r.out, "Exit status: 0 done, 1 failed or refused, 2 usage error."));
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
 START_TEST(explicit_config_path_is_taken_as_given)
 {
 	struct fx *fx = fx_new();
@@ -442,6 +462,7 @@ static Suite *check_suite(void)
 	tcase_add_test(tc, bad_config_checks_nothing);
 	tcase_add_test(tc, usage_errors_exit_2);
 	tcase_add_test(tc, explicit_config_path_is_taken_as_given);
+	tcase_add_test(tc, help_lists_commands_and_options);
 	suite_add_tcase(s, tc);
 	return s;
 }
