@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* epdmactl status (endpoint): the live graph, who owns what, and how it drifts from the config. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,6 +242,7 @@ int cmd_status(struct cli *cli)
 	struct status s = { 0 };
 	const char *how;
 	size_t len;
+	int r;
 	int ret = EXIT_OK;
 
 	s.cfg = cli_load_config(cli, &errs);
@@ -249,11 +251,27 @@ int cmd_status(struct cli *cli)
 		ret = status_fail(cli, &errs);
 		goto out;
 	}
-	if (epdma_role_resolve(cli->ctx, s.cfg) != EPDMA_ROLE_ENDPOINT ||
-	    epdma_controller_pick(cli->ctx, s.cfg->controller, s.epc, sizeof(s.epc)) < 0) {
-		epdma_errors_add(&errs, NULL, 0, NULL,
-				 "status: no endpoint controller to report on (the host role's "
-				 "status is not in this version)");
+	if (epdma_role_resolve(cli->ctx, s.cfg) != EPDMA_ROLE_ENDPOINT) {
+		epdma_errors_add(&errs, s.cfg->file, 0, "general.role",
+				 "status: this system resolves to the host role, whose status is "
+				 "not in this version");
+		ret = status_fail(cli, &errs);
+		goto out;
+	}
+	r = epdma_controller_pick(cli->ctx, s.cfg->controller, s.epc, sizeof(s.epc));
+	if (r < 0) {
+		unsigned int line = 0;
+
+		epdma_config_source(s.cfg, "endpoint", "controller", &line);
+		if (s.cfg->controller[0])
+			epdma_errors_add(&errs, s.cfg->file, line, "endpoint.controller",
+					 "%s is not in /sys/class/pci_epc", s.cfg->controller);
+		else
+			epdma_errors_add(&errs, s.cfg->file, 0, "endpoint.controller",
+					 r == -ENOTUNIQ
+						 ? "several endpoint controllers: set it to "
+						   "one of /sys/class/pci_epc"
+						 : "no endpoint controller in /sys/class/pci_epc");
 		ret = status_fail(cli, &errs);
 		goto out;
 	}

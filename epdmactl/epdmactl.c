@@ -81,15 +81,15 @@ static int parse_command_options(struct cli *cli, const struct command *cmd, int
 	int c;
 
 	optind = 1;
+	opterr = 0; /* getopt would name the command, not epdmactl */
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			exit(EXIT_OK);
 		}
 		if (c == '?' || !strchr(cmd->options, c)) {
-			if (c != '?')
-				fprintf(stderr, "epdmactl: %s: unknown option '%s'\n", cmd->name,
-					argv[optind - 1]);
+			fprintf(stderr, "epdmactl: %s: unknown option '%s' (see --help)\n",
+				cmd->name, argv[optind - 1]);
 			return -EINVAL;
 		}
 		cli->json |= c == 'j';

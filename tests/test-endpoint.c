@@ -1710,13 +1710,18 @@ START_TEST(status_json_on_error)
 	ctl(fx, &r, "status", "--json", NULL);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_msg(has(r.out, "\"ok\": false,\n"), "stdout:\n%s\nstderr:\n%s", r.out, r.err);
-	ck_assert_msg(has(r.out, "no endpoint controller to report on"), "%s", r.out);
+	ck_assert_msg(has(r.out,
+			  "\"line\": 2,\n      \"key\": \"endpoint.controller\",\n"
+			  "      \"message\": \"e65d8000.pcie-ep is not in /sys/class/pci_epc\""),
+		      "%s", r.out);
 	fx_result_free(&r);
 	ctl(fx, &r, "status", NULL);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_str_eq(r.out, "");
-	ck_assert_msg(has(r.err, "epdmactl: status: no endpoint controller to report on"), "%s",
-		      r.err);
+	ck_assert_msg(has(r.err,
+			  "epdmactl: /etc/epdma.conf:2: endpoint.controller: e65d8000.pcie-ep "
+			  "is not in /sys/class/pci_epc\n"),
+		      "%s", r.err);
 	fx_result_free(&r);
 	fx_free(fx);
 }
