@@ -62,46 +62,24 @@ struct modinfo {
 	char parms[1024]; /* "a,b,c" */
 };
 
+/* The fixture modules are ELF64 objects (x86_64 or arm64, tests/fixture-module.c). */
 static const unsigned char *section(const unsigned char *img, size_t len, const char *want,
 				    size_t *size)
 {
-	if (len < EI_NIDENT || memcmp(img, ELFMAG, SELFMAG))
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
+	const Elf64_Shdr *sh, *str;
+
+	if (len < sizeof(*eh) || memcmp(img, ELFMAG, SELFMAG) || img[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_shoff + (size_t)eh->e_shnum * sizeof(*sh) > len || eh->e_shstrndx >= eh->e_shnum)
 		return NULL;
-	if (img[EI_CLASS] == ELFCLASS64) {
-		const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
-		const Elf64_Shdr *sh, *str;
-
-		if (len < sizeof(*eh) || eh->e_shoff + (size_t)eh->e_shnum * sizeof(*sh) > len ||
-		    eh->e_shstrndx >= eh->e_shnum)
-			return NULL;
-		sh = (const Elf64_Shdr *)(img + eh->e_shoff);
-		str = &sh[eh->e_shstrndx];
-		for (unsigned int i = 0; i < eh->e_shnum; i++) {
-			if (str->sh_offset + sh[i].sh_name >= len ||
-			    sh[i].sh_offset + sh[i].sh_size > len)
-				continue;
-			if (!strcmp((const char *)img + str->sh_offset + sh[i].sh_name, want)) {
-				*size = sh[i].sh_size;
-				return img + sh[i].sh_offset;
-			}
-		}
-	} else if (img[EI_CLASS] == ELFCLASS32) {
-		const Elf32_Ehdr *eh = (const Elf32_Ehdr *)img;
-		const Elf32_Shdr *sh, *str;
-
-		if (len < sizeof(*eh) || eh->e_shoff + (size_t)eh->e_shnum * sizeof(*sh) > len ||
-		    eh->e_shstrndx >= eh->e_shnum)
-			return NULL;
-		sh = (const Elf32_Shdr *)(img + eh->e_shoff);
-		str = &sh[eh->e_shstrndx];
-		for (unsigned int i = 0; i < eh->e_shnum; i++) {
-			if (str->sh_offset + sh[i].sh_name >= len ||
-			    sh[i].sh_offset + sh[i].sh_size > len)
-				continue;
-			if (!strcmp((const char *)img + str->sh_offset + sh[i].sh_name, want)) {
-				*size = sh[i].sh_size;
-				return img + sh[i].sh_offset;
-			}
+	sh = (const Elf64_Shdr *)(img + eh->e_shoff);
+	str = &sh[eh->e_shstrndx];
+	for (unsigned int i = 0; i < eh->e_shnum; i++) {
+		if (str->sh_offset + sh[i].sh_name >= len || sh[i].sh_offset + sh[i].sh_size > len)
+			continue;
+		if (!strcmp((const char *)img + str->sh_offset + sh[i].sh_name, want)) {
+			*size = sh[i].sh_size;
+			return img + sh[i].sh_offset;
 		}
 	}
 	return NULL;
