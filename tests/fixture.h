@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <stdint.h>
 
 #include <check.h>
@@ -122,6 +123,12 @@ void fx_conformance(struct fx *fx);	  /* the machine of real-kernel-transcript.t
  * what "touched nothing" is compared on. PRUNE: find(1) expression of paths to
  * leave out ("-path ./dev/kmsg -o ..."), or NULL. */
 char *fx_snapshot(struct fx *fx, const char *prune);
+
+/* HAY (may be NULL) contains NEEDLE: the assertion helper of the CLI suites. */
+static inline bool has(const char *hay, const char *needle)
+{
+	return hay && strstr(hay, needle) != NULL;
+}
 
 /* Run every test of S, each forked; exit status for main(). */
 int fx_run_suite(Suite *s);

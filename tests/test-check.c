@@ -28,11 +28,6 @@ static void write_config(struct fx *fx, const char *profile)
 		 profile);
 }
 
-static bool has(const char *hay, const char *needle)
-{
-	return strstr(hay, needle) != NULL;
-}
-
 START_TEST(rcar_s4_passes)
 {
 	struct fx *fx = fx_new();

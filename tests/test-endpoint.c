@@ -79,11 +79,6 @@ static void ctl(struct fx *fx, struct fx_result *r, ...)
 	fx_run(fx, r, argv);
 }
 
-static bool has(const char *hay, const char *needle)
-{
-	return hay && strstr(hay, needle) != NULL;
-}
-
 static size_t count_lines(const char *text, const char *prefix)
 {
 	size_t n = 0;
