@@ -64,6 +64,26 @@ out_has "status: DMA subgroup" "\"subgroup\": \"${D##*/}\""
 check "status: vntb0 is PF0" sh -c "grep -A8 '\"name\": \"vntb0\"' /tmp/ctl.out | grep -q '\"pf\": 0'"
 check "status: dma0 is PF1" sh -c "grep -A8 '\"name\": \"dma0\"' /tmp/ctl.out | grep -q '\"pf\": 1'"
 
+# A changed DMA attribute of a linked function: refused, then rebound with --force
+# (stop, unlink DMA, rewrite, relink as PF1, start).
+conf 0x30 "[dma]" "wr_chans = 1"
+ctl 1 "DMA change refused without --force" setup
+err_has "DMA change: why" "pci_epf_dma/dma0: msi_interrupts is 4, the config wants 3: the function is linked"
+check_num "DMA change refused: wr_chans kept" "$(cat "$D/wr_chans")" 2
+calls=$(wc -l <"$CALLS")
+klog_mark
+ctl 0 "DMA rebind with --force" setup --force
+check_num "DMA rebind: wr_chans" "$(cat "$D/wr_chans")" 1
+check "DMA rebind: dma0 linked" test -L "$C/dma0"
+check_eq "DMA rebind: started" "$(cat "$C/start")" 1
+tail -n +$((calls + 1)) "$CALLS" >/tmp/rebind
+check "DMA rebind: stopped first" grep -q '^stop' /tmp/rebind
+check "DMA rebind: header to fn1 again" grep -q 'write_header fn1 vendor=0x1957 device=0x080b' /tmp/rebind
+check "DMA rebind: vNTB untouched" sh -c "! grep -q 'write_header fn0' /tmp/rebind"
+t_log "DMA rebind: bound as PF1" "pci_epf_dma\.[0-9]+: bound as fn1: .* 1 WR \+ 2 RD"
+ctl 0 "DMA rebind: status in sync" status --json
+out_has "DMA rebind: in sync" '"in_sync": true'
+
 ctl 1 "teardown needs --force" teardown
 check "teardown refused: vntb0 still linked" test -L "$C/vntb0"
 ctl 0 "teardown --force" teardown --force
