@@ -209,7 +209,6 @@ static int new_epf_device(struct applier *a, const char *driver, char **before, 
 			  size_t size)
 {
 	char **after = NULL;
-	size_t plen = strlen(driver);
 	int r = -ENOENT;
 
 	if (epdma_fs_list(a->ctx, "/sys/bus/pci-epf/devices", &after) < 0)
@@ -217,7 +216,7 @@ static int new_epf_device(struct applier *a, const char *driver, char **before, 
 	for (char **n = after; *n; n++) {
 		bool old = false;
 
-		if (strncmp(*n, driver, plen) || (*n)[plen] != '.')
+		if (!epdma_epf_name(*n, driver))
 			continue;
 		for (char **b = before; b && *b; b++)
 			old |= !strcmp(*b, *n);
@@ -226,22 +225,6 @@ static int new_epf_device(struct applier *a, const char *driver, char **before, 
 	}
 	epdma_strv_free(after);
 	return r;
-}
-
-static bool find_subgroup(struct applier *a, const char *dir, const char *driver, char *out,
-			  size_t size)
-{
-	char **names = NULL;
-	size_t plen = strlen(driver);
-	bool found = false;
-
-	if (epdma_fs_list(a->ctx, dir, &names) < 0)
-		return false;
-	for (char **n = names; *n && !found; n++)
-		found = !strncmp(*n, driver, plen) && (*n)[plen] == '.' &&
-			epdma_strscpy(out, *n, size) >= 0;
-	epdma_strv_free(names);
-	return found;
 }
 
 /*
@@ -265,7 +248,7 @@ static int do_mkdir(struct applier *a, const struct epdma_op *op, struct undo *u
 	snprintf(path, sizeof(path), "%s/primary", dir);
 	for (int i = 0; i < 1000 && !epdma_fs_is_dir(a->ctx, path); i++)
 		nanosleep(&tick, NULL);
-	if (!find_subgroup(a, dir, op->driver, sub, sizeof(sub))) {
+	if (!epdma_function_subgroup(a->ctx, dir, op->driver, sub, sizeof(sub))) {
 		r = new_epf_device(a, op->driver, before, sub, sizeof(sub));
 		snprintf(path, sizeof(path), "%s/%s", dir, sub);
 		if (r == 0)
@@ -294,7 +277,7 @@ static int do_rmdir(struct applier *a, const char *driver, const char *function)
 
 	fn_dir(driver, function, dir, sizeof(dir));
 	r = epdma_fs_rmdir(a->ctx, dir);
-	if (r != -ENOTEMPTY || !find_subgroup(a, dir, driver, sub, sizeof(sub)))
+	if (r != -ENOTEMPTY || !epdma_function_subgroup(a->ctx, dir, driver, sub, sizeof(sub)))
 		return r;
 	snprintf(path, sizeof(path), "%s/%s", dir, sub);
 	if (epdma_fs_rmdir(a->ctx, path) < 0)

@@ -254,21 +254,14 @@ int epdma_vntb_bar_attrs(struct epdma_ctx *ctx, const char **how)
 
 	if (epdma_fs_list(ctx, EPDMA_PCI_EP "/functions/" EPDMA_EPF_VNTB, &fns) >= 0) {
 		for (char **f = fns; *f && found < 0; f++) {
-			char dir[256], **sub = NULL;
+			char dir[256], sub[64], attr[384];
 
 			snprintf(dir, sizeof(dir), EPDMA_PCI_EP "/functions/%s/%s", EPDMA_EPF_VNTB,
 				 *f);
-			if (epdma_fs_list(ctx, dir, &sub) < 0)
+			if (!epdma_function_subgroup(ctx, dir, EPDMA_EPF_VNTB, sub, sizeof(sub)))
 				continue;
-			for (char **s = sub; *s; s++) {
-				char attr[512];
-
-				if (strncmp(*s, EPDMA_EPF_VNTB ".", strlen(EPDMA_EPF_VNTB ".")))
-					continue;
-				snprintf(attr, sizeof(attr), "%s/%s/ctrl_bar", dir, *s);
-				found = epdma_fs_exists(ctx, attr);
-			}
-			epdma_strv_free(sub);
+			snprintf(attr, sizeof(attr), "%s/%s/ctrl_bar", dir, sub);
+			found = epdma_fs_exists(ctx, attr);
 		}
 		epdma_strv_free(fns);
 	}

@@ -94,17 +94,25 @@ static void read_attrs(struct epdma_ctx *ctx, struct epdma_function *f, const ch
 	epdma_strv_free(names);
 }
 
-static void find_subgroup(struct epdma_ctx *ctx, struct epdma_function *f, const char *dir)
+bool epdma_epf_name(const char *name, const char *driver)
+{
+	size_t plen = strlen(driver);
+
+	return !strncmp(name, driver, plen) && name[plen] == '.';
+}
+
+bool epdma_function_subgroup(struct epdma_ctx *ctx, const char *dir, const char *driver, char *out,
+			     size_t size)
 {
 	char **names = NULL;
-	size_t plen = strlen(f->driver);
+	bool found = false;
 
 	if (epdma_fs_list(ctx, dir, &names) < 0)
-		return;
-	for (char **n = names; *n; n++)
-		if (!strncmp(*n, f->driver, plen) && (*n)[plen] == '.')
-			epdma_strscpy(f->subgroup, *n, sizeof(f->subgroup));
+		return false;
+	for (char **n = names; *n && !found; n++)
+		found = epdma_epf_name(*n, driver) && epdma_strscpy(out, *n, size) >= 0;
 	epdma_strv_free(names);
+	return found;
 }
 
 /* A link in <fn>/primary/ names the controller (the other link form). */
@@ -141,7 +149,7 @@ static void read_function(struct epdma_ctx *ctx, struct epdma_graph *g, const ch
 	snprintf(f->name, sizeof(f->name), "%s", name);
 	snprintf(dir, sizeof(dir), EPDMA_PCI_EP "/functions/%s/%s", driver, name);
 	read_attrs(ctx, f, dir, false);
-	find_subgroup(ctx, f, dir);
+	epdma_function_subgroup(ctx, dir, f->driver, f->subgroup, sizeof(f->subgroup));
 	if (f->subgroup[0]) {
 		snprintf(sub, sizeof(sub), "%s/%s", dir, f->subgroup);
 		read_attrs(ctx, f, sub, true);

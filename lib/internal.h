@@ -20,3 +20,8 @@ char *epdma_strdup_printf(const char *fmt, ...) _printf_(1, 2);
 int epdma_parse_u64(const char *s, uint64_t *value);
 /* Copy SRC into DST of SIZE bytes; -E2BIG (DST untouched) when it does not fit. */
 int epdma_strscpy(char *dst, const char *src, size_t size);
+/* NAME is "<driver>.<N>": an EPF device, or its driver subgroup in a function dir. */
+bool epdma_epf_name(const char *name, const char *driver);
+/* The "<driver>.<N>" subgroup in function directory DIR; false while there is none. */
+bool epdma_function_subgroup(struct epdma_ctx *ctx, const char *dir, const char *driver, char *out,
+			     size_t size);
