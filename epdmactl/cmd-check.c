@@ -38,30 +38,30 @@ static void print_would_build(const struct epdma_config *cfg, const char *epc)
 	printf("  then start the link\n");
 }
 
-static void json_function(struct epdma_json *j, int pf, const char *driver, const char *name,
+static void json_function(json_object *a, int pf, const char *driver, const char *name,
 			  uint16_t vendor, uint16_t device, uint32_t class_code)
 {
-	epdma_json_object_begin(j, NULL);
-	epdma_json_int(j, "pf", pf);
-	epdma_json_string(j, "driver", driver);
-	epdma_json_string(j, "name", name);
-	epdma_json_int(j, "vendor_id", vendor);
-	epdma_json_int(j, "device_id", device);
-	epdma_json_int(j, "class", class_code);
-	epdma_json_object_end(j);
+	json_object *o = cli_json_object(a, NULL);
+
+	cli_json_int(o, "pf", pf);
+	cli_json_string(o, "driver", driver);
+	cli_json_string(o, "name", name);
+	cli_json_int(o, "vendor_id", vendor);
+	cli_json_int(o, "device_id", device);
+	cli_json_int(o, "class", class_code);
 }
 
-static void json_would_build(struct epdma_json *j, const struct epdma_config *cfg, const char *epc)
+static void json_would_build(json_object *root, const struct epdma_config *cfg, const char *epc)
 {
-	epdma_json_object_begin(j, "would_build");
-	epdma_json_string(j, "controller", epc);
-	epdma_json_array_begin(j, "functions");
-	json_function(j, 0, EPDMA_EPF_VNTB, cfg->vntb.name, cfg->vntb.vendor_id,
+	json_object *w = cli_json_object(root, "would_build");
+	json_object *a;
+
+	cli_json_string(w, "controller", epc);
+	a = cli_json_array(w, "functions");
+	json_function(a, 0, EPDMA_EPF_VNTB, cfg->vntb.name, cfg->vntb.vendor_id,
 		      cfg->vntb.device_id, cfg->vntb.class_code);
-	json_function(j, 1, EPDMA_EPF_DMA, cfg->dma.name, cfg->dma.vendor_id, cfg->dma.device_id,
+	json_function(a, 1, EPDMA_EPF_DMA, cfg->dma.name, cfg->dma.vendor_id, cfg->dma.device_id,
 		      cfg->dma.class_code);
-	epdma_json_array_end(j);
-	epdma_json_object_end(j);
 }
 
 static size_t count(const struct epdma_checks *checks, enum epdma_check_result r)
@@ -73,54 +73,71 @@ static size_t count(const struct epdma_checks *checks, enum epdma_check_result r
 	return n;
 }
 
+static void print_json(struct cli *cli, const struct epdma_config *cfg, const struct epdma_run *run,
+		       const struct epdma_errors *errs, bool ok)
+{
+	json_object *root = cli_json_new(cli, ok);
+
+	cli_json_string(root, "role", cfg && run->role ? epdma_role_name(run->role) : NULL);
+	cli_json_errors(root, errs);
+	cli_json_checks(root, &run->checks);
+	if (ok && run->role == EPDMA_ROLE_ENDPOINT)
+		json_would_build(root, cfg, run->controller);
+	cli_json_print(root);
+}
+
+static void print_text(const struct epdma_config *cfg, const struct epdma_run *run, bool ok)
+{
+	size_t warn = count(&run->checks, EPDMA_CHECK_WARN);
+
+	printf("Config: %s%s%s\nRole:   %s\n\n", cfg->file, cfg->profile[0] ? ", profile " : "",
+	       cfg->profile, epdma_role_name(run->role));
+	cli_print_checks(&run->checks);
+	if (ok && run->role == EPDMA_ROLE_ENDPOINT)
+		print_would_build(cfg, run->controller);
+	printf("\ncheck: %s (%zu passed, %zu warning%s, %zu failed)\n", ok ? "ok" : "FAILED",
+	       count(&run->checks, EPDMA_CHECK_PASS), warn, warn == 1 ? "" : "s",
+	       count(&run->checks, EPDMA_CHECK_FAIL));
+}
+
+/* The checks of the role this system plays; -errno when even the role is unknown. */
+static int run_check(struct cli *cli, const struct epdma_config *cfg, struct epdma_run *run,
+		     struct epdma_errors *errs)
+{
+	enum epdma_role role;
+	int r = epdma_role_resolve(cli->ctx, cfg, &role, errs);
+
+	if (r < 0)
+		return r;
+	if (role == EPDMA_ROLE_ENDPOINT)
+		return epdma_endpoint_check(cli->ctx, cfg, 0, run);
+	return epdma_host_check(cli->ctx, cfg, 0, run);
+}
+
 int cmd_check(struct cli *cli)
 {
 	struct epdma_errors errs = { 0 };
-	struct epdma_checks checks = { 0 };
+	struct epdma_run run;
 	struct epdma_config *cfg = cli_load_config(cli, &errs);
-	enum epdma_role role = EPDMA_ROLE_AUTO;
-	char epc[64] = "";
-	bool ok;
+	bool ok = false;
 
-	if (cfg) {
-		role = epdma_role_resolve(cli->ctx, cfg);
-		if (role == EPDMA_ROLE_ENDPOINT)
-			epdma_check_endpoint(cli->ctx, cfg, 0, &checks, epc, sizeof(epc));
-		else
-			epdma_check_host(cli->ctx, cfg, &checks);
-	}
-	ok = cfg && !epdma_checks_failed(&checks);
+	epdma_run_init(&run);
+	if (cfg)
+		ok = run_check(cli, cfg, &run, &errs) == 0;
 	if (cli->json) {
-		struct epdma_json j;
-
-		cli_json_begin(cli, &j, ok);
-		if (cfg)
-			epdma_json_string(&j, "role", epdma_role_name(role));
-		else
-			epdma_json_null(&j, "role");
-		cli_json_errors(&j, &errs);
-		cli_json_checks(&j, &checks);
-		if (ok && role == EPDMA_ROLE_ENDPOINT)
-			json_would_build(&j, cfg, epc);
-		epdma_json_object_end(&j);
-	} else if (!cfg) {
+		print_json(cli, cfg, &run, &errs, ok);
+	} else if (!cfg || !run.role) {
 		cli_print_errors(&errs);
-		fprintf(stderr,
-			"epdmactl: check: %zu error%s in the configuration; nothing was checked\n",
-			errs.count, errs.count == 1 ? "" : "s");
+		if (!cfg)
+			fprintf(stderr,
+				"epdmactl: check: %zu error%s in the configuration; nothing was "
+				"checked\n",
+				errs.count, errs.count == 1 ? "" : "s");
 	} else {
-		printf("Config: %s%s%s\nRole:   %s\n\n", cfg->file,
-		       cfg->profile[0] ? ", profile " : "", cfg->profile, epdma_role_name(role));
-		cli_print_checks(&checks);
-		if (ok && role == EPDMA_ROLE_ENDPOINT)
-			print_would_build(cfg, epc);
-		size_t warn = count(&checks, EPDMA_CHECK_WARN);
-
-		printf("\ncheck: %s (%zu passed, %zu warning%s, %zu failed)\n",
-		       ok ? "ok" : "FAILED", count(&checks, EPDMA_CHECK_PASS), warn,
-		       warn == 1 ? "" : "s", count(&checks, EPDMA_CHECK_FAIL));
+		cli_print_errors(&run.errors);
+		print_text(cfg, &run, ok);
 	}
-	epdma_checks_clear(&checks);
+	epdma_run_free(&run);
 	epdma_errors_clear(&errs);
 	epdma_config_free(cfg);
 	return ok ? EXIT_OK : EXIT_FAIL;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* epdmactl plan / setup / teardown: the endpoint graph, planned and applied. */
+/* epdmactl plan / setup / teardown: one library run each, shown as text or JSON. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,182 +7,128 @@
 
 #include "epdmactl.h"
 
-struct run {
+struct cmd {
 	struct cli *cli;
 	struct epdma_config *cfg;
-	struct epdma_errors errs;
-	struct epdma_checks checks;
-	struct epdma_graph *graph;
-	struct epdma_plan *plan;
-	struct epdma_apply apply;
-	bool applied;
-	char epc[64];
+	struct epdma_errors errs; /* the front end's own: config, role, lock */
+	struct epdma_run run;
 	int lock;
 };
 
-static void run_free(struct run *r)
+typedef int (*run_fn)(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+		      struct epdma_run *run);
+
+/* "link dma0 to ... failed: Invalid argument", or what else stopped the run. */
+static void describe_failure(const struct epdma_run *run, char *buf, size_t size)
 {
-	if (r->applied)
-		epdma_apply_free(&r->apply);
-	epdma_unlock(r->lock);
-	epdma_errors_clear(&r->errs);
-	epdma_checks_clear(&r->checks);
-	epdma_config_free(r->cfg);
-	free(r->graph);
-	free(r->plan);
-}
+	const struct epdma_op_outcome *o;
+	char what[256];
 
-static unsigned int lock_timeout_ms(void)
-{
-	const char *s = getenv("EPDMA_LOCK_TIMEOUT_MS");
-
-	return s && *s ? (unsigned int)strtoul(s, NULL, 10) : EPDMA_LOCK_TIMEOUT_MS;
-}
-
-static int take_lock(struct run *r)
-{
-	unsigned int ms = lock_timeout_ms();
-	pid_t holder;
-
-	r->lock = epdma_lock(r->cli->ctx, ms, &holder);
-	if (r->lock == -ETIMEDOUT) {
-		/* Whole seconds when they are exact: "300 ms" must not read "0 s". */
-		epdma_errors_add(&r->errs, "/run/epdma/lock", 0, NULL,
-				 "another epdma run (pid %d) holds the lock; gave up after %u %s",
-				 (int)holder, ms % 1000 ? ms : ms / 1000, ms % 1000 ? "ms" : "s");
-		return -ETIMEDOUT;
+	if (run->failed < 0) {
+		if (run->record_error)
+			snprintf(buf, size, "recording what epdma created in /run/epdma failed: %s",
+				 strerror(-run->record_error));
+		else
+			snprintf(buf, size, "%s", strerror(-run->error));
+		return;
 	}
-	if (r->lock < 0)
-		epdma_errors_add(&r->errs, "/run/epdma/lock", 0, NULL, "cannot lock: %s",
-				 strerror(-r->lock));
-	return r->lock < 0 ? r->lock : 0;
+	o = &run->outcomes[run->failed];
+	epdma_op_describe(run->plan, &run->plan->ops[run->failed], what, sizeof(what));
+	snprintf(buf, size, "%s failed: %s", what,
+		 o->logged_error ? "the kernel logged an error (the link itself succeeded)"
+				 : strerror(-o->result));
 }
 
-static unsigned int run_flags(const struct cli *cli)
+static void leftover_text(const struct epdma_run *run, char *buf, size_t size)
 {
-	return (cli->force ? EPDMA_F_FORCE : 0) | (cli->adopt ? EPDMA_F_ADOPT : 0);
+	const char *bus = strchr(run->leftover_bus, ':');
+
+	snprintf(buf, size,
+		 "the kernel keeps virtual bus %s of the vNTB function and its device until "
+		 "reboot: neither vbus_number 0x%s nor its vntb_vid/vntb_pid can be used again in "
+		 "this boot",
+		 run->leftover_bus, bus ? bus + 1 : run->leftover_bus);
 }
 
-/* Config, role, preflight (with FIX: mount + module load), live graph. */
-static int prepare(struct run *r, bool fix, bool mutate)
+static void json_op(json_object *a, const struct epdma_plan *plan, const struct epdma_op *op,
+		    const struct epdma_op_outcome *res)
 {
-	struct cli *cli = r->cli;
-	int err;
-
-	r->lock = -1;
-	r->cfg = cli_load_config(cli, &r->errs);
-	if (!r->cfg)
-		return -EINVAL;
-	if (epdma_role_resolve(cli->ctx, r->cfg) != EPDMA_ROLE_ENDPOINT) {
-		epdma_errors_add(
-			&r->errs, r->cfg->file, 0, "general.role",
-			"%s works on the endpoint role; this system resolves to the host "
-			"role (no /sys/class/pci_epc entry), whose commands are not in this "
-			"version",
-			cli->command);
-		return -EINVAL;
-	}
-	if (mutate && take_lock(r) < 0)
-		return -EBUSY;
-	err = epdma_endpoint_prepare(cli->ctx, r->cfg, fix, run_flags(cli), &r->checks, &r->errs,
-				     r->epc, sizeof(r->epc));
-	if (err < 0)
-		return err;
-	r->graph = calloc(1, sizeof(*r->graph));
-	r->plan = calloc(1, sizeof(*r->plan));
-	if (!r->graph || !r->plan)
-		return -ENOMEM;
-	if (epdma_configfs_mounted(cli->ctx)) {
-		err = epdma_graph_read(cli->ctx, r->epc, r->graph);
-		if (err < 0) {
-			epdma_errors_add(&r->errs, NULL, 0, "configfs", "cannot read the graph: %s",
-					 strerror(-err));
-			return err;
-		}
-	} else {
-		/* plan before setup mounted configfs: the graph is empty, start unknown */
-		memset(r->graph, 0, sizeof(*r->graph));
-		r->graph->start = 0;
-		snprintf(r->graph->controller, sizeof(r->graph->controller), "%s", r->epc);
-		epdma_graph_state_read(cli->ctx, &r->graph->state);
-	}
-	return 0;
-}
-
-static void json_op(struct epdma_json *j, const struct epdma_plan *plan, const struct epdma_op *op,
-		    const struct epdma_op_result *res)
-{
+	json_object *o = cli_json_object(a, NULL), *log;
 	char what[256];
 
 	epdma_op_describe(plan, op, what, sizeof(what));
-	epdma_json_object_begin(j, NULL);
-	epdma_json_string(j, "op", epdma_op_type_name(op->type));
-	epdma_json_string(j, "tag", epdma_op_tag_name(op->tag));
-	epdma_json_string(j, "driver", op->driver[0] ? op->driver : NULL);
-	epdma_json_string(j, "function", op->function[0] ? op->function : NULL);
+	cli_json_string(o, "op", epdma_op_type_name(op->type));
+	cli_json_string(o, "tag", epdma_op_tag_name(op->tag));
+	cli_json_string(o, "driver", op->driver[0] ? op->driver : NULL);
+	cli_json_string(o, "function", op->function[0] ? op->function : NULL);
 	if (op->type == EPDMA_OP_WRITE) {
-		epdma_json_string(j, "attribute", op->attr);
-		epdma_json_string(j, "value", op->value);
+		cli_json_string(o, "attribute", op->attr);
+		cli_json_string(o, "value", op->value);
 	}
 	if (op->type == EPDMA_OP_LINK && op->pf >= 0)
-		epdma_json_int(j, "pf", op->pf);
+		cli_json_int(o, "pf", op->pf);
 	else if (op->type == EPDMA_OP_LINK)
-		epdma_json_null(j, "pf"); /* beside a link whose PF epdma never knew */
-	epdma_json_string(j, "description", what);
-	if (res) {
-		epdma_json_string(j, "result", res->result ? strerror(-res->result) : "ok");
-		epdma_json_array_begin(j, "kernel_log");
-		for (char **l = res->kernel_log; l && *l; l++)
-			epdma_json_string(j, NULL, strchr(*l, ' ') + 1);
-		epdma_json_array_end(j);
-	}
-	epdma_json_object_end(j);
+		cli_json_string(o, "pf", NULL); /* beside a link whose PF epdma never knew */
+	cli_json_string(o, "description", what);
+	if (!res)
+		return;
+	cli_json_string(o, "result", res->result ? strerror(-res->result) : "ok");
+	log = cli_json_array(o, "kernel_log");
+	for (size_t i = 0; i < res->nlog; i++)
+		json_object_array_add(log, json_object_new_string(res->log[i].text));
 }
 
-static void print_json(struct run *r, bool ok, bool with_results)
+static void print_json(struct cmd *c, bool ok)
 {
-	struct epdma_json j;
-	size_t n = with_results ? r->apply.done : r->plan ? r->plan->count : 0;
+	const struct epdma_run *run = &c->run;
+	bool applied = run->outcomes != NULL;
+	size_t n = applied ? run->done : run->plan ? run->plan->count : 0;
+	json_object *root = cli_json_new(c->cli, ok), *ops;
+	struct epdma_errors *errs = c->errs.count ? &c->errs : &c->run.errors;
+	char buf[512];
 
-	cli_json_begin(r->cli, &j, ok);
-	cli_json_errors(&j, &r->errs);
-	cli_json_checks(&j, &r->checks);
-	epdma_json_string(&j, "controller", r->epc[0] ? r->epc : NULL);
-	epdma_json_array_begin(&j, "operations");
+	cli_json_errors(root, errs);
+	cli_json_checks(root, &run->checks);
+	cli_json_string(root, "controller", run->controller[0] ? run->controller : NULL);
+	ops = cli_json_array(root, "operations");
 	for (size_t i = 0; i < n; i++)
-		json_op(&j, r->plan, &r->plan->ops[i], with_results ? &r->apply.results[i] : NULL);
-	epdma_json_array_end(&j);
-	if (with_results) {
-		epdma_json_string(&j, "failure", r->apply.failed >= 0 ? r->apply.failure : NULL);
-		epdma_json_int(&j, "rolled_back", (int64_t)r->apply.undone);
-		epdma_json_bool(&j, "rollback_complete", !r->apply.rollback_incomplete);
-		epdma_json_string(&j, "leftover", r->apply.leftover[0] ? r->apply.leftover : NULL);
+		json_op(ops, run->plan, &run->plan->ops[i], applied ? &run->outcomes[i] : NULL);
+	if (!applied) {
+		cli_json_print(root);
+		return;
 	}
-	epdma_json_object_end(&j);
+	describe_failure(run, buf, sizeof(buf));
+	cli_json_string(root, "failure", run->error ? buf : NULL);
+	cli_json_int(root, "rolled_back", (int64_t)run->undone);
+	cli_json_bool(root, "rollback_complete", !run->rollback_incomplete);
+	leftover_text(run, buf, sizeof(buf));
+	cli_json_string(root, "leftover", run->leftover_bus[0] ? buf : NULL);
+	cli_json_print(root);
 }
 
-/* Failed before anything was written: errors, failed checks, exit 1. */
-static int refuse(struct run *r)
+/* Refused before anything was written: errors, failed checks, exit 1. */
+static int refuse(struct cmd *c)
 {
-	if (r->cli->json) {
-		print_json(r, false, false);
-	} else {
-		cli_print_errors(&r->errs);
-		for (size_t i = 0; i < r->checks.count; i++) {
-			const struct epdma_check *c = &r->checks.items[i];
-
-			if (c->result != EPDMA_CHECK_FAIL)
-				continue;
-			fprintf(stderr, "epdmactl: %s: %s\n", c->name, c->message);
-			if (c->hint)
-				fprintf(stderr, "epdmactl:   hint: %s\n", c->hint);
-		}
-		if (!strcmp(r->cli->command, "plan"))
-			fprintf(stderr, "epdmactl: plan: setup would be refused\n");
-		else
-			fprintf(stderr, "epdmactl: %s: refused; nothing was changed\n",
-				r->cli->command);
+	if (c->cli->json) {
+		print_json(c, false);
+		return EXIT_FAIL;
 	}
+	cli_print_errors(&c->errs);
+	cli_print_errors(&c->run.errors);
+	for (size_t i = 0; i < c->run.checks.count; i++) {
+		const struct epdma_check *k = &c->run.checks.items[i];
+		const char *hint = cli_check_hint(k);
+
+		if (k->result != EPDMA_CHECK_FAIL)
+			continue;
+		fprintf(stderr, "epdmactl: %s: %s\n", k->name, k->message);
+		if (hint)
+			fprintf(stderr, "epdmactl:   hint: %s\n", hint);
+	}
+	if (!strcmp(c->cli->command, "plan"))
+		fprintf(stderr, "epdmactl: plan: setup would be refused\n");
+	else
+		fprintf(stderr, "epdmactl: %s: refused; nothing was changed\n", c->cli->command);
 	return EXIT_FAIL;
 }
 
@@ -202,140 +148,181 @@ static void print_plan(const struct epdma_plan *plan)
 	}
 }
 
-int cmd_plan(struct cli *cli)
-{
-	struct run r = { .cli = cli };
-	unsigned int flags = run_flags(cli);
-	int ret = EXIT_OK;
-
-	if (prepare(&r, false, false) < 0 ||
-	    epdma_plan_setup(cli->ctx, r.cfg, r.graph, flags, r.plan, &r.errs) < 0)
-		ret = refuse(&r);
-	else if (cli->json)
-		print_json(&r, true, false);
-	else
-		print_plan(r.plan);
-	run_free(&r);
-	return ret;
-}
-
-static void print_results(struct run *r)
+static void print_results(const struct epdma_run *run)
 {
 	char what[256];
 
-	for (size_t i = 0; i < r->apply.done; i++) {
-		const struct epdma_op_result *res = &r->apply.results[i];
+	for (size_t i = 0; i < run->done; i++) {
+		const struct epdma_op_outcome *res = &run->outcomes[i];
 
-		epdma_op_describe(r->plan, &r->plan->ops[i], what, sizeof(what));
+		epdma_op_describe(run->plan, &run->plan->ops[i], what, sizeof(what));
 		printf("  %-4s %s\n", res->result ? "FAIL" : "ok", what);
-		for (char **l = res->kernel_log; l && *l; l++)
-			printf("       kernel: %s\n", strchr(*l, ' ') + 1);
+		if (res->readback_err)
+			printf("       reads back %s\n", res->readback);
+		for (size_t k = 0; k < res->nlog; k++)
+			printf("       kernel: %s\n", res->log[k].text);
 	}
 }
 
-/* A vNTB unlink leaves the function's virtual bus behind until reboot: say which. */
-static void note_vntb_bus(struct run *r)
+/* What the rollback could not take back, and what brings the graph back. */
+static void print_rollback(const struct epdma_run *run)
 {
-	for (size_t i = 0; i < r->apply.done; i++) {
-		const struct epdma_op *op = &r->plan->ops[i];
-		const struct epdma_function *f;
-		const struct epdma_attr_value *vb;
-		int64_t bus;
+	static const char *const undo[] = {
+		[EPDMA_OP_MKDIR] = "mkdir", [EPDMA_OP_WRITE] = "write",
+		[EPDMA_OP_LINK] = "link",   [EPDMA_OP_UNLINK] = "unlink",
+		[EPDMA_OP_RMDIR] = "rmdir", [EPDMA_OP_START] = "start",
+		[EPDMA_OP_STOP] = "stop",   [EPDMA_OP_ADOPT] = "adopt",
+	};
 
-		if (op->type != EPDMA_OP_UNLINK || strcmp(op->driver, EPDMA_EPF_VNTB) ||
-		    r->apply.results[i].result)
-			continue;
-		f = epdma_graph_find(r->graph, op->driver, op->function);
-		vb = f ? epdma_function_attr(f, "vbus_number") : NULL;
-		if (vb && epdma_attr_parse(vb->text, &bus) == 0)
-			printf("note: the kernel keeps virtual bus %02llx of %s and its device "
-			       "until reboot; a vNTB function needs another vbus_number and "
-			       "other vntb_vid/vntb_pid until then\n",
-			       (long long)bus, op->function);
+	for (size_t i = 0; i < run->nundo_failures; i++) {
+		const struct epdma_undo_failure *f = &run->undo_failures[i];
+
+		fprintf(stderr, "epdmactl: rollback: undoing %s of %s failed: %s\n", undo[f->type],
+			f->function[0] ? f->function : run->controller, strerror(-f->error));
 	}
+	if (run->stop == EPDMA_STOP_RMDIR)
+		fprintf(stderr,
+			"epdmactl: rollback stops here: function %s is removed and cannot be "
+			"brought back, so what came before stays done; epdmactl teardown finishes "
+			"the removal, epdmactl setup builds the graph again\n",
+			run->stop_function);
+	else if (run->stop == EPDMA_STOP_VNTB_UNLINK)
+		fprintf(stderr,
+			"epdmactl: rollback stops here: %s stays unlinked (the kernel keeps its "
+			"virtual bus and device until reboot: relinking it with the same "
+			"vbus_number fails, with the same vntb_vid/vntb_pid a 6.12 kernel oopses), "
+			"and what came before stays done (a function linked without it would take "
+			"PF0); after a reboot, or with another vbus_number and vntb_vid/vntb_pid, "
+			"epdmactl setup builds the graph again\n",
+			run->stop_function);
 }
 
-static int report_apply(struct run *r, int err)
+static void print_rolled_back(const char *cmd, const struct epdma_run *run)
 {
-	if (r->cli->json) {
-		print_json(r, err == 0, true);
-		return err ? EXIT_FAIL : EXIT_OK;
+	if (run->undone || run->rollback_incomplete)
+		fprintf(stderr, "epdmactl: %s: rolled back %zu operation%s%s\n", cmd, run->undone,
+			run->undone == 1 ? "" : "s",
+			run->rollback_incomplete ? ", NOT all of them: see the errors above"
+						 : "; the graph is as before");
+}
+
+static void print_notes(const struct epdma_run *run)
+{
+	if (run->kmsg_error)
+		fprintf(stderr,
+			"epdmactl: cannot read the kernel log (/dev/kmsg): %s; link failures "
+			"that the kernel only logs went unnoticed\n",
+			strerror(-run->kmsg_error));
+	if (run->record_error && run->failed >= 0)
+		fprintf(stderr, "epdmactl: recording what epdma created in /run/epdma failed: %s\n",
+			strerror(-run->record_error));
+	/* A vNTB unlink leaves the function's virtual bus behind until reboot: say which. */
+	for (size_t i = 0; i < run->nkept; i++)
+		printf("note: the kernel keeps virtual bus %02x of %s and its device until reboot; "
+		       "a vNTB function needs another vbus_number and other vntb_vid/vntb_pid "
+		       "until "
+		       "then\n",
+		       run->kept[i].bus, run->kept[i].function);
+}
+
+static int report_apply(struct cmd *c)
+{
+	const struct epdma_run *run = &c->run;
+	const char *cmd = c->cli->command;
+	char buf[512];
+
+	if (c->cli->json) {
+		print_json(c, run->error == 0);
+		return run->error ? EXIT_FAIL : EXIT_OK;
 	}
-	print_results(r);
-	if (!err) {
-		if (!r->plan->count)
-			printf("Nothing to do: %s matches the config.\n", r->epc);
-		else
-			printf("%s: done (%zu operations)\n", r->cli->command, r->plan->count);
-		note_vntb_bus(r);
+	if (!run->outcomes) {
+		printf("Nothing to do: epdma owns no function.\n");
 		return EXIT_OK;
 	}
-	fprintf(stderr, "epdmactl: %s: %s\n", r->cli->command, r->apply.failure);
-	if (r->apply.undone || r->apply.rollback_incomplete)
-		fprintf(stderr, "epdmactl: %s: rolled back %zu operation%s%s\n", r->cli->command,
-			r->apply.undone, r->apply.undone == 1 ? "" : "s",
-			r->apply.rollback_incomplete ? ", NOT all of them: see the errors above"
-						     : "; the graph is as before");
-	if (r->apply.leftover[0])
-		fprintf(stderr, "epdmactl: %s: %s\n", r->cli->command, r->apply.leftover);
+	print_results(run);
+	if (!run->error) {
+		if (!run->plan->count)
+			printf("Nothing to do: %s matches the config.\n", run->controller);
+		else
+			printf("%s: done (%zu operations)\n", cmd, run->plan->count);
+		print_notes(run);
+		return EXIT_OK;
+	}
+	print_notes(run);
+	print_rollback(run);
+	describe_failure(run, buf, sizeof(buf));
+	fprintf(stderr, "epdmactl: %s: %s\n", cmd, buf);
+	print_rolled_back(cmd, run);
+	if (run->leftover_bus[0]) {
+		leftover_text(run, buf, sizeof(buf));
+		fprintf(stderr, "epdmactl: %s: %s\n", cmd, buf);
+	}
 	return EXIT_FAIL;
 }
 
-static int apply_plan(struct run *r)
+/* Config, role and (for a mutating command) the lock: what the front end does itself. */
+static int prepare(struct cmd *c, bool mutate, bool endpoint_only)
 {
-	int err = epdma_plan_apply(r->cli->ctx, r->plan, r->graph, &r->apply);
+	enum epdma_role role = EPDMA_ROLE_ENDPOINT;
 
-	r->applied = true;
-	if (err < 0 && r->apply.failed < 0 && !r->apply.failure[0])
-		snprintf(r->apply.failure, sizeof(r->apply.failure), "%s", strerror(-err));
-	return report_apply(r, err);
+	c->lock = -1;
+	c->cfg = cli_load_config(c->cli, &c->errs);
+	if (!c->cfg)
+		return -EINVAL;
+	if (endpoint_only && epdma_role_resolve(c->cli->ctx, c->cfg, &role, &c->errs) < 0)
+		return -EINVAL;
+	if (endpoint_only && role != EPDMA_ROLE_ENDPOINT) {
+		epdma_errors_add(
+			&c->errs, c->cfg->file, 0, "general.role",
+			"%s works on the endpoint role; this system resolves to the host "
+			"role (no /sys/class/pci_epc entry), whose commands are not in this "
+			"version",
+			c->cli->command);
+		return -EINVAL;
+	}
+	if (mutate) {
+		c->lock = cli_lock(c->cli, &c->errs);
+		if (c->lock < 0)
+			return c->lock;
+	}
+	return 0;
+}
+
+static int run_command(struct cli *cli, run_fn fn, bool mutate, bool endpoint_only)
+{
+	struct cmd c = { .cli = cli };
+	int ret;
+
+	epdma_run_init(&c.run);
+	if (prepare(&c, mutate, endpoint_only) < 0)
+		ret = refuse(&c);
+	else if (fn(cli->ctx, c.cfg, cli_run_flags(cli), &c.run) < 0 && !c.run.outcomes)
+		ret = refuse(&c);
+	else if (!mutate && cli->json)
+		ret = (print_json(&c, true), EXIT_OK);
+	else if (!mutate)
+		ret = (print_plan(c.run.plan), EXIT_OK);
+	else
+		ret = report_apply(&c);
+	epdma_unlock(c.lock);
+	epdma_run_free(&c.run);
+	epdma_errors_clear(&c.errs);
+	epdma_config_free(c.cfg);
+	return ret;
+}
+
+int cmd_plan(struct cli *cli)
+{
+	return run_command(cli, epdma_endpoint_plan, false, true);
 }
 
 int cmd_setup(struct cli *cli)
 {
-	struct run r = { .cli = cli };
-	unsigned int flags = run_flags(cli);
-	int ret;
-
-	if (prepare(&r, true, true) < 0 ||
-	    epdma_plan_setup(cli->ctx, r.cfg, r.graph, flags, r.plan, &r.errs) < 0)
-		ret = refuse(&r);
-	else
-		ret = apply_plan(&r);
-	run_free(&r);
-	return ret;
+	return run_command(cli, epdma_endpoint_setup, true, true);
 }
 
 int cmd_teardown(struct cli *cli)
 {
-	struct run r = { .cli = cli };
-	int ret;
-
-	r.lock = -1;
-	r.cfg = cli_load_config(cli, &r.errs);
-	r.graph = calloc(1, sizeof(*r.graph));
-	r.plan = calloc(1, sizeof(*r.plan));
-	if (!r.cfg || !r.graph || !r.plan || take_lock(&r) < 0) {
-		ret = refuse(&r);
-		goto out;
-	}
-	epdma_graph_state_read(cli->ctx, &r.graph->state);
-	snprintf(r.epc, sizeof(r.epc), "%s", r.graph->state.controller);
-	if (!r.epc[0] || !epdma_configfs_mounted(cli->ctx)) {
-		if (cli->json)
-			print_json(&r, true, false);
-		else
-			printf("Nothing to do: epdma owns no function.\n");
-		ret = EXIT_OK;
-		goto out;
-	}
-	if (epdma_graph_read(cli->ctx, r.epc, r.graph) < 0 ||
-	    epdma_plan_teardown(cli->ctx, r.graph, cli->force ? EPDMA_F_FORCE : 0, r.plan,
-				&r.errs) < 0)
-		ret = refuse(&r);
-	else
-		ret = apply_plan(&r);
-out:
-	run_free(&r);
-	return ret;
+	/* Teardown undoes what epdma's record names, whatever the config says now. */
+	return run_command(cli, epdma_endpoint_teardown, true, false);
 }

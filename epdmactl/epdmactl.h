@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "epdma.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* What the global options and the command's own options said. */
 struct cli {
@@ -21,13 +27,30 @@ enum {
 	EXIT_USAGE = 2,
 };
 
-/* Load the config; on failure print every error (text or JSON envelope) and return NULL. */
+/* Load the config; on failure ERRS says why and NULL is returned. */
 struct epdma_config *cli_load_config(struct cli *cli, struct epdma_errors *errs);
+unsigned int cli_run_flags(const struct cli *cli);
+/* The lock for a mutating command; -errno with ERRS saying who holds it. */
+int cli_lock(struct cli *cli, struct epdma_errors *errs);
+
+/* Text: "epdmactl: file:line: key: message[advice]" on stderr. */
 void cli_print_errors(const struct epdma_errors *errs);
-void cli_json_begin(struct cli *cli, struct epdma_json *j, bool ok);
-void cli_json_errors(struct epdma_json *j, const struct epdma_errors *errs);
-void cli_json_checks(struct epdma_json *j, const struct epdma_checks *checks);
 void cli_print_checks(const struct epdma_checks *checks);
+/* What a user can do about REASON, in this front end's commands and flags ("" none). */
+const char *cli_advice(enum epdma_reason reason, const char *key, char *buf, size_t size);
+const char *cli_check_hint(const struct epdma_check *c);
+
+/* JSON: the envelope every --json output shares, then the command's own keys. */
+json_object *cli_json_new(struct cli *cli, bool ok);
+void cli_json_errors(json_object *root, const struct epdma_errors *errs);
+void cli_json_checks(json_object *root, const struct epdma_checks *checks);
+void cli_json_string(json_object *o, const char *key, const char *value); /* NULL: null */
+void cli_json_int(json_object *o, const char *key, int64_t value);
+void cli_json_bool(json_object *o, const char *key, bool value);
+json_object *cli_json_array(json_object *o, const char *key);
+json_object *cli_json_object(json_object *o, const char *key); /* KEY NULL: into array O */
+/* Print ROOT on stdout and free it. */
+void cli_json_print(json_object *root);
 
 int cmd_check(struct cli *cli);
 int cmd_plan(struct cli *cli);

@@ -32,7 +32,7 @@ struct undo {
 struct applier {
 	struct epdma_ctx *ctx;
 	const struct epdma_plan *plan;
-	struct epdma_apply *res;
+	struct epdma_run *res;
 	int kmsg;
 	struct undo undo[EPDMA_MAX_OPS];
 	size_t nundo;
@@ -41,9 +41,8 @@ struct applier {
 		char driver[64], function[64], sub[64];
 	} subgroup[EPDMA_MAX_FUNCTIONS + 2];
 	size_t nsub;
-	char **log;	   /* lines of the current operation */
-	bool logged_error; /* the current link succeeded but the kernel logged an error */
-	bool recorded;	   /* the ownership record was rewritten during this run */
+	struct epdma_op_outcome *cur; /* the current operation's outcome */
+	bool recorded;		      /* the ownership record was rewritten during this run */
 	struct epdma_graph_state state;
 };
 
@@ -91,58 +90,61 @@ static void attr_path(struct applier *a, const char *driver, const char *functio
 		snprintf(buf, size, "%s/%s", dir, attr);
 }
 
-static void collect(int level, const char *text, void *data)
-{
-	struct applier *a = data;
-	size_t n = epdma_strv_length(a->log);
-	char **v = realloc(a->log, (n + 2) * sizeof(*v));
-	char *line;
-
-	if (!v)
-		return;
-	a->log = v;
-	line = epdma_strdup_printf("%d %s", level, text);
-	if (!line)
-		return;
-	v[n] = line;
-	v[n + 1] = NULL;
-}
-
 /*
  * An error line of the endpoint stack: the EPF core and drivers, the
  * controller, vNTB's virtual bus (its "create pci bus failed" names no
  * device), or a crash. Another driver's error that lands in the same moment
  * on a busy board is shown, but does not fail the operation.
  */
-static bool endpoint_error(struct applier *a, const char *line)
+static bool endpoint_error(struct applier *a, const struct epdma_kmsg_record *rec)
 {
 	static const char *const marks[] = { "pci_epf", "pci_epc", "vntb", "ntb",
 					     "pci bus", "BUG:",	   "Oops", "WARNING:" };
-	const char *text = strchr(line, ' ');
 
-	if (atoi(line) > LOG_ERR || !text)
+	if (rec->priority > 3 /* LOG_ERR */)
 		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(marks); i++)
-		if (strstr(text, marks[i]))
+		if (strstr(rec->text, marks[i]))
 			return true;
-	return strstr(text, a->plan->controller) != NULL;
+	return strstr(rec->text, a->plan->controller) != NULL;
 }
 
-/* Kernel log lines of the current operation, and whether one is an endpoint error. */
+/* Kernel log records since the last call, to the current operation's outcome
+ * (or dropped, before the first); true when one is an endpoint error. */
 static bool read_kernel_log(struct applier *a)
 {
+	struct epdma_kmsg_record *recs = NULL;
+	size_t n = 0;
 	bool error = false;
 
 	if (a->kmsg < 0)
 		return false;
-	epdma_kmsg_read(a->kmsg, collect, a);
-	for (char **l = a->log; l && *l; l++)
-		error |= endpoint_error(a, *l);
+	epdma_kmsg_read(a->kmsg, &recs, &n);
+	if (!a->cur) {
+		epdma_kmsg_records_free(recs, n);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct epdma_kmsg_record *v = realloc(a->cur->log, (a->cur->nlog + 1) * sizeof(*v));
+
+		if (!v) {
+			epdma_kmsg_records_free(recs + i, n - i);
+			recs = NULL;
+			break;
+		}
+		a->cur->log = v;
+		a->cur->log[a->cur->nlog++] = recs[i];
+	}
+	free(recs);
+	for (size_t i = 0; i < a->cur->nlog; i++)
+		error |= endpoint_error(a, &a->cur->log[i]);
 	return error;
 }
 
+/* A kernel that clamps or rounds a value takes the write and keeps another. */
 static int write_checked(struct applier *a, const char *path, const char *value)
 {
+	struct epdma_want w = { .match_any = false };
 	char back[64];
 	int r = epdma_fs_write(a->ctx, path, value);
 
@@ -150,16 +152,12 @@ static int write_checked(struct applier *a, const char *path, const char *value)
 		return r;
 	if (epdma_fs_read(a->ctx, path, back, sizeof(back)) < 0)
 		return -EIO;
-	{
-		struct epdma_want w = { .match_any = false };
-
-		snprintf(w.value, sizeof(w.value), "%s", value);
-		if (!epdma_want_matches(&w, back)) {
-			epdma_err(a->ctx, "%s: wrote %s, reads back %s", path, value, back);
-			return -EIO;
-		}
-	}
-	return 0;
+	snprintf(w.value, sizeof(w.value), "%s", value);
+	if (epdma_want_matches(&w, back))
+		return 0;
+	a->cur->readback_err = -EIO;
+	snprintf(a->cur->readback, sizeof(a->cur->readback), "%.39s", back);
+	return -EIO;
 }
 
 static int write_start(struct applier *a, bool on)
@@ -312,7 +310,7 @@ static int run_op(struct applier *a, const struct epdma_op *op, struct undo *u)
 		/* The bind's log, whether ln failed or not: a later setup error is only logged. */
 		if (read_kernel_log(a) && r == 0) {
 			a->nundo++; /* the link exists: the rollback must remove it */
-			a->logged_error = true;
+			a->cur->logged_error = true;
 			return -EIO;
 		}
 		return r;
@@ -364,25 +362,6 @@ static int run_undo(struct applier *a, const struct undo *u)
 	return 0;
 }
 
-static void explain_irreversible(struct applier *a, const struct undo *u)
-{
-	if (u->type == EPDMA_OP_RMDIR)
-		epdma_err(a->ctx,
-			  "rollback stops here: function %s/%s is removed and cannot be brought "
-			  "back, so what came before stays done; epdmactl teardown finishes "
-			  "the removal, epdmactl setup builds the graph again",
-			  u->driver, u->function);
-	else
-		epdma_err(a->ctx,
-			  "rollback stops here: %s stays unlinked (the kernel keeps its virtual "
-			  "bus and device until reboot: relinking it with the same vbus_number "
-			  "fails, with the same vntb_vid/vntb_pid a 6.12 kernel oopses), and what "
-			  "came before stays done (a function linked without it would take PF0); "
-			  "after a reboot, or with another vbus_number and vntb_vid/vntb_pid, "
-			  "epdmactl setup builds the graph again",
-			  u->function);
-}
-
 /* Undo in reverse, up to the first step the kernel cannot take back. */
 static void rollback(struct applier *a)
 {
@@ -392,17 +371,23 @@ static void rollback(struct applier *a)
 
 		if (u->irreversible) {
 			a->res->rollback_incomplete = true;
-			explain_irreversible(a, u);
+			a->res->stop = u->type == EPDMA_OP_RMDIR ? EPDMA_STOP_RMDIR
+								 : EPDMA_STOP_VNTB_UNLINK;
+			snprintf(a->res->stop_function, sizeof(a->res->stop_function), "%s",
+				 u->function);
 			break;
 		}
 		a->nundo--;
 		r = run_undo(a, u);
 		if (r < 0) {
+			struct epdma_undo_failure *f =
+				&a->res->undo_failures[a->res->nundo_failures++];
+
 			a->res->rollback_incomplete = true;
 			u->kept = true;
-			epdma_err(a->ctx, "rollback: undoing %s of %s failed: %s",
-				  epdma_op_type_name(u->type),
-				  u->function[0] ? u->function : a->plan->controller, strerror(-r));
+			f->type = u->type;
+			f->error = r;
+			snprintf(f->function, sizeof(f->function), "%s", u->function);
 		}
 		a->res->undone++;
 	}
@@ -468,20 +453,9 @@ static void note_ownership(struct applier *a, const struct epdma_op *op)
 	if (op->type == EPDMA_OP_WRITE || op->type == EPDMA_OP_START || op->type == EPDMA_OP_STOP)
 		return;
 	r = epdma_graph_state_write(a->ctx, &a->state);
-	if (r < 0)
-		epdma_warn(a->ctx, "recording what epdma created in /run/epdma failed: %s",
-			   strerror(-r));
+	if (r < 0 && !a->res->record_error)
+		a->res->record_error = r;
 	a->recorded = true;
-}
-
-static void describe_failure(struct applier *a, const struct epdma_op *op, int r)
-{
-	char what[256];
-
-	epdma_op_describe(a->plan, op, what, sizeof(what));
-	snprintf(a->res->failure, sizeof(a->res->failure), "%s failed: %s", what,
-		 a->logged_error ? "the kernel logged an error (the link itself succeeded)"
-				 : strerror(-r));
 }
 
 /* vNTB bind made a virtual bus the kernel keeps after unlink: say so. */
@@ -497,26 +471,70 @@ static void note_leftover_bus(struct applier *a, const struct epdma_graph *g, ch
 		for (char **b = buses; b && *b; b++)
 			old |= !strcmp(*b, *n);
 		if (!old)
-			snprintf(a->res->leftover, sizeof(a->res->leftover),
-				 "the kernel keeps virtual bus %s of the vNTB function and its "
-				 "device until reboot: neither vbus_number 0x%s nor its "
-				 "vntb_vid/vntb_pid can be used again in this boot",
-				 *n, strchr(*n, ':') ? strchr(*n, ':') + 1 : *n);
+			snprintf(a->res->leftover_bus, sizeof(a->res->leftover_bus), "%s", *n);
 	}
 	epdma_strv_free(now);
 }
 
+static int apply_ops(struct applier *a)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < a->plan->count; i++) {
+		const struct epdma_op *op = &a->plan->ops[i];
+		struct undo *u = &a->undo[a->nundo];
+
+		a->cur = NULL;
+		read_kernel_log(a); /* what came before this op is not its doing */
+		a->cur = &a->res->outcomes[i];
+		r = run_op(a, op, u);
+		u->op = i;
+		if (op->type != EPDMA_OP_LINK)
+			read_kernel_log(a);
+		a->cur->result = r;
+		a->res->done = i + 1;
+		if (r < 0) {
+			a->res->failed = (int)i;
+			return r;
+		}
+		a->nundo++;
+		record_state(a, op);
+		note_ownership(a, op);
+	}
+	return 0;
+}
+
+/* After a failure: undo, then record what the rollback could not take back. */
+static void roll_back(struct applier *a, const struct epdma_graph *g, char **buses)
+{
+	size_t nundo = a->nundo;
+	int w;
+
+	rollback(a);
+	note_leftover_bus(a, g, buses);
+	if (a->res->rollback_incomplete)
+		w = record_kept(a, g, nundo);
+	else /* everything undone: the record as it was before this run */
+		w = a->recorded ? epdma_graph_state_write(a->ctx, &g->state) : 0;
+	if (w < 0 && !a->res->record_error)
+		a->res->record_error = w;
+	if (a->res->rollback_incomplete)
+		epdma_ownership_diff(&g->state, &a->state, a->res);
+}
+
 int epdma_plan_apply(struct epdma_ctx *ctx, const struct epdma_plan *plan,
-		     const struct epdma_graph *g, struct epdma_apply *res)
+		     const struct epdma_graph *g, struct epdma_run *res)
 {
 	struct applier *a = calloc(1, sizeof(*a));
 	char **buses = NULL;
-	int r = 0;
+	int r;
 
-	memset(res, 0, sizeof(*res));
 	res->failed = -1;
-	if (!a)
+	res->outcomes = calloc(plan->count + 1, sizeof(*res->outcomes));
+	if (!a || !res->outcomes) {
+		free(a);
 		return -ENOMEM;
+	}
 	a->ctx = ctx;
 	a->plan = plan;
 	a->res = res;
@@ -527,64 +545,52 @@ int epdma_plan_apply(struct epdma_ctx *ctx, const struct epdma_plan *plan,
 	epdma_fs_list(ctx, "/sys/class/pci_bus", &buses);
 	a->kmsg = plan->count ? epdma_kmsg_open(ctx) : -1;
 	if (plan->count && a->kmsg < 0)
-		epdma_warn(ctx,
-			   "cannot read the kernel log (/dev/kmsg): %s; link failures that "
-			   "the kernel only logs will go unnoticed",
-			   strerror(-a->kmsg));
-	for (size_t i = 0; i < plan->count; i++) {
-		const struct epdma_op *op = &plan->ops[i];
-		struct undo *u = &a->undo[a->nundo];
-
-		read_kernel_log(a); /* what came before this op is not its doing */
-		epdma_strv_free(a->log);
-		a->log = NULL;
-		r = run_op(a, op, u);
-		u->op = i;
-		if (op->type != EPDMA_OP_LINK)
-			read_kernel_log(a);
-		res->results[i].result = r;
-		res->results[i].kernel_log = a->log;
-		a->log = NULL;
-		res->done = i + 1;
-		if (r < 0) {
-			res->failed = (int)i;
-			describe_failure(a, op, r);
-			break;
-		}
-		a->nundo++;
-		record_state(a, op);
-		note_ownership(a, op);
-	}
+		res->kmsg_error = a->kmsg;
+	r = apply_ops(a);
 	if (r < 0) {
-		size_t nundo = a->nundo;
-		int w;
-
-		rollback(a);
-		note_leftover_bus(a, g, buses);
-		if (a->res->rollback_incomplete)
-			w = record_kept(a, g, nundo);
-		else /* everything undone: the record as it was before this run */
-			w = a->recorded ? epdma_graph_state_write(ctx, &g->state) : 0;
-		if (w < 0)
-			epdma_err(ctx, "recording what is left in /run/epdma failed: %s",
-				  strerror(-w));
+		roll_back(a, g, buses);
 	} else if (plan->count) {
 		r = epdma_graph_state_write(ctx, &a->state);
 		if (r < 0)
-			snprintf(res->failure, sizeof(res->failure),
-				 "recording what epdma created in /run/epdma failed: %s",
-				 strerror(-r));
+			res->record_error = r;
+		epdma_ownership_diff(&g->state, &a->state, res);
 	}
 	if (a->kmsg >= 0)
 		close(a->kmsg);
 	epdma_strv_free(buses);
-	epdma_strv_free(a->log);
 	free(a);
 	return r;
 }
 
-void epdma_apply_free(struct epdma_apply *res)
+/* The record's changes, function by function, as the front end reports them. */
+void epdma_ownership_diff(const struct epdma_graph_state *before,
+			  const struct epdma_graph_state *after, struct epdma_run *run)
 {
-	for (size_t i = 0; i < res->done; i++)
-		epdma_strv_free(res->results[i].kernel_log);
+	struct epdma_graph_state b = *before;
+
+	for (size_t i = 0; i < after->count; i++) {
+		const struct epdma_owned_function *f = &after->functions[i];
+		const struct epdma_owned_function *o = epdma_graph_state_find(&b, f->driver,
+									      f->name);
+		struct epdma_ownership_change c = { .pf = f->pf };
+
+		if (o && o->pf == f->pf)
+			continue;
+		c.what = !o ? EPDMA_OWN_ADD : f->pf >= 0 ? EPDMA_OWN_LINK : EPDMA_OWN_UNLINK;
+		snprintf(c.driver, sizeof(c.driver), "%s", f->driver);
+		snprintf(c.name, sizeof(c.name), "%s", f->name);
+		if (run->nchanges < ARRAY_SIZE(run->changes))
+			run->changes[run->nchanges++] = c;
+	}
+	for (size_t i = 0; i < b.count; i++) {
+		const struct epdma_owned_function *o = &b.functions[i];
+		struct epdma_ownership_change c = { .what = EPDMA_OWN_DROP, .pf = -1 };
+
+		if (epdma_graph_state_find((struct epdma_graph_state *)after, o->driver, o->name))
+			continue;
+		snprintf(c.driver, sizeof(c.driver), "%s", o->driver);
+		snprintf(c.name, sizeof(c.name), "%s", o->name);
+		if (run->nchanges < ARRAY_SIZE(run->changes))
+			run->changes[run->nchanges++] = c;
+	}
 }

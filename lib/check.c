@@ -14,23 +14,30 @@
 	"the vNTB function takes PF0 and the DMA function PF1: use a controller whose " \
 	"device tree sets max-functions = /bits/ 8 <2> (R-Car S4, NXP LS1088A)"
 
-enum epdma_role epdma_role_resolve(struct epdma_ctx *ctx, const struct epdma_config *cfg)
+int epdma_role_resolve(struct epdma_ctx *ctx, const struct epdma_config *cfg, enum epdma_role *role,
+		       struct epdma_errors *errs)
 {
 	char **names = NULL;
-	enum epdma_role role;
+	int r;
 
+	*role = cfg->role;
 	if (cfg->role != EPDMA_ROLE_AUTO)
-		return cfg->role;
-	if (epdma_controllers_list(ctx, &names) < 0)
-		return EPDMA_ROLE_HOST;
-	role = names[0] ? EPDMA_ROLE_ENDPOINT : EPDMA_ROLE_HOST;
+		return 0;
+	r = epdma_controllers_list(ctx, &names);
+	if (r < 0) {
+		epdma_errors_add(errs, cfg->file, 0, "general.role",
+				 "role = auto: cannot list /sys/class/pci_epc: %s", strerror(-r));
+		return r;
+	}
+	*role = names[0] ? EPDMA_ROLE_ENDPOINT : EPDMA_ROLE_HOST;
 	epdma_strv_free(names);
-	return role;
+	return 0;
 }
 
-static void check_configfs(struct epdma_ctx *ctx, struct epdma_checks *c)
+static void check_configfs(struct epdma_ctx *ctx, const struct epdma_endpoint_facts *facts,
+			   struct epdma_checks *c)
 {
-	if (epdma_configfs_mounted(ctx))
+	if (facts->configfs_mounted)
 		epdma_checks_add(c, "configfs", EPDMA_CHECK_PASS, NULL,
 				 "mounted, " EPDMA_PCI_EP " present");
 	else if (epdma_fs_is_dir(ctx, "/sys/kernel/config"))
@@ -43,8 +50,9 @@ static void check_configfs(struct epdma_ctx *ctx, struct epdma_checks *c)
 			"/sys/kernel/config does not exist");
 }
 
-static void check_epf_driver(struct epdma_ctx *ctx, struct epdma_modules *mods, const char *driver,
-			     const char *module, struct epdma_checks *c)
+static void check_epf_driver(struct epdma_ctx *ctx, const struct epdma_endpoint_facts *facts,
+			     struct epdma_modules *mods, const char *driver, const char *module,
+			     struct epdma_checks *c)
 {
 	char name[96];
 
@@ -60,7 +68,7 @@ static void check_epf_driver(struct epdma_ctx *ctx, struct epdma_modules *mods, 
 		break;
 	case EPDMA_MODULE_LOADED:
 	case EPDMA_MODULE_BUILTIN:
-		if (!epdma_configfs_mounted(ctx)) {
+		if (!facts->configfs_mounted) {
 			epdma_checks_add(c, name, EPDMA_CHECK_PASS, NULL,
 					 "module %s present; appears once configfs is mounted",
 					 module);
@@ -84,18 +92,16 @@ static void check_epf_driver(struct epdma_ctx *ctx, struct epdma_modules *mods, 
 	}
 }
 
-static int check_controller(struct epdma_ctx *ctx, const struct epdma_config *cfg,
-			    struct epdma_checks *c, char *epc, size_t size)
+static void check_controller(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			     const struct epdma_endpoint_facts *facts, struct epdma_checks *c)
 {
 	char **names = NULL;
-	int r = epdma_controller_pick(ctx, cfg->controller, epc, size);
 
-	if (r == 0) {
-		epdma_checks_add(c, "controller", EPDMA_CHECK_PASS, NULL, "%s", epc);
-		return 0;
+	if (facts->controller[0]) {
+		epdma_checks_add(c, "controller", EPDMA_CHECK_PASS, NULL, "%s", facts->controller);
+		return;
 	}
-	epdma_controllers_list(ctx, &names);
-	if (r == -ENOTUNIQ) {
+	if (facts->controller_err == -ENOTUNIQ && epdma_controllers_list(ctx, &names) >= 0) {
 		_cleanup_free_ char *list = NULL;
 
 		for (char **n = names; *n; n++) {
@@ -118,7 +124,22 @@ static int check_controller(struct epdma_ctx *ctx, const struct epdma_config *cf
 				 "no endpoint controller in /sys/class/pci_epc");
 	}
 	epdma_strv_free(names);
-	return -ENOENT;
+}
+
+/* The same, as the error of a run that needs a controller (status). */
+void epdma_controller_error(const struct epdma_config *cfg, int err, struct epdma_errors *errs)
+{
+	unsigned int line = 0;
+
+	epdma_config_source(cfg, "endpoint", "controller", &line);
+	if (cfg->controller[0])
+		epdma_errors_add(errs, cfg->file, line, "endpoint.controller",
+				 "%s is not in /sys/class/pci_epc", cfg->controller);
+	else
+		epdma_errors_add(errs, cfg->file, 0, "endpoint.controller",
+				 err == -ENOTUNIQ ? "several endpoint controllers: set it to one "
+						    "of /sys/class/pci_epc"
+						  : "no endpoint controller in /sys/class/pci_epc");
 }
 
 static void check_max_functions(struct epdma_ctx *ctx, const char *epc, struct epdma_checks *c)
@@ -164,7 +185,7 @@ static void check_links(struct epdma_ctx *ctx, const struct epdma_config *cfg, c
 	struct epdma_link links[16];
 	struct epdma_graph_state st;
 	int n = epdma_controller_links(ctx, epc, links, ARRAY_SIZE(links));
-	int foreign = 0;
+	int foreign = 0, r;
 
 	if (n < 0) {
 		epdma_checks_add(c, "linked functions", EPDMA_CHECK_FAIL, NULL,
@@ -172,16 +193,21 @@ static void check_links(struct epdma_ctx *ctx, const struct epdma_config *cfg, c
 				 strerror(-n));
 		return;
 	}
-	epdma_graph_state_read(ctx, &st);
+	r = epdma_graph_state_read(ctx, &st);
+	if (r < 0) {
+		epdma_checks_add(c, "linked functions", EPDMA_CHECK_FAIL, NULL,
+				 "cannot read epdma's record of its functions: %s", strerror(-r));
+		return;
+	}
 	for (int i = 0; i < n; i++) {
 		if (epdma_graph_state_find(&st, links[i].driver, links[i].function))
 			continue;
 		foreign++;
 		if (configured_function(cfg, &links[i])) {
-			epdma_checks_add(c, "linked functions", EPDMA_CHECK_WARN,
-					 "setup --adopt takes it over if it matches the config",
+			epdma_checks_add(c, "linked functions", EPDMA_CHECK_WARN, NULL,
 					 "%s/%s is linked to %s but was not created by epdma",
 					 links[i].driver, links[i].function, epc);
+			epdma_checks_set_reason(c, EPDMA_REASON_ADOPTABLE);
 			continue;
 		}
 		epdma_checks_add(c, "linked functions", EPDMA_CHECK_FAIL,
@@ -242,53 +268,18 @@ static bool vntb_bars_in_kernel_order(const struct epdma_config *cfg)
 	return true;
 }
 
-/*
- * vNTB BAR selectors exist from v6.18. Before any vNTB function exists the
- * only evidence is the release; an existing vNTB subgroup is better evidence.
- */
-int epdma_vntb_bar_attrs(struct epdma_ctx *ctx, const char **how)
+static void check_vntb_bars(const struct epdma_config *cfg,
+			    const struct epdma_endpoint_facts *facts, struct epdma_checks *c)
 {
-	char release[128], **fns = NULL;
-	unsigned int major = 0, minor = 0;
-	int found = -1;
-
-	if (epdma_fs_list(ctx, EPDMA_PCI_EP "/functions/" EPDMA_EPF_VNTB, &fns) >= 0) {
-		for (char **f = fns; *f && found < 0; f++) {
-			char dir[256], sub[64], attr[384];
-
-			snprintf(dir, sizeof(dir), EPDMA_PCI_EP "/functions/%s/%s", EPDMA_EPF_VNTB,
-				 *f);
-			if (!epdma_function_subgroup(ctx, dir, EPDMA_EPF_VNTB, sub, sizeof(sub)))
-				continue;
-			snprintf(attr, sizeof(attr), "%s/%s/ctrl_bar", dir, sub);
-			found = epdma_fs_exists(ctx, attr);
-		}
-		epdma_strv_free(fns);
-	}
-	if (found >= 0) {
-		*how = "an existing vNTB function";
-		return found;
-	}
-	*how = "the kernel release";
-	if (epdma_kernel_release(ctx, release, sizeof(release)) < 0 ||
-	    sscanf(release, "%u.%u", &major, &minor) != 2)
-		return -ENODATA;
-	return major > 6 || (major == 6 && minor >= 18);
-}
-
-static void check_vntb_bars(struct epdma_ctx *ctx, const struct epdma_config *cfg,
-			    struct epdma_checks *c)
-{
-	const char *how = "", *key;
+	const char *how = facts->bar_attrs_how, *key;
 	unsigned int line = 0;
-	int r;
+	int r = facts->bar_attrs;
 
 	if (!vntb_bars_explicit(cfg)) {
 		epdma_checks_add(c, "vntb bars", EPDMA_CHECK_PASS, NULL,
 				 "all vNTB BARs auto: the kernel chooses");
 		return;
 	}
-	r = epdma_vntb_bar_attrs(ctx, &how);
 	if (r > 0) {
 		epdma_checks_add(c, "vntb bars", EPDMA_CHECK_PASS, NULL,
 				 "the kernel has ctrl_bar/db_bar/mwN_bar (judged from %s)", how);
@@ -328,13 +319,11 @@ static void check_vntb_bars(struct epdma_ctx *ctx, const struct epdma_config *cf
  * matches its vntb_vid:vntb_pid, the stale one included: a use-after-free.
  * A 6.12.117 kernel oopsed in pci_vntb_probe() on exactly this (tests/kernel).
  */
-static void check_vntb_device(struct epdma_ctx *ctx, const struct epdma_config *cfg,
-			      unsigned int flags, struct epdma_checks *c)
+static void check_vntb_device(const struct epdma_config *cfg,
+			      const struct epdma_endpoint_facts *facts, unsigned int flags,
+			      struct epdma_checks *c)
 {
-	char bdf[32];
-
-	if (epdma_vntb_stale_device(ctx, cfg->vntb.vntb_vid, cfg->vntb.vntb_pid, bdf,
-				    sizeof(bdf)) <= 0) {
+	if (!facts->stale_vntb_device[0]) {
 		epdma_checks_add(c, "vntb device", EPDMA_CHECK_PASS, NULL,
 				 "no unbound %04x:%04x device left by an earlier vNTB bind",
 				 cfg->vntb.vntb_vid, cfg->vntb.vntb_pid);
@@ -342,44 +331,34 @@ static void check_vntb_device(struct epdma_ctx *ctx, const struct epdma_config *
 	}
 	epdma_checks_add(c, "vntb device",
 			 flags & EPDMA_F_FORCE ? EPDMA_CHECK_WARN : EPDMA_CHECK_FAIL,
-			 "reboot, or set other vntb_vid/vntb_pid (and another vbus_number)",
-			 "%s (%04x:%04x) is left from an earlier vNTB bind in this boot: a new "
-			 "vNTB bind with the same vntb_vid/vntb_pid probes it through freed "
-			 "memory (a 6.12 kernel oopses)",
-			 bdf, cfg->vntb.vntb_vid, cfg->vntb.vntb_pid);
+			 EPDMA_STALE_VNTB_HINT, EPDMA_STALE_VNTB_FMT, facts->stale_vntb_device,
+			 cfg->vntb.vntb_vid, cfg->vntb.vntb_pid);
 }
 
 /* vbus_number of a vNTB function, from its driver subgroup; -1 when unknown. */
 static int64_t vntb_bus_of(struct epdma_ctx *ctx, const char *function)
 {
-	char dir[256], path[512], **names = NULL;
+	char dir[256], sub[64], path[384];
 	uint64_t bus;
-	int64_t r = -1;
 
 	snprintf(dir, sizeof(dir), EPDMA_PCI_EP "/functions/" EPDMA_EPF_VNTB "/%s", function);
-	if (epdma_fs_list(ctx, dir, &names) < 0)
+	if (!epdma_function_subgroup(ctx, dir, EPDMA_EPF_VNTB, sub, sizeof(sub)))
 		return -1;
-	for (char **n = names; *n && r < 0; n++) {
-		if (strncmp(*n, EPDMA_EPF_VNTB ".", strlen(EPDMA_EPF_VNTB ".")))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/vbus_number", dir, *n);
-		if (epdma_fs_read_u64(ctx, path, &bus) == 0)
-			r = (int64_t)bus;
-	}
-	epdma_strv_free(names);
-	return r;
+	snprintf(path, sizeof(path), "%s/%s/vbus_number", dir, sub);
+	return epdma_fs_read_u64(ctx, path, &bus) == 0 ? (int64_t)bus : -1;
 }
 
-static void check_vbus(struct epdma_ctx *ctx, const struct epdma_config *cfg, const char *epc,
-		       unsigned int flags, struct epdma_checks *c)
+static void check_vbus(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+		       const struct epdma_endpoint_facts *facts, unsigned int flags,
+		       struct epdma_checks *c)
 {
-	struct epdma_link links[16];
-	char path[64];
-	int n = epc ? epdma_controller_links(ctx, epc, links, ARRAY_SIZE(links)) : 0;
+	struct epdma_link links[EPDMA_MAX_FUNCTIONS];
+	int n = 0;
 
+	if (facts->controller[0] && facts->configfs_mounted)
+		n = epdma_controller_links(ctx, facts->controller, links, ARRAY_SIZE(links));
 	/* A linked vNTB's own device is bound: only devices of earlier binds count. */
-	check_vntb_device(ctx, cfg, flags, c);
-	snprintf(path, sizeof(path), "/sys/class/pci_bus/0000:%02x", cfg->vntb.vbus_number);
+	check_vntb_device(cfg, facts, flags, c);
 	for (int i = 0; i < n; i++)
 		if (!strcmp(links[i].driver, EPDMA_EPF_VNTB) &&
 		    vntb_bus_of(ctx, links[i].function) == (int64_t)cfg->vntb.vbus_number) {
@@ -388,7 +367,7 @@ static void check_vbus(struct epdma_ctx *ctx, const struct epdma_config *cfg, co
 					 cfg->vntb.vbus_number, links[i].function);
 			return;
 		}
-	if (epdma_fs_exists(ctx, path))
+	if (facts->vbus_present)
 		epdma_checks_add(
 			c, "vntb bus", EPDMA_CHECK_FAIL, "reboot, or choose another vbus_number",
 			"virtual bus %02x is left from an earlier vNTB bind in this boot; the "
@@ -399,28 +378,50 @@ static void check_vbus(struct epdma_ctx *ctx, const struct epdma_config *cfg, co
 				 cfg->vntb.vbus_number);
 }
 
-int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
-			 struct epdma_checks *c, char *epc, size_t size)
+/* Everything the checks and the planner need to know of the kernel, read once. */
+void epdma_endpoint_probe(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			  struct epdma_endpoint_facts *facts)
+{
+	char path[64];
+
+	memset(facts, 0, sizeof(*facts));
+	facts->configfs_mounted = epdma_configfs_mounted(ctx);
+	facts->controller_err = epdma_controller_pick(ctx, cfg->controller, facts->controller,
+						      sizeof(facts->controller));
+	if (facts->controller_err < 0)
+		facts->controller[0] = '\0';
+	facts->bar_attrs = epdma_vntb_bar_attrs(ctx, &facts->bar_attrs_how);
+	if (epdma_vntb_stale_device(ctx, cfg->vntb.vntb_vid, cfg->vntb.vntb_pid,
+				    facts->stale_vntb_device,
+				    sizeof(facts->stale_vntb_device)) <= 0)
+		facts->stale_vntb_device[0] = '\0';
+	snprintf(path, sizeof(path), "/sys/class/pci_bus/0000:%02x", cfg->vntb.vbus_number);
+	facts->vbus_present = epdma_fs_exists(ctx, path);
+}
+
+int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			 const struct epdma_endpoint_facts *facts, unsigned int flags,
+			 struct epdma_checks *c)
 {
 	struct epdma_modules *mods = NULL;
 	int r;
 
-	epc[0] = '\0';
-	check_configfs(ctx, c);
+	check_configfs(ctx, facts, c);
 	r = epdma_modules_new(ctx, &mods);
 	if (r < 0)
 		epdma_checks_add(c, "modules", EPDMA_CHECK_FAIL, NULL,
 				 "cannot read the module index: %s", strerror(-r));
-	check_epf_driver(ctx, mods, EPDMA_EPF_VNTB, EPDMA_MODULE_VNTB, c);
-	check_epf_driver(ctx, mods, EPDMA_EPF_DMA, EPDMA_MODULE_DMA, c);
+	check_epf_driver(ctx, facts, mods, EPDMA_EPF_VNTB, EPDMA_MODULE_VNTB, c);
+	check_epf_driver(ctx, facts, mods, EPDMA_EPF_DMA, EPDMA_MODULE_DMA, c);
 	epdma_modules_free(mods);
-	if (check_controller(ctx, cfg, c, epc, size) == 0) {
-		check_max_functions(ctx, epc, c);
-		if (epdma_configfs_mounted(ctx))
-			check_links(ctx, cfg, epc, c);
+	check_controller(ctx, cfg, facts, c);
+	if (facts->controller[0]) {
+		check_max_functions(ctx, facts->controller, c);
+		if (facts->configfs_mounted)
+			check_links(ctx, cfg, facts->controller, c);
 	}
-	check_vntb_bars(ctx, cfg, c);
-	check_vbus(ctx, cfg, epc[0] && epdma_configfs_mounted(ctx) ? epc : NULL, flags, c);
+	check_vntb_bars(cfg, facts, c);
+	check_vbus(ctx, cfg, facts, flags, c);
 	return epdma_checks_failed(c) ? -EINVAL : 0;
 }
 
@@ -470,7 +471,8 @@ static void check_vntb_alias(struct epdma_modules *mods, const struct epdma_conf
 			r < 0 ? ": " : "", r < 0 ? strerror(-r) : "");
 }
 
-int epdma_check_host(struct epdma_ctx *ctx, const struct epdma_config *cfg, struct epdma_checks *c)
+int epdma_check_host_prereqs(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			     struct epdma_checks *c)
 {
 	struct epdma_modules *mods = NULL;
 	int r = epdma_pci_count(ctx);

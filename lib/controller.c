@@ -146,12 +146,16 @@ int epdma_controller_links(struct epdma_ctx *ctx, const char *epc, struct epdma_
 	r = epdma_fs_list(ctx, dir, &names);
 	if (r < 0)
 		return r;
-	for (char **e = names; *e && n < max; e++) {
+	for (char **e = names; *e; e++) {
 		char *fn, *drv;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, *e);
 		if (epdma_fs_readlink(ctx, path, target, sizeof(target)) < 0)
 			continue; /* "start" and anything else that is not a link */
+		if (n == max) {
+			epdma_strv_free(names);
+			return -E2BIG;
+		}
 		/* .../functions/<driver>/<name> */
 		fn = strrchr(target, '/');
 		if (!fn)

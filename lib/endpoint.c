@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Endpoint role entry points shared by epdmactl and epdmad: preflight (and,
- * for setup, the system prerequisites), read, plan, apply.
+ * Endpoint role runs, one per command, shared by epdmactl and epdmad:
+ * probe the kernel once, preflight, read the live graph, plan, apply. Each
+ * fills a struct epdma_run with everything a front end shows.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,7 +16,8 @@
  * prerequisites, not part of the graph, so never rolled back. Nothing is
  * written to the pci_ep graph here.
  */
-static int prepare_system(struct epdma_ctx *ctx, struct epdma_errors *errs)
+static int prepare_system(struct epdma_ctx *ctx, const struct epdma_endpoint_facts *facts,
+			  struct epdma_errors *errs)
 {
 	static const char *const modules[][2] = {
 		{ EPDMA_EPF_VNTB, EPDMA_MODULE_VNTB },
@@ -24,7 +26,7 @@ static int prepare_system(struct epdma_ctx *ctx, struct epdma_errors *errs)
 	struct epdma_modules *mods = NULL;
 	int r;
 
-	if (!epdma_configfs_mounted(ctx)) {
+	if (!facts->configfs_mounted) {
 		r = epdma_fs_mount(ctx, "none", "/sys/kernel/config", "configfs", 0);
 		if (r < 0 && r != -EBUSY) {
 			epdma_errors_add(errs, NULL, 0, "configfs",
@@ -54,18 +56,251 @@ static int prepare_system(struct epdma_ctx *ctx, struct epdma_errors *errs)
 	return 0;
 }
 
-int epdma_endpoint_prepare(struct epdma_ctx *ctx, const struct epdma_config *cfg, bool fix,
-			   unsigned int flags, struct epdma_checks *checks,
-			   struct epdma_errors *errs, char *epc, size_t size)
+/* Probe and preflight; with FIX (setup) put configfs and the drivers in place first. */
+static int preflight(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+		     bool fix, struct epdma_endpoint_facts *facts, struct epdma_run *run)
 {
-	int r = epdma_check_endpoint(ctx, cfg, flags, checks, epc, size);
+	int r;
 
-	if (r < 0 || !fix)
+	run->role = EPDMA_ROLE_ENDPOINT;
+	epdma_endpoint_probe(ctx, cfg, facts);
+	r = epdma_check_endpoint(ctx, cfg, facts, flags, &run->checks);
+	if (r == 0 && fix) {
+		r = prepare_system(ctx, facts, &run->errors);
+		if (r < 0)
+			return r;
+		/* Again, now that configfs and the drivers are there. */
+		epdma_checks_clear(&run->checks);
+		epdma_endpoint_probe(ctx, cfg, facts);
+		r = epdma_check_endpoint(ctx, cfg, facts, flags, &run->checks);
+	}
+	snprintf(run->controller, sizeof(run->controller), "%s", facts->controller);
+	return r < 0 ? -EPERM : 0;
+}
+
+/* The live graph; before setup mounted configfs it is empty (and not started). */
+static int read_graph(struct epdma_ctx *ctx, const struct epdma_endpoint_facts *facts,
+		      struct epdma_run *run)
+{
+	struct epdma_graph *g = calloc(1, sizeof(*g));
+	int r;
+
+	if (!g)
+		return -ENOMEM;
+	run->graph = g;
+	if (facts->configfs_mounted) {
+		r = epdma_graph_read(ctx, facts->controller, g);
+		if (r < 0)
+			epdma_errors_add(&run->errors, NULL, 0, "configfs",
+					 "cannot read the graph: %s", strerror(-r));
 		return r;
-	r = prepare_system(ctx, errs);
+	}
+	g->start = 0;
+	snprintf(g->controller, sizeof(g->controller), "%s", facts->controller);
+	r = epdma_graph_state_read(ctx, &g->state);
 	if (r < 0)
-		return r;
-	/* Again, now that configfs and the drivers are there. */
-	epdma_checks_clear(checks);
-	return epdma_check_endpoint(ctx, cfg, flags, checks, epc, size);
+		epdma_errors_add(&run->errors, "/run/epdma/graph", 0, NULL, "cannot read: %s",
+				 strerror(-r));
+	return r;
+}
+
+static int plan_setup(const struct epdma_config *cfg, const struct epdma_endpoint_facts *facts,
+		      unsigned int flags, struct epdma_run *run)
+{
+	run->plan = calloc(1, sizeof(*run->plan));
+	if (!run->plan)
+		return -ENOMEM;
+	return epdma_plan_setup(cfg, run->graph, facts, flags, run->plan, &run->errors);
+}
+
+int epdma_endpoint_check(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+			 struct epdma_run *run)
+{
+	struct epdma_endpoint_facts facts;
+
+	return epdma_run_finish(run, preflight(ctx, cfg, flags, false, &facts, run));
+}
+
+int epdma_endpoint_plan(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+			struct epdma_run *run)
+{
+	struct epdma_endpoint_facts facts;
+	int r = preflight(ctx, cfg, flags, false, &facts, run);
+
+	if (r == 0)
+		r = read_graph(ctx, &facts, run);
+	if (r == 0)
+		r = plan_setup(cfg, &facts, flags, run);
+	return epdma_run_finish(run, r);
+}
+
+/* vNTB functions this run unlinked: the kernel keeps their virtual bus until reboot. */
+static void note_kept_buses(struct epdma_run *run)
+{
+	for (size_t i = 0; i < run->done; i++) {
+		const struct epdma_op *op = &run->plan->ops[i];
+		const struct epdma_function *f;
+		const struct epdma_attr_value *vb;
+		int64_t bus;
+
+		if (op->type != EPDMA_OP_UNLINK || strcmp(op->driver, EPDMA_EPF_VNTB) ||
+		    run->outcomes[i].result || run->nkept == ARRAY_SIZE(run->kept))
+			continue;
+		f = epdma_graph_find(run->graph, op->driver, op->function);
+		vb = f ? epdma_function_attr(f, "vbus_number") : NULL;
+		if (!vb || epdma_attr_parse(vb->text, &bus) < 0)
+			continue;
+		snprintf(run->kept[run->nkept].function, sizeof(run->kept[0].function), "%s",
+			 op->function);
+		run->kept[run->nkept++].bus = (unsigned int)bus;
+	}
+}
+
+static int apply(struct epdma_ctx *ctx, struct epdma_run *run)
+{
+	int r = epdma_plan_apply(ctx, run->plan, run->graph, run);
+
+	note_kept_buses(run);
+	return r;
+}
+
+int epdma_endpoint_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+			 struct epdma_run *run)
+{
+	struct epdma_endpoint_facts facts;
+	int r = preflight(ctx, cfg, flags, true, &facts, run);
+
+	if (r == 0)
+		r = read_graph(ctx, &facts, run);
+	if (r == 0)
+		r = plan_setup(cfg, &facts, flags, run);
+	if (r == 0)
+		r = apply(ctx, run);
+	return epdma_run_finish(run, r);
+}
+
+int epdma_endpoint_teardown(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			    unsigned int flags, struct epdma_run *run)
+{
+	struct epdma_graph *g = calloc(1, sizeof(*g));
+	int r;
+
+	run->role = EPDMA_ROLE_ENDPOINT;
+	run->graph = g;
+	run->plan = calloc(1, sizeof(*run->plan));
+	if (!g || !run->plan)
+		return epdma_run_finish(run, -ENOMEM);
+	/* Teardown undoes what the record names, wherever the config points now. */
+	r = epdma_graph_state_read(ctx, &g->state);
+	if (r < 0) {
+		epdma_errors_add(&run->errors, "/run/epdma/graph", 0, NULL, "cannot read: %s",
+				 strerror(-r));
+		return epdma_run_finish(run, r);
+	}
+	snprintf(run->controller, sizeof(run->controller), "%s", g->state.controller);
+	if (!run->controller[0] || !epdma_configfs_mounted(ctx))
+		return epdma_run_finish(run, 0); /* epdma owns nothing: an empty plan */
+	r = epdma_graph_read(ctx, run->controller, g);
+	if (r < 0) {
+		epdma_errors_add(&run->errors, NULL, 0, "configfs", "cannot read the graph: %s",
+				 strerror(-r));
+		return epdma_run_finish(run, r);
+	}
+	r = epdma_plan_teardown(g, flags & EPDMA_F_FORCE, run->plan, &run->errors);
+	if (r == 0)
+		r = apply(ctx, run);
+	return epdma_run_finish(run, r);
+}
+
+/* Linked functions by PF, then the rest by driver and name, as read. */
+static int by_pf(const void *a, const void *b)
+{
+	const struct epdma_function *x = a, *y = b;
+	int px = x->linked && x->pf >= 0 ? x->pf : 1000,
+	    py = y->linked && y->pf >= 0 ? y->pf : 1000;
+
+	if (px != py)
+		return px - py;
+	return strcmp(x->driver, y->driver) ?: strcmp(x->name, y->name);
+}
+
+/* Status shows epdma's functions, the configured ones and whatever holds a PF of ours. */
+static void keep_relevant(struct epdma_graph *g, const struct epdma_spec specs[2])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->count; i++) {
+		const struct epdma_function *f = &g->functions[i];
+
+		if (f->owned || epdma_spec_of(specs, f) ||
+		    (f->linked && !strcmp(f->controller, g->controller)))
+			g->functions[n++] = *f;
+	}
+	g->count = n;
+	qsort(g->functions, g->count, sizeof(g->functions[0]), by_pf);
+}
+
+static void add_drift(struct epdma_run *run, const struct epdma_function *f,
+		      const struct epdma_want *w, const struct epdma_attr_value *a)
+{
+	struct epdma_drift *d;
+
+	if (run->ndrift == ARRAY_SIZE(run->drift))
+		return;
+	d = &run->drift[run->ndrift++];
+	d->function = f;
+	snprintf(d->attr, sizeof(d->attr), "%s", w->name);
+	d->live_known = a != NULL;
+	snprintf(d->live, sizeof(d->live), "%s", a ? a->text : "");
+	snprintf(d->want, sizeof(d->want), "%s", w->value);
+}
+
+static void compute_drift(struct epdma_run *run, const struct epdma_spec specs[2])
+{
+	const struct epdma_graph *g = run->graph;
+
+	for (size_t i = 0; i < g->count; i++) {
+		const struct epdma_function *f = &g->functions[i];
+		const struct epdma_spec *spec = epdma_spec_of(specs, f);
+
+		for (size_t k = 0; spec && k < spec->nwant; k++) {
+			const struct epdma_attr_value *a = epdma_function_attr(f,
+									       spec->want[k].name);
+
+			if (!epdma_want_matches(&spec->want[k], a ? a->text : NULL))
+				add_drift(run, f, &spec->want[k], a);
+		}
+	}
+	for (int k = 0; k < 2; k++)
+		run->missing_functions += !epdma_graph_find(run->graph, specs[k].driver,
+							    specs[k].name);
+	run->in_sync = !run->ndrift && !run->missing_functions && g->start == 1;
+}
+
+int epdma_endpoint_status(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			  struct epdma_run *run)
+{
+	struct epdma_endpoint_facts facts;
+	struct epdma_spec specs[2];
+	size_t len;
+	int r;
+
+	run->role = EPDMA_ROLE_ENDPOINT;
+	epdma_endpoint_probe(ctx, cfg, &facts);
+	if (!facts.controller[0]) {
+		epdma_controller_error(cfg, facts.controller_err, &run->errors);
+		return epdma_run_finish(run, facts.controller_err);
+	}
+	snprintf(run->controller, sizeof(run->controller), "%s", facts.controller);
+	run->max_functions_known = epdma_controller_max_functions(ctx, facts.controller,
+								  &run->max_functions, &len) == 0;
+	r = read_graph(ctx, &facts, run);
+	if (r < 0)
+		return epdma_run_finish(run, r);
+	if (!facts.configfs_mounted)
+		run->graph->start = -1;
+	epdma_specs_from_config(cfg, facts.bar_attrs > 0, specs);
+	keep_relevant(run->graph, specs);
+	compute_drift(run, specs);
+	return epdma_run_finish(run, 0);
 }

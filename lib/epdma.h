@@ -1,29 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libepdma: the only part of epdma that knows kernel paths and attribute
- * names. Front ends (epdmactl, epdmad) parse arguments, call in here, print.
+ * names. Front ends (epdmactl, epdmad) load the config, take the lock, call
+ * one run per command and role (epdma_<role>_<command>()), and present the
+ * result; they call nothing else in here. lib/README.md shows the layers.
  *
- * Conventions: functions return 0 (or a positive count) on success and a
- * negative errno on failure. The library never prints and never exits; it
- * logs through the callback set on the context.
+ * Error model: functions return 0 (or a positive count) on success and a
+ * negative errno on failure. What a user must read goes into the result's
+ * error and check lists, as facts in kernel words; advice that names a
+ * front end's commands or flags is the front end's, keyed on the reason
+ * code of an error or check. The library never prints and never exits; it
+ * logs debug and info lines through the callback set on the context.
+ * Out of memory: every allocation failure is returned as -ENOMEM; a list
+ * that could not grow counts what it lost (epdma_errors.lost), and a run
+ * whose lists lost anything returns -ENOMEM.
  */
 #pragma once
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <sys/types.h>
-
-#define _cleanup_(f)   __attribute__((cleanup(f)))
-#define _printf_(a, b) __attribute__((format(printf, a, b)))
-#define ARRAY_SIZE(a)  (sizeof(a) / sizeof((a)[0]))
-
-void epdma_freep(void *p);
-void epdma_closep(int *fd);
-#define _cleanup_free_	_cleanup_(epdma_freep)
-#define _cleanup_close_ _cleanup_(epdma_closep)
 
 /* ---- context and logging (lib/ctx.c) ---- */
 
@@ -37,51 +34,29 @@ void epdma_ctx_set_log_fn(struct epdma_ctx *ctx, epdma_log_fn fn, void *data);
 void epdma_ctx_set_log_priority(struct epdma_ctx *ctx, int priority);
 /* "/" for the real system, else the absolute fixture root without a trailing slash. */
 const char *epdma_ctx_root(const struct epdma_ctx *ctx);
-int epdma_ctx_root_fd(const struct epdma_ctx *ctx);
-
-void epdma_log(struct epdma_ctx *ctx, int priority, const char *fmt, ...) _printf_(3, 4);
-#define epdma_err(ctx, ...)  epdma_log(ctx, 3 /* LOG_ERR */, __VA_ARGS__)
-#define epdma_warn(ctx, ...) epdma_log(ctx, 4 /* LOG_WARNING */, __VA_ARGS__)
-#define epdma_info(ctx, ...) epdma_log(ctx, 6 /* LOG_INFO */, __VA_ARGS__)
-#define epdma_dbg(ctx, ...)  epdma_log(ctx, 7 /* LOG_DEBUG */, __VA_ARGS__)
-
-/*
- * ---- rooted I/O (lib/fs.c) ----
- * Every kernel-facing path is written as on the real system ("/sys/...",
- * leading slash optional) and resolved below the context's root fd. This is
- * the one module that touches the kernel's files.
- */
-
-/* Absolute path of PATH below the root (for symlink targets, libpci, libkmod); caller frees. */
-char *epdma_fs_path(const struct epdma_ctx *ctx, const char *path);
-int epdma_fs_open(struct epdma_ctx *ctx, const char *path, int flags, mode_t mode);
-bool epdma_fs_exists(struct epdma_ctx *ctx, const char *path);
-bool epdma_fs_is_dir(struct epdma_ctx *ctx, const char *path);
-/* Whole file into BUF (NUL-terminated, one trailing newline removed); returns length. */
-ssize_t epdma_fs_read(struct epdma_ctx *ctx, const char *path, char *buf, size_t size);
-/* Raw bytes (no NUL handling); returns the number read. */
-ssize_t epdma_fs_read_raw(struct epdma_ctx *ctx, const char *path, void *buf, size_t size);
-int epdma_fs_read_u64(struct epdma_ctx *ctx, const char *path, uint64_t *value);
-/* One write(2) of the whole value; a short write is -EIO. */
-int epdma_fs_write(struct epdma_ctx *ctx, const char *path, const char *value);
-int epdma_fs_mkdir(struct epdma_ctx *ctx, const char *path, mode_t mode);
-int epdma_fs_mkdir_p(struct epdma_ctx *ctx, const char *path, mode_t mode);
-int epdma_fs_rmdir(struct epdma_ctx *ctx, const char *path);
-int epdma_fs_unlink(struct epdma_ctx *ctx, const char *path);
-/* symlink(2) with TARGET taken below the root and made absolute, as configfs wants it. */
-int epdma_fs_symlink(struct epdma_ctx *ctx, const char *target, const char *linkpath);
-/* readlink(2) of PATH below the root; returns length. */
-ssize_t epdma_fs_readlink(struct epdma_ctx *ctx, const char *path, char *buf, size_t size);
-/* Last path component of the symlink's target (e.g. the function or controller name). */
-int epdma_fs_link_basename(struct epdma_ctx *ctx, const char *path, char *buf, size_t size);
-int epdma_fs_mount(struct epdma_ctx *ctx, const char *source, const char *target,
-		   const char *fstype, unsigned long flags);
-/* Sorted entry names of a directory (no "." / ".."); NULL-terminated, free with epdma_strv_free. */
-int epdma_fs_list(struct epdma_ctx *ctx, const char *path, char ***names);
-void epdma_strv_free(char **strv);
-size_t epdma_strv_length(char *const *strv);
 
 /* ---- errors and check results (lib/report.c) ---- */
+
+/*
+ * Why something was refused, for the front end to add its own advice. The
+ * library's message states the fact; the reason says which way out exists.
+ */
+enum epdma_reason {
+	EPDMA_REASON_NONE,
+	EPDMA_REASON_NOT_OURS,	       /* exists, not created by epdma: adopt or force */
+	EPDMA_REASON_ADOPT_MISMATCH,   /* cannot adopt: differs from the config; force */
+	EPDMA_REASON_DMA_FROZEN,       /* a linked DMA function's attributes: force rebinds */
+	EPDMA_REASON_VNTB_REBIND,      /* a vNTB change needs an unlink + relink: force */
+	EPDMA_REASON_VBUS_IN_USE,      /* ... with a new, unused vbus_number: then force */
+	EPDMA_REASON_EARLIER_CONFIG,   /* epdma's function of an earlier config: teardown */
+	EPDMA_REASON_LINKED_ELSEWHERE, /* linked to another controller: teardown (force) */
+	EPDMA_REASON_FOREIGN_LINKED,   /* someone else's function holds a PF: unlink it */
+	EPDMA_REASON_VNTB_UNLINK,      /* teardown of a vNTB an earlier run linked: force */
+	EPDMA_REASON_ADOPTABLE,	       /* check: linked, matches maybe: setup can adopt */
+	EPDMA_REASON_NEEDS_REBOOT,     /* the kernel keeps state until reboot */
+	EPDMA_REASON_WRONG_ROLE,       /* the command is not for this system's role */
+	EPDMA_REASON_LOCKED,	       /* another run holds the lock */
+};
 
 /* One user-facing error: "file:line: key: message" (file/key may be NULL, line 0). */
 struct epdma_error {
@@ -89,15 +64,20 @@ struct epdma_error {
 	unsigned int line;
 	char *key;
 	char *message;
+	enum epdma_reason reason;
 };
 
 struct epdma_errors {
 	struct epdma_error *items;
 	size_t count;
+	size_t lost; /* not recorded: out of memory */
 };
 
 void epdma_errors_add(struct epdma_errors *errs, const char *file, unsigned int line,
-		      const char *key, const char *fmt, ...) _printf_(5, 6);
+		      const char *key, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The same, with a reason code for the front end's advice. */
+void epdma_errors_addr(struct epdma_errors *errs, enum epdma_reason reason, const char *key,
+		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void epdma_errors_clear(struct epdma_errors *errs);
 
 enum epdma_check_result {
@@ -111,16 +91,18 @@ struct epdma_check {
 	char *name;
 	enum epdma_check_result result;
 	char *message;
-	char *hint; /* what to do, or NULL */
+	char *hint; /* what to change, in kernel and config words, or NULL */
+	enum epdma_reason reason;
 };
 
 struct epdma_checks {
 	struct epdma_check *items;
 	size_t count;
+	size_t lost;
 };
 
 void epdma_checks_add(struct epdma_checks *checks, const char *name, enum epdma_check_result result,
-		      const char *hint, const char *fmt, ...) _printf_(5, 6);
+		      const char *hint, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void epdma_checks_clear(struct epdma_checks *checks);
 bool epdma_checks_failed(const struct epdma_checks *checks);
 const char *epdma_check_result_name(enum epdma_check_result result);
@@ -203,7 +185,7 @@ enum epdma_config_source {
  * Load and fully validate PATH (NULL: <root>/etc/epdma.conf). Every problem is
  * appended to ERRS as file:line: key: message; returns 0 when the config is
  * usable, -EINVAL when any error was found (ERRS says which), -errno when the
- * file cannot be read. Nothing outside the file is touched.
+ * file cannot be read (ERRS says so too). Nothing outside the file is touched.
  */
 int epdma_config_load(struct epdma_ctx *ctx, const char *path, struct epdma_config **config,
 		      struct epdma_errors *errs);
@@ -216,146 +198,48 @@ const char *epdma_role_name(enum epdma_role role);
  * DEF is the default as written in the file, NULL when computed from other keys. */
 bool epdma_config_key(size_t index, const char **section, const char **key, const char **def);
 
-/* ---- kernel modules (lib/module.c) ---- */
-
-struct epdma_modules;
-
-enum epdma_module_state {
-	EPDMA_MODULE_MISSING,
-	EPDMA_MODULE_AVAILABLE, /* a module file that can be loaded */
-	EPDMA_MODULE_BUILTIN,
-	EPDMA_MODULE_LOADED,
-};
-
-/* Kernel release of the (rooted) system, from /proc/sys/kernel/osrelease. */
-int epdma_kernel_release(struct epdma_ctx *ctx, char *buf, size_t size);
-int epdma_modules_new(struct epdma_ctx *ctx, struct epdma_modules **m);
-void epdma_modules_free(struct epdma_modules *m);
-const char *epdma_modules_release(const struct epdma_modules *m);
-void epdma_module_name(const char *in, char *out, size_t size);
-bool epdma_module_loaded(struct epdma_ctx *ctx, const char *module);
-enum epdma_module_state epdma_module_state(struct epdma_modules *m, const char *module);
-/* 1 when MODALIAS resolves to MODULE, 0 when not, -errno on failure. */
-int epdma_module_alias_match(struct epdma_modules *m, const char *modalias, const char *module);
-/* Load MODULE (and its dependencies) with OPTIONS; 0 when already loaded. */
-int epdma_module_load(struct epdma_modules *m, const char *module, const char *options);
-
-/* ---- PCI discovery (lib/pci.c) ---- */
-
-struct epdma_pci_function {
-	unsigned int domain, bus, dev, func;
-	uint16_t vendor_id, device_id;
-	uint32_t class_code; /* 0xBBSSPP */
-	uint16_t subsys_vendor_id, subsys_id;
-};
-
-/* Return non-zero from the callback to stop; that value is returned. */
-typedef int (*epdma_pci_fn)(const struct epdma_pci_function *f, void *data);
-int epdma_pci_foreach(struct epdma_ctx *ctx, epdma_pci_fn fn, void *data);
-int epdma_pci_count(struct epdma_ctx *ctx);
-void epdma_pci_bdf(const struct epdma_pci_function *f, char *buf, size_t size);
-
-/* ---- ownership record under /run/epdma (lib/state.c) ---- */
-
-struct epdma_owned_function {
-	char driver[64];
-	char name[64];
-	int pf; /* -1 = not linked / unknown */
-};
-
-struct epdma_graph_state {
-	char controller[64];
-	struct epdma_owned_function functions[8];
-	size_t count;
-};
-
-void epdma_graph_state_clear(struct epdma_graph_state *st);
-int epdma_graph_state_read(struct epdma_ctx *ctx, struct epdma_graph_state *st);
-int epdma_graph_state_write(struct epdma_ctx *ctx, const struct epdma_graph_state *st);
-struct epdma_owned_function *epdma_graph_state_find(struct epdma_graph_state *st,
-						    const char *driver, const char *name);
-
-/* ---- endpoint controllers (lib/controller.c) ---- */
-
-#define EPDMA_PCI_EP	  "/sys/kernel/config/pci_ep"
-#define EPDMA_EPF_VNTB	  "pci_epf_vntb"
-#define EPDMA_EPF_DMA	  "pci_epf_dma"
-#define EPDMA_MODULE_VNTB "pci-epf-vntb"
-#define EPDMA_MODULE_DMA  "pci-epf-dma"
-
-struct epdma_link {
-	char link[64];	   /* entry name in controllers/<epc>/ */
-	char driver[64];   /* functions/<driver>/ */
-	char function[64]; /* functions/<driver>/<function> */
-};
-
-bool epdma_configfs_mounted(struct epdma_ctx *ctx);
-bool epdma_epf_driver_registered(struct epdma_ctx *ctx, const char *driver);
-int epdma_controllers_list(struct epdma_ctx *ctx, char ***names);
-/* CONFIGURED, or the only controller; -ENOENT none/not found, -ENOTUNIQ several. */
-int epdma_controller_pick(struct epdma_ctx *ctx, const char *configured, char *out, size_t size);
-int epdma_controller_max_functions(struct epdma_ctx *ctx, const char *epc, unsigned int *max,
-				   size_t *len);
-bool epdma_controller_has_of_node(struct epdma_ctx *ctx, const char *epc);
-int epdma_controller_compatible(struct epdma_ctx *ctx, const char *epc, char *buf, size_t size);
-/* An unbound PCI device VID:PID (a vNTB function's virtual device left after
- * unbind): 1 with its BDF, 0 when none. */
-int epdma_vntb_stale_device(struct epdma_ctx *ctx, uint16_t vid, uint16_t pid, char *bdf,
-			    size_t size);
-int epdma_controller_links(struct epdma_ctx *ctx, const char *epc, struct epdma_link *links,
-			   size_t max);
-
-/* ---- preflight (lib/check.c) ---- */
-
-/* auto -> endpoint when /sys/class/pci_epc has an entry, else host. */
-enum epdma_role epdma_role_resolve(struct epdma_ctx *ctx, const struct epdma_config *cfg);
-/* Endpoint preflight; the chosen controller goes to EPC ("" when none). -EINVAL when a check
- * failed. */
-int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
-			 struct epdma_checks *checks, char *epc, size_t size);
-int epdma_check_host(struct epdma_ctx *ctx, const struct epdma_config *cfg,
-		     struct epdma_checks *checks);
-/* 1 when the vNTB subgroup has BAR selectors, 0 when not, -errno when unknown; HOW says why. */
-int epdma_vntb_bar_attrs(struct epdma_ctx *ctx, const char **how);
-
-/* ---- JSON output (lib/json.c) ---- */
-
-struct epdma_json {
-	FILE *f;
-	int depth;
-	bool first[16];
-};
-
-void epdma_json_init(struct epdma_json *j, FILE *f);
-/* KEY is NULL inside arrays and for the outermost value. */
-void epdma_json_object_begin(struct epdma_json *j, const char *key);
-void epdma_json_object_end(struct epdma_json *j);
-void epdma_json_array_begin(struct epdma_json *j, const char *key);
-void epdma_json_array_end(struct epdma_json *j);
-void epdma_json_string(struct epdma_json *j, const char *key, const char *value);
-void epdma_json_int(struct epdma_json *j, const char *key, int64_t value);
-void epdma_json_bool(struct epdma_json *j, const char *key, bool value);
-void epdma_json_null(struct epdma_json *j, const char *key);
-
-/* ---- kernel log (lib/kmsg.c) ---- */
-
-/* LEVEL is the syslog level (0 emerg .. 7 debug); TEXT has no timestamp. */
-typedef void (*epdma_kmsg_fn)(int level, const char *text, void *data);
-/* Open /dev/kmsg positioned at its end: later reads see only new records. */
-int epdma_kmsg_open(struct epdma_ctx *ctx);
-/* Deliver every record available now; returns how many. */
-int epdma_kmsg_read(int fd, epdma_kmsg_fn fn, void *data);
+/*
+ * The role this system plays: the configured one, or with role = auto the
+ * endpoint when /sys/class/pci_epc has an entry, else the host. -errno when
+ * that cannot be read (ERRS says why).
+ */
+int epdma_role_resolve(struct epdma_ctx *ctx, const struct epdma_config *cfg, enum epdma_role *role,
+		       struct epdma_errors *errs);
 
 /* ---- the run lock (lib/lock.c) ---- */
 
+#define EPDMA_LOCK_PATH	      "/run/epdma/lock"
 #define EPDMA_LOCK_TIMEOUT_MS 30000
+
+/*
+ * Take the lock every mutating run holds, waiting up to TIMEOUT_MS (0: try
+ * once, never sleep). Returns the fd to pass to epdma_unlock(); -ETIMEDOUT
+ * with *HOLDER set to the holder's pid (0 unknown) when it stayed taken.
+ */
 int epdma_lock(struct epdma_ctx *ctx, unsigned int timeout_ms, pid_t *holder);
 void epdma_unlock(int fd);
 
-/* ---- the live pci_ep graph (lib/graph.c) ---- */
+/* ---- kernel log records (lib/kmsg.c) ---- */
 
+struct epdma_kmsg_record {
+	int priority;  /* syslog level, 0 emerg .. 7 debug */
+	uint64_t usec; /* since boot, as the kernel stamps it */
+	char *text;    /* the message, without prefix or continuation lines */
+};
+
+/*
+ * Parse one /dev/kmsg record "<prio>,<seq>,<usec>,<flags>;<text>\n[ KEY=v\n...]"
+ * of LEN bytes (no NUL needed). REC's text points into a new string the
+ * caller frees. 0, or -EINVAL for anything else.
+ */
+int epdma_kmsg_parse(const char *buf, size_t len, struct epdma_kmsg_record *rec);
+
+/* ---- the live pci_ep graph ---- */
+
+#define EPDMA_EPF_VNTB	    "pci_epf_vntb"
+#define EPDMA_EPF_DMA	    "pci_epf_dma"
 #define EPDMA_MAX_ATTRS	    40
-#define EPDMA_MAX_FUNCTIONS 16
+#define EPDMA_MAX_FUNCTIONS 16 /* functions read, and functions epdma records as its own */
 
 struct epdma_attr_value {
 	char name[24];
@@ -376,6 +260,19 @@ struct epdma_function {
 	size_t nattrs;
 };
 
+struct epdma_owned_function {
+	char driver[64];
+	char name[64];
+	int pf; /* -1 = not linked / unknown */
+};
+
+/* What epdma created, as recorded under /run/epdma. */
+struct epdma_graph_state {
+	char controller[64];
+	struct epdma_owned_function functions[EPDMA_MAX_FUNCTIONS];
+	size_t count;
+};
+
 struct epdma_graph {
 	char controller[64];
 	bool controller_present; /* controllers/<epc>/ exists in configfs */
@@ -385,38 +282,12 @@ struct epdma_graph {
 	struct epdma_graph_state state;
 };
 
-/* Read every function of every EPF driver and what is linked to EPC. */
-int epdma_graph_read(struct epdma_ctx *ctx, const char *epc, struct epdma_graph *g);
-struct epdma_function *epdma_graph_find(struct epdma_graph *g, const char *driver,
-					const char *name);
 const struct epdma_attr_value *epdma_function_attr(const struct epdma_function *f,
 						   const char *name);
 /* Parse an attribute as read back: "0x0008", "6418", "-1". */
 int epdma_attr_parse(const char *text, int64_t *value);
 
-/* ---- desired graph, plan and apply (lib/spec.c, lib/plan.c, lib/apply.c) ---- */
-
-/* One attribute as the config wants it, in the order it must be written. */
-struct epdma_want {
-	char name[24];
-	bool sub;	/* in the driver subgroup */
-	char value[40]; /* the text written: "0x1912", "4", "-1" */
-	bool match_any; /* an auto BAR: whatever the kernel chose matches */
-};
-
-struct epdma_spec {
-	const char *driver;
-	const char *module;
-	char name[EPDMA_NAME_MAX + 1];
-	struct epdma_want want[EPDMA_MAX_ATTRS];
-	size_t nwant;
-};
-
-/* specs[0] = vNTB (must be PF0), specs[1] = DMA. BAR_ATTRS: the vNTB subgroup has BAR selectors. */
-void epdma_specs_from_config(const struct epdma_config *cfg, bool bar_attrs,
-			     struct epdma_spec specs[2]);
-/* 1 when the live text equals the wanted value numerically (or the want is auto). */
-bool epdma_want_matches(const struct epdma_want *w, const char *live);
+/* ---- plans ---- */
 
 enum epdma_op_type {
 	EPDMA_OP_MKDIR, /* function dir (+ its driver subgroup on old kernels) */
@@ -456,56 +327,119 @@ struct epdma_plan {
 	size_t count;
 };
 
-#define EPDMA_F_FORCE 0x1
-#define EPDMA_F_ADOPT 0x2
-
-/*
- * Diff the config against the live graph. Refusals (foreign objects, changes
- * the kernel cannot take without --force, a reboot or a new vbus_number) go
- * to ERRS with the object as key; then the plan must not be applied.
- */
-int epdma_plan_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg,
-		     const struct epdma_graph *g, unsigned int flags, struct epdma_plan *plan,
-		     struct epdma_errors *errs);
-int epdma_plan_teardown(struct epdma_ctx *ctx, const struct epdma_graph *g, unsigned int flags,
-			struct epdma_plan *plan, struct epdma_errors *errs);
 const char *epdma_op_type_name(enum epdma_op_type type);
 const char *epdma_op_tag_name(enum epdma_op_tag tag);
-/* "vntb0: num_mws = 1", "link vntb0 -> e65d0000.pcie-ep (PF0)", ... */
+/* "vntb0: num_mws = 1", "link vntb0 to e65d0000.pcie-ep (PF0)", ... */
 void epdma_op_describe(const struct epdma_plan *plan, const struct epdma_op *op, char *buf,
 		       size_t size);
 
-struct epdma_op_result {
+/* ---- runs: one per command and role (lib/endpoint.c) ---- */
+
+#define EPDMA_F_FORCE 0x1 /* allow changes that need unlinking or rebinding */
+#define EPDMA_F_ADOPT 0x2 /* take over existing functions that match the config */
+
+/* What happened to one operation of a plan. */
+struct epdma_op_outcome {
 	int result;	   /* 0 or -errno */
-	char **kernel_log; /* kernel log lines emitted during the operation (strv) */
+	bool logged_error; /* LINK: ln succeeded but the endpoint stack logged an error */
+	int readback_err;  /* WRITE: 0, or -EIO when the value read back differs */
+	char readback[40]; /* WRITE: what it read back when it differed */
+	struct epdma_kmsg_record *log; /* what the kernel logged meanwhile */
+	size_t nlog;
 };
 
-struct epdma_apply {
-	struct epdma_op_result results[EPDMA_MAX_OPS]; /* one per op run */
-	size_t done;				       /* ops that ran (the failed one included) */
-	int failed;				       /* index of the failed op, -1 when none */
-	char failure[512];			       /* what failed, in words */
-	size_t undone;				       /* operations rolled back */
+/* Where a rollback stopped: a step the kernel cannot take back in this boot. */
+enum epdma_rollback_stop {
+	EPDMA_STOP_NONE,
+	EPDMA_STOP_RMDIR,	/* a removed function cannot be brought back */
+	EPDMA_STOP_VNTB_UNLINK, /* an unlinked vNTB keeps its bus and device until reboot */
+};
+
+struct epdma_undo_failure {
+	enum epdma_op_type type; /* what was being undone */
+	char function[64];	 /* "" for start/stop */
+	int error;
+};
+
+/* An ownership record change: a function epdma now owns, links, unlinks or no longer owns. */
+struct epdma_ownership_change {
+	enum { EPDMA_OWN_ADD, EPDMA_OWN_LINK, EPDMA_OWN_UNLINK, EPDMA_OWN_DROP } what;
+	char driver[64], name[64];
+	int pf;
+};
+
+/* A vNTB virtual bus the kernel keeps until reboot after the function's unlink. */
+struct epdma_kept_bus {
+	char function[64];
+	unsigned int bus;
+};
+
+struct epdma_drift {
+	const struct epdma_function *function; /* in run->graph */
+	char attr[24];
+	bool live_known;
+	char live[40]; /* as read */
+	char want[40]; /* as the config writes it */
+};
+
+struct epdma_run {
+	enum epdma_role role;
+	char controller[64];
+	struct epdma_errors errors;
+	struct epdma_checks checks;
+
+	/* plan, setup, teardown */
+	struct epdma_plan *plan;	   /* NULL when refused before planning */
+	struct epdma_op_outcome *outcomes; /* setup, teardown: one per operation that ran */
+	size_t done;
+	int failed; /* index of the failed operation, -1 none */
+	int error;  /* the run's -errno, 0 ok */
+	size_t undone;
 	bool rollback_incomplete;
-	char leftover[320]; /* a vNTB virtual bus the rollback could not take back */
+	enum epdma_rollback_stop stop;
+	char stop_function[64];
+	struct epdma_undo_failure undo_failures[EPDMA_MAX_OPS];
+	size_t nundo_failures;
+	char leftover_bus[32]; /* a vNTB bind's bus the rollback could not take back */
+	struct epdma_kept_bus kept[2];
+	size_t nkept;
+	int record_error; /* recording ownership under /run/epdma failed: -errno */
+	bool kmsg_unreadable;
+	int kmsg_error;
+	struct epdma_ownership_change changes[2 * EPDMA_MAX_FUNCTIONS];
+	size_t nchanges;
+
+	/* status */
+	struct epdma_graph *graph;
+	struct epdma_drift drift[2 * EPDMA_MAX_ATTRS];
+	size_t ndrift;
+	size_t missing_functions; /* configured functions that do not exist */
+	unsigned int max_functions;
+	bool max_functions_known;
+	bool in_sync;
 };
 
-/*
- * Run PLAN in order; on any failure undo what this run did, in reverse, and
- * return the failure (APPLY says which step and what the kernel logged).
- * Success updates epdma's ownership record.
- */
-int epdma_plan_apply(struct epdma_ctx *ctx, const struct epdma_plan *plan,
-		     const struct epdma_graph *g, struct epdma_apply *apply);
-void epdma_apply_free(struct epdma_apply *apply);
-
-/* ---- endpoint role (lib/endpoint.c) ---- */
+void epdma_run_init(struct epdma_run *run);
+void epdma_run_free(struct epdma_run *run);
 
 /*
- * Preflight; with FIX also mount configfs and load the EPF driver modules
- * (setup), then preflight again. -EINVAL when a check failed (CHECKS says
- * which), -errno with ERRS when a prerequisite could not be put in place.
+ * Endpoint runs. Each returns 0 when done (or nothing to do), -EPERM when
+ * refused before anything was written (errors and checks say why), or the
+ * -errno of a failure (setup, teardown: rolled back as far as the kernel
+ * allows; RUN says what ran and what stayed). The caller holds the lock for
+ * setup and teardown.
  */
-int epdma_endpoint_prepare(struct epdma_ctx *ctx, const struct epdma_config *cfg, bool fix,
-			   unsigned int flags, struct epdma_checks *checks,
-			   struct epdma_errors *errs, char *epc, size_t size);
+int epdma_endpoint_check(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+			 struct epdma_run *run);
+int epdma_endpoint_plan(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+			struct epdma_run *run);
+int epdma_endpoint_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+			 struct epdma_run *run);
+int epdma_endpoint_teardown(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			    unsigned int flags, struct epdma_run *run);
+int epdma_endpoint_status(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			  struct epdma_run *run);
+
+/* Host runs (the host role's discovery and binding come next). */
+int epdma_host_check(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+		     struct epdma_run *run);

@@ -162,10 +162,13 @@ static void read_function(struct epdma_ctx *ctx, struct epdma_graph *g, const ch
 	}
 }
 
-static void read_controller_links(struct epdma_ctx *ctx, struct epdma_graph *g, const char *epc)
+static int read_controller_links(struct epdma_ctx *ctx, struct epdma_graph *g, const char *epc)
 {
 	struct epdma_link links[EPDMA_MAX_FUNCTIONS];
 	int n = epdma_controller_links(ctx, epc, links, ARRAY_SIZE(links));
+
+	if (n < 0)
+		return n;
 
 	for (int i = 0; i < n; i++) {
 		struct epdma_function *f = epdma_graph_find(g, links[i].driver, links[i].function);
@@ -176,19 +179,23 @@ static void read_controller_links(struct epdma_ctx *ctx, struct epdma_graph *g, 
 		f->via_primary = false;
 		snprintf(f->controller, sizeof(f->controller), "%s", epc);
 	}
+	return 0;
 }
 
 /* Links into every controller, not only the configured one: a function linked
  * elsewhere (the config moved to another controller) is not free to link. */
-static void read_all_links(struct epdma_ctx *ctx, struct epdma_graph *g)
+static int read_all_links(struct epdma_ctx *ctx, struct epdma_graph *g)
 {
 	char **epcs = NULL;
+	int r = epdma_fs_list(ctx, EPDMA_PCI_EP "/controllers", &epcs);
 
-	if (epdma_fs_list(ctx, EPDMA_PCI_EP "/controllers", &epcs) < 0)
-		return;
-	for (char **e = epcs; *e; e++)
-		read_controller_links(ctx, g, *e);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	r = 0;
+	for (char **e = epcs; *e && r == 0; e++)
+		r = read_controller_links(ctx, g, *e);
 	epdma_strv_free(epcs);
+	return r;
 }
 
 int epdma_graph_read(struct epdma_ctx *ctx, const char *epc, struct epdma_graph *g)
@@ -199,22 +206,33 @@ int epdma_graph_read(struct epdma_ctx *ctx, const char *epc, struct epdma_graph 
 	memset(g, 0, sizeof(*g));
 	g->start = -1;
 	snprintf(g->controller, sizeof(g->controller), "%s", epc ? epc : "");
-	epdma_graph_state_read(ctx, &g->state);
+	r = epdma_graph_state_read(ctx, &g->state);
+	if (r < 0)
+		return r;
 	r = epdma_fs_list(ctx, EPDMA_PCI_EP "/functions", &drivers);
 	if (r < 0)
 		return r;
-	for (char **d = drivers; *d; d++) {
+	r = 0;
+	for (char **d = drivers; *d && r >= 0; d++) {
 		char **fns = NULL;
 
 		snprintf(path, sizeof(path), EPDMA_PCI_EP "/functions/%s", *d);
 		if (epdma_fs_list(ctx, path, &fns) < 0)
 			continue;
-		for (char **f = fns; *f && g->count < EPDMA_MAX_FUNCTIONS; f++)
-			read_function(ctx, g, *d, *f);
+		for (char **f = fns; *f && r == 0; f++) {
+			if (g->count == EPDMA_MAX_FUNCTIONS)
+				r = -EOVERFLOW; /* never a partial graph: a plan would miss some */
+			else
+				read_function(ctx, g, *d, *f);
+		}
 		epdma_strv_free(fns);
 	}
 	epdma_strv_free(drivers);
-	read_all_links(ctx, g);
+	if (r < 0)
+		return r;
+	r = read_all_links(ctx, g);
+	if (r < 0)
+		return r;
 	if (!g->controller[0])
 		return 0;
 	snprintf(path, sizeof(path), EPDMA_PCI_EP "/controllers/%s", g->controller);
@@ -225,4 +243,38 @@ int epdma_graph_read(struct epdma_ctx *ctx, const char *epc, struct epdma_graph 
 	if (epdma_fs_read(ctx, path, buf, sizeof(buf)) >= 0)
 		g->start = buf[0] == '1' || buf[0] == 'y' || buf[0] == 'Y';
 	return 0;
+}
+
+/*
+ * vNTB BAR selectors exist from v6.18. Before any vNTB function exists the
+ * only evidence is the release; an existing vNTB subgroup is better evidence.
+ */
+int epdma_vntb_bar_attrs(struct epdma_ctx *ctx, const char **how)
+{
+	char release[128], **fns = NULL;
+	unsigned int major = 0, minor = 0;
+	int found = -1;
+
+	if (epdma_fs_list(ctx, EPDMA_PCI_EP "/functions/" EPDMA_EPF_VNTB, &fns) >= 0) {
+		for (char **f = fns; *f && found < 0; f++) {
+			char dir[256], sub[64], attr[384];
+
+			snprintf(dir, sizeof(dir), EPDMA_PCI_EP "/functions/%s/%s", EPDMA_EPF_VNTB,
+				 *f);
+			if (!epdma_function_subgroup(ctx, dir, EPDMA_EPF_VNTB, sub, sizeof(sub)))
+				continue;
+			snprintf(attr, sizeof(attr), "%s/%s/ctrl_bar", dir, sub);
+			found = epdma_fs_exists(ctx, attr);
+		}
+		epdma_strv_free(fns);
+	}
+	if (found >= 0) {
+		*how = "an existing vNTB function";
+		return found;
+	}
+	*how = "the kernel release";
+	if (epdma_kernel_release(ctx, release, sizeof(release)) < 0 ||
+	    sscanf(release, "%u.%u", &major, &minor) != 2)
+		return -ENODATA;
+	return major > 6 || (major == 6 && minor >= 18);
 }

@@ -1,8 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Private to lib/: the context's fields and helpers shared between areas. */
+/*
+ * Private to lib/ (and the tests that poke at its parts): the context's
+ * fields, cleanup helpers, and each area's internal interface, in layers:
+ * rooted I/O and kernel facts -> graph, plan, apply -> runs (lib/README.md).
+ */
 #pragma once
 
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "epdma.h"
+
+#define _cleanup_(f)   __attribute__((cleanup(f)))
+#define _printf_(a, b) __attribute__((format(printf, a, b)))
+#define ARRAY_SIZE(a)  (sizeof(a) / sizeof((a)[0]))
+
+void epdma_freep(void *p);
+void epdma_closep(int *fd);
+#define _cleanup_free_	_cleanup_(epdma_freep)
+#define _cleanup_close_ _cleanup_(epdma_closep)
 
 struct epdma_ctx {
 	char *root; /* "/" or an absolute fixture root, no trailing slash */
@@ -12,6 +28,13 @@ struct epdma_ctx {
 	int log_priority;
 };
 
+void epdma_log(struct epdma_ctx *ctx, int priority, const char *fmt, ...) _printf_(3, 4);
+#define epdma_err(ctx, ...)  epdma_log(ctx, 3 /* LOG_ERR */, __VA_ARGS__)
+#define epdma_warn(ctx, ...) epdma_log(ctx, 4 /* LOG_WARNING */, __VA_ARGS__)
+#define epdma_info(ctx, ...) epdma_log(ctx, 6 /* LOG_INFO */, __VA_ARGS__)
+#define epdma_dbg(ctx, ...)  epdma_log(ctx, 7 /* LOG_DEBUG */, __VA_ARGS__)
+
+int epdma_ctx_root_fd(const struct epdma_ctx *ctx);
 bool epdma_ctx_is_rooted(const struct epdma_ctx *ctx);
 /* "/sys/x" -> "sys/x" (relative to the root fd); "" and "/" -> "." */
 const char *epdma_fs_rel(const char *path);
@@ -20,8 +43,230 @@ char *epdma_strdup_printf(const char *fmt, ...) _printf_(1, 2);
 int epdma_parse_u64(const char *s, uint64_t *value);
 /* Copy SRC into DST of SIZE bytes; -E2BIG (DST untouched) when it does not fit. */
 int epdma_strscpy(char *dst, const char *src, size_t size);
+
+/* The reason code of the check added last (for the front end's advice). */
+void epdma_checks_set_reason(struct epdma_checks *checks, enum epdma_reason reason);
+
+/*
+ * ---- rooted I/O (lib/fs.c) ----
+ * Every kernel-facing path is written as on the real system ("/sys/...",
+ * leading slash optional) and resolved below the context's root fd. This is
+ * the one module that touches the kernel's files.
+ */
+
+/* Absolute path of PATH below the root (for symlink targets, libpci, libkmod); caller frees. */
+char *epdma_fs_path(const struct epdma_ctx *ctx, const char *path);
+int epdma_fs_open(struct epdma_ctx *ctx, const char *path, int flags, mode_t mode);
+bool epdma_fs_exists(struct epdma_ctx *ctx, const char *path);
+bool epdma_fs_is_dir(struct epdma_ctx *ctx, const char *path);
+/* Whole file into BUF (NUL-terminated, one trailing newline removed); returns length. */
+ssize_t epdma_fs_read(struct epdma_ctx *ctx, const char *path, char *buf, size_t size);
+/* Raw bytes (no NUL handling); returns the number read. */
+ssize_t epdma_fs_read_raw(struct epdma_ctx *ctx, const char *path, void *buf, size_t size);
+int epdma_fs_read_u64(struct epdma_ctx *ctx, const char *path, uint64_t *value);
+/* One write(2) of the whole value; a short write is -EIO. */
+int epdma_fs_write(struct epdma_ctx *ctx, const char *path, const char *value);
+int epdma_fs_mkdir(struct epdma_ctx *ctx, const char *path, mode_t mode);
+int epdma_fs_mkdir_p(struct epdma_ctx *ctx, const char *path, mode_t mode);
+int epdma_fs_rmdir(struct epdma_ctx *ctx, const char *path);
+int epdma_fs_unlink(struct epdma_ctx *ctx, const char *path);
+/* symlink(2) with TARGET taken below the root and made absolute, as configfs wants it. */
+int epdma_fs_symlink(struct epdma_ctx *ctx, const char *target, const char *linkpath);
+/* readlink(2) of PATH below the root; returns length. */
+ssize_t epdma_fs_readlink(struct epdma_ctx *ctx, const char *path, char *buf, size_t size);
+/* Last path component of the symlink's target (e.g. the function or controller name). */
+int epdma_fs_link_basename(struct epdma_ctx *ctx, const char *path, char *buf, size_t size);
+int epdma_fs_mount(struct epdma_ctx *ctx, const char *source, const char *target,
+		   const char *fstype, unsigned long flags);
+/* Sorted entry names of a directory (no "." / ".."); NULL-terminated, free with epdma_strv_free. */
+int epdma_fs_list(struct epdma_ctx *ctx, const char *path, char ***names);
+void epdma_strv_free(char **strv);
+size_t epdma_strv_length(char *const *strv);
+
+/* ---- kernel modules (lib/module.c) ---- */
+
+struct epdma_modules;
+
+enum epdma_module_state {
+	EPDMA_MODULE_MISSING,
+	EPDMA_MODULE_AVAILABLE, /* a module file that can be loaded */
+	EPDMA_MODULE_BUILTIN,
+	EPDMA_MODULE_LOADED,
+};
+
+#define EPDMA_MODULE_VNTB "pci-epf-vntb"
+#define EPDMA_MODULE_DMA  "pci-epf-dma"
+
+/* Kernel release of the (rooted) system, from /proc/sys/kernel/osrelease. */
+int epdma_kernel_release(struct epdma_ctx *ctx, char *buf, size_t size);
+int epdma_modules_new(struct epdma_ctx *ctx, struct epdma_modules **m);
+void epdma_modules_free(struct epdma_modules *m);
+const char *epdma_modules_release(const struct epdma_modules *m);
+void epdma_module_name(const char *in, char *out, size_t size);
+bool epdma_module_loaded(struct epdma_ctx *ctx, const char *module);
+enum epdma_module_state epdma_module_state(struct epdma_modules *m, const char *module);
+/* 1 when MODALIAS resolves to MODULE, 0 when not, -errno on failure. */
+int epdma_module_alias_match(struct epdma_modules *m, const char *modalias, const char *module);
+/* Load MODULE (and its dependencies) with OPTIONS; 0 when already loaded. */
+int epdma_module_load(struct epdma_modules *m, const char *module, const char *options);
+
+/* ---- PCI discovery (lib/pci.c) ---- */
+
+struct epdma_pci_function {
+	unsigned int domain, bus, dev, func;
+	uint16_t vendor_id, device_id;
+	uint32_t class_code; /* 0xBBSSPP */
+	uint16_t subsys_vendor_id, subsys_id;
+};
+
+/* Return non-zero from the callback to stop; that value is returned. */
+typedef int (*epdma_pci_fn)(const struct epdma_pci_function *f, void *data);
+int epdma_pci_foreach(struct epdma_ctx *ctx, epdma_pci_fn fn, void *data);
+int epdma_pci_count(struct epdma_ctx *ctx);
+void epdma_pci_bdf(const struct epdma_pci_function *f, char *buf, size_t size);
+
+/* ---- kernel log (lib/kmsg.c) ---- */
+
+/* Open /dev/kmsg positioned at its end: later reads see only new records. */
+int epdma_kmsg_open(struct epdma_ctx *ctx);
+/* Append every record available now to *RECS (*N of them); returns how many were added. */
+int epdma_kmsg_read(int fd, struct epdma_kmsg_record **recs, size_t *n);
+void epdma_kmsg_records_free(struct epdma_kmsg_record *recs, size_t n);
+
+/* ---- ownership record under /run/epdma (lib/state.c) ---- */
+
+void epdma_graph_state_clear(struct epdma_graph_state *st);
+/* -EOVERFLOW when the record names more functions than epdma can hold. */
+int epdma_graph_state_read(struct epdma_ctx *ctx, struct epdma_graph_state *st);
+int epdma_graph_state_write(struct epdma_ctx *ctx, const struct epdma_graph_state *st);
+struct epdma_owned_function *epdma_graph_state_find(struct epdma_graph_state *st,
+						    const char *driver, const char *name);
+
+/* ---- endpoint controllers (lib/controller.c) ---- */
+
+#define EPDMA_PCI_EP "/sys/kernel/config/pci_ep"
+
+struct epdma_link {
+	char link[64];	   /* entry name in controllers/<epc>/ */
+	char driver[64];   /* functions/<driver>/ */
+	char function[64]; /* functions/<driver>/<function> */
+};
+
+bool epdma_configfs_mounted(struct epdma_ctx *ctx);
+bool epdma_epf_driver_registered(struct epdma_ctx *ctx, const char *driver);
+int epdma_controllers_list(struct epdma_ctx *ctx, char ***names);
+/* CONFIGURED, or the only controller; -ENOENT none/not found, -ENOTUNIQ several. */
+int epdma_controller_pick(struct epdma_ctx *ctx, const char *configured, char *out, size_t size);
+int epdma_controller_max_functions(struct epdma_ctx *ctx, const char *epc, unsigned int *max,
+				   size_t *len);
+bool epdma_controller_has_of_node(struct epdma_ctx *ctx, const char *epc);
+int epdma_controller_compatible(struct epdma_ctx *ctx, const char *epc, char *buf, size_t size);
+/* An unbound PCI device VID:PID (a vNTB function's virtual device left after
+ * unbind): 1 with its BDF, 0 when none. */
+int epdma_vntb_stale_device(struct epdma_ctx *ctx, uint16_t vid, uint16_t pid, char *bdf,
+			    size_t size);
+/* Functions linked to EPC; -E2BIG when more than MAX are. */
+int epdma_controller_links(struct epdma_ctx *ctx, const char *epc, struct epdma_link *links,
+			   size_t max);
+/* 1 when the vNTB subgroup has BAR selectors, 0 when not, -errno when unknown; HOW says why. */
+int epdma_vntb_bar_attrs(struct epdma_ctx *ctx, const char **how);
+
+/* ---- the live graph (lib/graph.c) ---- */
+
+/* Read every function of every EPF driver and what is linked to EPC. */
+int epdma_graph_read(struct epdma_ctx *ctx, const char *epc, struct epdma_graph *g);
+struct epdma_function *epdma_graph_find(struct epdma_graph *g, const char *driver,
+					const char *name);
 /* NAME is "<driver>.<N>": an EPF device, or its driver subgroup in a function dir. */
 bool epdma_epf_name(const char *name, const char *driver);
 /* The "<driver>.<N>" subgroup in function directory DIR; false while there is none. */
 bool epdma_function_subgroup(struct epdma_ctx *ctx, const char *dir, const char *driver, char *out,
 			     size_t size);
+
+/* ---- desired graph (lib/spec.c) ---- */
+
+/* One attribute as the config wants it, in the order it must be written. */
+struct epdma_want {
+	char name[24];
+	bool sub;	/* in the driver subgroup */
+	char value[40]; /* the text written: "0x1912", "4", "-1" */
+	bool match_any; /* an auto BAR: whatever the kernel chose matches */
+};
+
+struct epdma_spec {
+	const char *driver;
+	const char *module;
+	char name[EPDMA_NAME_MAX + 1];
+	struct epdma_want want[EPDMA_MAX_ATTRS];
+	size_t nwant;
+};
+
+/* specs[0] = vNTB (must be PF0), specs[1] = DMA. BAR_ATTRS: the vNTB subgroup has BAR selectors. */
+void epdma_specs_from_config(const struct epdma_config *cfg, bool bar_attrs,
+			     struct epdma_spec specs[2]);
+/* 1 when the live text equals the wanted value numerically (or the want is auto). */
+bool epdma_want_matches(const struct epdma_want *w, const char *live);
+const struct epdma_spec *epdma_spec_of(const struct epdma_spec specs[2],
+				       const struct epdma_function *f);
+
+/* ---- preflight (lib/check.c) ---- */
+
+/* What the endpoint preflight probed, once, for the planner and the checks. */
+struct epdma_endpoint_facts {
+	bool configfs_mounted;
+	char controller[64];	    /* "" when none could be picked */
+	int controller_err;	    /* epdma_controller_pick()'s result */
+	int bar_attrs;		    /* epdma_vntb_bar_attrs() */
+	const char *bar_attrs_how;  /* what that was judged from */
+	char stale_vntb_device[32]; /* an unbound device with the configured vntb IDs, "" none */
+	bool vbus_present;	    /* /sys/class/pci_bus/0000:<vbus_number> exists */
+};
+
+/* An unbound device left by an earlier vNTB bind: BDF, vntb_vid, vntb_pid. */
+#define EPDMA_STALE_VNTB_FMT                                                              \
+	"%s (%04x:%04x) is left from an earlier vNTB bind in this boot: a new vNTB bind " \
+	"with the same vntb_vid/vntb_pid probes it through freed memory (a 6.12 kernel "  \
+	"oopses)"
+#define EPDMA_STALE_VNTB_HINT "reboot, or set other vntb_vid/vntb_pid (and another vbus_number)"
+
+void epdma_endpoint_probe(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			  struct epdma_endpoint_facts *facts);
+/* Endpoint preflight over FACTS; -EINVAL when a check failed. */
+int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			 const struct epdma_endpoint_facts *facts, unsigned int flags,
+			 struct epdma_checks *checks);
+int epdma_check_host_prereqs(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			     struct epdma_checks *checks);
+/* The controller pick's error, as a user reads it. */
+void epdma_controller_error(const struct epdma_config *cfg, int err, struct epdma_errors *errs);
+
+/* ---- plan and apply (lib/plan.c, lib/apply.c) ---- */
+
+/*
+ * Diff the config against the live graph: a pure function of its inputs.
+ * Refusals (foreign objects, changes the kernel cannot take without force, a
+ * reboot or a new vbus_number) go to ERRS with the object as key and a
+ * reason; then the plan must not be applied (-EPERM).
+ */
+int epdma_plan_setup(const struct epdma_config *cfg, const struct epdma_graph *g,
+		     const struct epdma_endpoint_facts *facts, unsigned int flags,
+		     struct epdma_plan *plan, struct epdma_errors *errs);
+int epdma_plan_teardown(const struct epdma_graph *g, unsigned int flags, struct epdma_plan *plan,
+			struct epdma_errors *errs);
+
+/*
+ * Run PLAN in order; on any failure undo what this run did, in reverse, and
+ * return the failure (RUN says which step and what the kernel logged).
+ * Ownership is recorded as it changes.
+ */
+int epdma_plan_apply(struct epdma_ctx *ctx, const struct epdma_plan *plan,
+		     const struct epdma_graph *g, struct epdma_run *run);
+
+/* Ownership changes from BEFORE to AFTER, appended to RUN. */
+void epdma_ownership_diff(const struct epdma_graph_state *before,
+			  const struct epdma_graph_state *after, struct epdma_run *run);
+
+/* ---- runs (lib/run.c) ---- */
+
+/* A run's return value: R, or -ENOMEM when its lists lost what they had to report. */
+int epdma_run_finish(struct epdma_run *run, int r);

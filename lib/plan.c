@@ -13,8 +13,8 @@
 #include "internal.h"
 
 struct planner {
-	struct epdma_ctx *ctx;
 	const struct epdma_config *cfg;
+	const struct epdma_endpoint_facts *facts;
 	const struct epdma_graph *g;
 	unsigned int flags;
 	struct epdma_plan *plan;
@@ -115,19 +115,16 @@ static bool claim(struct planner *p, const struct epdma_spec *s, const struct ep
 		return true;
 	snprintf(key, sizeof(key), "%s/%s", s->driver, s->name);
 	if (!(p->flags & EPDMA_F_ADOPT)) {
-		epdma_errors_add(p->errs, NULL, 0, key,
-				 "exists but was not created by epdma; --adopt takes it over if it "
-				 "matches the config, --force reconfigures it");
+		epdma_errors_addr(p->errs, EPDMA_REASON_NOT_OURS, key,
+				  "exists but was not created by epdma");
 		return false;
 	}
 	w = first_drift(s, f, &live);
 	if (w || (f->linked && strcmp(f->controller, p->g->controller))) {
-		epdma_errors_add(
-			p->errs, NULL, 0, key,
-			"cannot adopt: %s is %s, the config wants %s (--force reconfigures "
-			"it)",
-			w ? w->name : "link", w ? live : f->controller,
-			w ? w->value : p->g->controller);
+		epdma_errors_addr(p->errs, EPDMA_REASON_ADOPT_MISMATCH, key,
+				  "cannot adopt: %s is %s, the config wants %s",
+				  w ? w->name : "link", w ? live : f->controller,
+				  w ? w->value : p->g->controller);
 		return false;
 	}
 	add(p, EPDMA_OP_ADOPT, EPDMA_TAG_HOT, s->driver, s->name);
@@ -155,14 +152,6 @@ static void plan_writes(struct planner *p, const struct epdma_spec *s,
 	}
 }
 
-static bool vbus_free(struct planner *p, uint32_t vbus)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/sys/class/pci_bus/0000:%02x", vbus);
-	return !epdma_fs_exists(p->ctx, path);
-}
-
 /* Does the relinked vNTB get a virtual device ID other than the old one's? */
 static bool vntb_ids_change(struct planner *p, const struct epdma_function *f)
 {
@@ -186,17 +175,14 @@ static bool vntb_ids_change(struct planner *p, const struct epdma_function *f)
 static bool vntb_device_free(struct planner *p, const struct epdma_spec *s)
 {
 	const struct epdma_config_vntb *v = &p->cfg->vntb;
-	char key[160], bdf[32];
+	char key[160];
 
-	if (epdma_vntb_stale_device(p->ctx, v->vntb_vid, v->vntb_pid, bdf, sizeof(bdf)) <= 0)
+	if (!p->facts->stale_vntb_device[0])
 		return true;
 	snprintf(key, sizeof(key), "%s/%s", s->driver, s->name);
-	epdma_errors_add(p->errs, NULL, 0, key,
-			 "%s (%04x:%04x) is left from an earlier vNTB bind in this boot: linking "
-			 "a vNTB function with the same vntb_vid/vntb_pid probes it through freed "
-			 "memory (a 6.12 kernel oopses); reboot, or set other vntb_vid/vntb_pid "
-			 "(and another vbus_number)",
-			 bdf, v->vntb_vid, v->vntb_pid);
+	epdma_errors_addr(p->errs, EPDMA_REASON_NEEDS_REBOOT, key,
+			  EPDMA_STALE_VNTB_FMT "; " EPDMA_STALE_VNTB_HINT,
+			  p->facts->stale_vntb_device, v->vntb_vid, v->vntb_pid);
 	return false;
 }
 
@@ -212,30 +198,27 @@ static bool may_rebind(struct planner *p, const struct epdma_spec *s,
 	if (!strcmp(s->driver, EPDMA_EPF_DMA)) {
 		if (p->flags & EPDMA_F_FORCE)
 			return true;
-		epdma_errors_add(p->errs, NULL, 0, key,
-				 "%s is %s, the config wants %s: the function is linked and its "
-				 "attributes are frozen (EOPNOTSUPP) or reach the hardware only at "
-				 "bind; --force stops the link, unlinks %s, rewrites, relinks and "
-				 "restarts",
-				 w->name, live, w->value, s->name);
+		epdma_errors_addr(p->errs, EPDMA_REASON_DMA_FROZEN, key,
+				  "%s is %s, the config wants %s: the function is linked and its "
+				  "attributes are frozen (EOPNOTSUPP) or reach the hardware only "
+				  "at bind",
+				  w->name, live, w->value);
 		return false;
 	}
 	if (vb)
 		epdma_attr_parse(vb->text, &old_bus);
-	if (old_bus == (int64_t)p->cfg->vntb.vbus_number ||
-	    !vbus_free(p, p->cfg->vntb.vbus_number)) {
-		epdma_errors_add(
-			p->errs, NULL, 0, key,
+	if (old_bus == (int64_t)p->cfg->vntb.vbus_number || p->facts->vbus_present) {
+		epdma_errors_addr(
+			p->errs, EPDMA_REASON_VBUS_IN_USE, key,
 			"%s is %s, the config wants %s: a linked vNTB function cannot be "
 			"changed in this boot with vbus_number 0x%02x (the kernel keeps its "
-			"virtual bus until reboot); reboot, or set a new, unused "
-			"vbus_number and use --force",
+			"virtual bus until reboot); reboot, or set a new, unused vbus_number",
 			w->name, live, w->value, p->cfg->vntb.vbus_number);
 		return false;
 	}
 	if (!vntb_ids_change(p, f)) {
-		epdma_errors_add(
-			p->errs, NULL, 0, key,
+		epdma_errors_addr(
+			p->errs, EPDMA_REASON_NEEDS_REBOOT, key,
 			"%s is %s, the config wants %s: relinking a vNTB function with the "
 			"same vntb_vid/vntb_pid in one boot probes its old virtual device "
 			"through freed memory (a 6.12 kernel oopses); reboot, or also set "
@@ -245,78 +228,69 @@ static bool may_rebind(struct planner *p, const struct epdma_spec *s,
 	}
 	if (p->flags & EPDMA_F_FORCE)
 		return true;
-	epdma_errors_add(p->errs, NULL, 0, key,
-			 "%s is %s, the config wants %s: applying it unlinks and relinks the vNTB "
-			 "function (unsafe on kernels without the Dec-2025 fix); --force does it",
-			 w->name, live, w->value);
+	epdma_errors_addr(p->errs, EPDMA_REASON_VNTB_REBIND, key,
+			  "%s is %s, the config wants %s: applying it unlinks and relinks the "
+			  "vNTB function (unsafe on kernels without the Dec-2025 fix)",
+			  w->name, live, w->value);
 	return false;
+}
+
+/* Someone's function linked where epdma's must go: a refusal, unless it is epdma's own. */
+static void refuse_linked(struct planner *p, const struct epdma_function *f, const char *epc)
+{
+	char key[160];
+
+	snprintf(key, sizeof(key), "%s/%s", f->driver, f->name);
+	if (f->owned)
+		epdma_errors_addr(p->errs, EPDMA_REASON_EARLIER_CONFIG, key,
+				  "was created by epdma for an earlier config and is still "
+				  "linked to %s",
+				  epc);
+	else
+		epdma_errors_addr(p->errs, EPDMA_REASON_FOREIGN_LINKED, key,
+				  "is linked to %s and was not created by epdma: it holds a "
+				  "function number (the vNTB function must be PF0); unlink it "
+				  "first",
+				  epc);
 }
 
 static void plan_foreign_links(struct planner *p, const struct epdma_spec specs[2])
 {
 	for (size_t i = 0; i < p->g->count; i++) {
 		const struct epdma_function *f = &p->g->functions[i];
-		bool ours = false;
+		bool ours = epdma_spec_of(specs, f) != NULL;
 
 		if (!f->linked)
 			continue;
-		for (int k = 0; k < 2; k++)
-			ours |= !strcmp(f->driver, specs[k].driver) &&
-				!strcmp(f->name, specs[k].name);
 		if (strcmp(f->controller, p->g->controller)) {
-			char key[160];
-
-			/* Left behind if setup went on: teardown reads the record's one controller.
-			 */
-			snprintf(key, sizeof(key), "%s/%s", f->driver, f->name);
+			/* Left behind if setup went on: teardown reads the record's one
+			 * controller. Someone else's function there is not ours to judge. */
 			if (f->owned && !ours)
-				epdma_errors_add(
-					p->errs, NULL, 0, key,
-					"was created by epdma for an earlier config and is "
-					"still linked to %s; run epdmactl teardown first",
-					f->controller);
+				refuse_linked(p, f, f->controller);
 			continue;
 		}
 		if (f->pf >= 0 && f->pf < (int)ARRAY_SIZE(p->pf_used))
 			p->pf_used[f->pf] = true;
 		else
 			p->pf_unknown++;
-		if (!ours) {
-			char key[160];
-
-			snprintf(key, sizeof(key), "%s/%s", f->driver, f->name);
-			if (f->owned)
-				epdma_errors_add(
-					p->errs, NULL, 0, key,
-					"was created by epdma for an earlier config and is "
-					"still linked to %s; run epdmactl teardown first",
-					p->g->controller);
-			else
-				epdma_errors_add(
-					p->errs, NULL, 0, key,
-					"is linked to %s and was not created by epdma: it holds a "
-					"function number (the vNTB function must be PF0); unlink "
-					"it "
-					"first",
-					p->g->controller);
-		}
+		if (!ours)
+			refuse_linked(p, f, p->g->controller);
 	}
 }
 
-int epdma_plan_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg,
-		     const struct epdma_graph *g, unsigned int flags, struct epdma_plan *plan,
-		     struct epdma_errors *errs)
+int epdma_plan_setup(const struct epdma_config *cfg, const struct epdma_graph *g,
+		     const struct epdma_endpoint_facts *facts, unsigned int flags,
+		     struct epdma_plan *plan, struct epdma_errors *errs)
 {
-	struct planner p = { ctx, cfg, g, flags, plan, errs, { 0 }, 0 };
+	struct planner p = { cfg, facts, g, flags, plan, errs, { 0 }, 0 };
 	struct epdma_spec specs[2];
 	const struct epdma_function *fn[2];
 	bool rebind[2] = { false, false }, link[2], stop = false;
 	size_t nerr = errs->count;
-	const char *how;
 
 	memset(plan, 0, sizeof(*plan));
 	snprintf(plan->controller, sizeof(plan->controller), "%s", g->controller);
-	epdma_specs_from_config(cfg, epdma_vntb_bar_attrs(ctx, &how) > 0, specs);
+	epdma_specs_from_config(cfg, facts->bar_attrs > 0, specs);
 	plan_foreign_links(&p, specs);
 	for (int k = 0; k < 2; k++) {
 		struct epdma_function *f = epdma_graph_find((struct epdma_graph *)g,
@@ -328,12 +302,15 @@ int epdma_plan_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 		if (!claim(&p, &specs[k], f))
 			continue;
 		if (f && f->linked && strcmp(f->controller, g->controller)) {
-			epdma_errors_add(errs, NULL, 0, specs[k].name,
-					 "is linked to %s, not %s; %s", f->controller,
-					 g->controller,
-					 f->owned ? "run epdmactl teardown first (with --force "
-						    "for a vNTB function)"
-						  : "unlink it from there first");
+			if (f->owned)
+				epdma_errors_addr(errs, EPDMA_REASON_LINKED_ELSEWHERE,
+						  specs[k].name, "is linked to %s, not %s",
+						  f->controller, g->controller);
+			else
+				epdma_errors_addr(errs, EPDMA_REASON_FOREIGN_LINKED, specs[k].name,
+						  "is linked to %s, not %s; unlink it from there "
+						  "first",
+						  f->controller, g->controller);
 			continue;
 		}
 		if (f && f->linked && (w = first_drift(&specs[k], f, &live)))
@@ -377,10 +354,10 @@ int epdma_plan_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	return 0;
 }
 
-int epdma_plan_teardown(struct epdma_ctx *ctx, const struct epdma_graph *g, unsigned int flags,
-			struct epdma_plan *plan, struct epdma_errors *errs)
+int epdma_plan_teardown(const struct epdma_graph *g, unsigned int flags, struct epdma_plan *plan,
+			struct epdma_errors *errs)
 {
-	struct planner p = { ctx, NULL, g, flags, plan, errs, { 0 }, 0 };
+	struct planner p = { NULL, NULL, g, flags, plan, errs, { 0 }, 0 };
 	bool any_linked = false;
 
 	memset(plan, 0, sizeof(*plan));
@@ -391,11 +368,11 @@ int epdma_plan_teardown(struct epdma_ctx *ctx, const struct epdma_graph *g, unsi
 		if (!f->owned || !f->linked || !strcmp(f->driver, EPDMA_EPF_DMA) ||
 		    (flags & EPDMA_F_FORCE))
 			continue;
-		epdma_errors_add(
-			errs, NULL, 0, f->name,
+		epdma_errors_addr(
+			errs, EPDMA_REASON_VNTB_UNLINK, f->name,
 			"was linked by an earlier run: unlinking a vNTB function can oops "
-			"kernels without the Dec-2025 fix, and the kernel keeps its virtual "
-			"bus until reboot; --force unlinks it anyway");
+			"kernels without the Dec-2025 fix, and the kernel keeps its "
+			"virtual bus until reboot");
 		return -EPERM;
 	}
 	for (size_t i = 0; i < g->count; i++)

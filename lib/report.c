@@ -47,49 +47,61 @@ int epdma_parse_u64(const char *s, uint64_t *value)
 	return 0;
 }
 
+/*
+ * Out of memory while reporting: the item is dropped and counted (LOST), and
+ * the run that owns the list returns -ENOMEM. Nothing here aborts.
+ */
 static void *grow(void *items, size_t count, size_t size)
 {
-	void *n = realloc(items, (count + 1) * size);
-
-	if (!n)
-		abort(); /* out of memory while reporting: nothing sensible is left to do */
-	return n;
+	return realloc(items, (count + 1) * size);
 }
 
-static char *xstrdup(const char *s)
+static struct epdma_error *error_new(struct epdma_errors *errs, const char *file, unsigned int line,
+				     const char *key, enum epdma_reason reason, const char *fmt,
+				     va_list ap)
 {
-	char *d;
+	struct epdma_error *items = grow(errs->items, errs->count, sizeof(*errs->items));
+	struct epdma_error *e;
 
-	if (!s)
+	if (!items) {
+		errs->lost++;
 		return NULL;
-	d = strdup(s);
-	if (!d)
-		abort();
-	return d;
-}
-
-static char *xvprintf(const char *fmt, va_list ap)
-{
-	char *s;
-
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
-	return s;
+	}
+	errs->items = items;
+	e = &errs->items[errs->count];
+	*e = (struct epdma_error){ .line = line, .reason = reason };
+	e->file = file ? strdup(file) : NULL;
+	e->key = key ? strdup(key) : NULL;
+	if (vasprintf(&e->message, fmt, ap) < 0)
+		e->message = NULL;
+	if ((file && !e->file) || (key && !e->key) || !e->message) {
+		free(e->file);
+		free(e->key);
+		free(e->message);
+		errs->lost++;
+		return NULL;
+	}
+	errs->count++;
+	return e;
 }
 
 void epdma_errors_add(struct epdma_errors *errs, const char *file, unsigned int line,
 		      const char *key, const char *fmt, ...)
 {
-	struct epdma_error *e;
 	va_list ap;
 
-	errs->items = grow(errs->items, errs->count, sizeof(*errs->items));
-	e = &errs->items[errs->count++];
-	e->file = xstrdup(file);
-	e->line = line;
-	e->key = xstrdup(key);
 	va_start(ap, fmt);
-	e->message = xvprintf(fmt, ap);
+	error_new(errs, file, line, key, EPDMA_REASON_NONE, fmt, ap);
+	va_end(ap);
+}
+
+void epdma_errors_addr(struct epdma_errors *errs, enum epdma_reason reason, const char *key,
+		       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	error_new(errs, NULL, 0, key, reason, fmt, ap);
 	va_end(ap);
 }
 
@@ -101,24 +113,37 @@ void epdma_errors_clear(struct epdma_errors *errs)
 		free(errs->items[i].message);
 	}
 	free(errs->items);
-	errs->items = NULL;
-	errs->count = 0;
+	*errs = (struct epdma_errors){ 0 };
 }
 
 void epdma_checks_add(struct epdma_checks *checks, const char *name, enum epdma_check_result result,
 		      const char *hint, const char *fmt, ...)
 {
+	struct epdma_check *items = grow(checks->items, checks->count, sizeof(*checks->items));
 	struct epdma_check *c;
 	va_list ap;
 
-	checks->items = grow(checks->items, checks->count, sizeof(*checks->items));
-	c = &checks->items[checks->count++];
-	c->name = xstrdup(name);
-	c->result = result;
-	c->hint = xstrdup(hint);
+	if (!items) {
+		checks->lost++;
+		return;
+	}
+	checks->items = items;
+	c = &checks->items[checks->count];
+	*c = (struct epdma_check){ .result = result };
+	c->name = strdup(name);
+	c->hint = hint ? strdup(hint) : NULL;
 	va_start(ap, fmt);
-	c->message = xvprintf(fmt, ap);
+	if (vasprintf(&c->message, fmt, ap) < 0)
+		c->message = NULL;
 	va_end(ap);
+	if (!c->name || (hint && !c->hint) || !c->message) {
+		free(c->name);
+		free(c->hint);
+		free(c->message);
+		checks->lost++;
+		return;
+	}
+	checks->count++;
 }
 
 void epdma_checks_clear(struct epdma_checks *checks)
@@ -129,8 +154,7 @@ void epdma_checks_clear(struct epdma_checks *checks)
 		free(checks->items[i].hint);
 	}
 	free(checks->items);
-	checks->items = NULL;
-	checks->count = 0;
+	*checks = (struct epdma_checks){ 0 };
 }
 
 bool epdma_checks_failed(const struct epdma_checks *checks)
@@ -151,4 +175,10 @@ const char *epdma_check_result_name(enum epdma_check_result result)
 	};
 
 	return names[result];
+}
+
+void epdma_checks_set_reason(struct epdma_checks *checks, enum epdma_reason reason)
+{
+	if (checks->count)
+		checks->items[checks->count - 1].reason = reason;
 }

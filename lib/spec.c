@@ -108,3 +108,12 @@ bool epdma_want_matches(const struct epdma_want *w, const char *live)
 		return !strcmp(w->value, live);
 	return a == b;
 }
+
+const struct epdma_spec *epdma_spec_of(const struct epdma_spec specs[2],
+				       const struct epdma_function *f)
+{
+	for (int k = 0; k < 2; k++)
+		if (!strcmp(specs[k].driver, f->driver) && !strcmp(specs[k].name, f->name))
+			return &specs[k];
+	return NULL;
+}

@@ -43,11 +43,13 @@ int epdma_graph_state_read(struct epdma_ctx *ctx, struct epdma_graph_state *st)
 
 		if (sscanf(line, "controller %63s", st->controller) == 1)
 			continue;
-		if (sscanf(line, "function %63s %63s %7s", drv, name, pf) != 3 ||
-		    st->count >= ARRAY_SIZE(st->functions)) {
+		if (sscanf(line, "function %63s %63s %7s", drv, name, pf) != 3) {
 			epdma_warn(ctx, "%s: ignoring malformed line \"%s\"", STATE_GRAPH, line);
 			continue;
 		}
+		/* Never drop a function epdma owns: the next run would call it foreign. */
+		if (st->count >= ARRAY_SIZE(st->functions))
+			return -EOVERFLOW;
 		f = &st->functions[st->count++];
 		snprintf(f->driver, sizeof(f->driver), "%s", drv);
 		snprintf(f->name, sizeof(f->name), "%s", name);

@@ -2,7 +2,7 @@
 # Sourced by scripts/check and scripts/demo: install the Debian packages epdma
 # needs, only those missing, without asking anything.
 
-EPDMA_BUILD_PACKAGES="build-essential cmake pkg-config libpci-dev libkmod-dev libnl-3-dev
+EPDMA_BUILD_PACKAGES="build-essential cmake pkg-config libpci-dev libkmod-dev libnl-3-dev libnl-route-3-dev libjson-c-dev
 	libinih-dev check kmod util-linux groff-base man-db clang-format git"
 
 # The real-kernel test tier (tests/kernel): kernel source and build tools, QEMU, busybox.

@@ -18,6 +18,8 @@
 #include <unistd.h>
 #include <elf.h>
 
+#include <json-c/json.h>
+
 #include "fixture-internal.h"
 
 extern char **environ;
@@ -562,6 +564,18 @@ char *fx_oplog(struct fx *fx)
 
 	free(abs);
 	return text ? text : fx_strdupf("%s", "");
+}
+
+int fx_json_array_len(const char *text, const char *key)
+{
+	json_object *root = text ? json_tokener_parse(text) : NULL, *a;
+	int n = -1;
+
+	if (root && json_object_object_get_ex(root, key, &a) &&
+	    json_object_is_type(a, json_type_array))
+		n = (int)json_object_array_length(a);
+	json_object_put(root);
+	return n;
 }
 
 /* ---- golden files ---- */

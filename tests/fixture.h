@@ -14,7 +14,7 @@
 
 #include <check.h>
 
-#include "epdma.h"
+#include "internal.h" /* the tests poke at the library's parts too */
 
 struct fx {
 	char *dir;     /* the test's temp dir */
@@ -129,6 +129,10 @@ static inline bool has(const char *hay, const char *needle)
 {
 	return hay && strstr(hay, needle) != NULL;
 }
+
+/* Length of the array at top-level KEY of the JSON object TEXT; -1 when TEXT does
+ * not parse, or KEY is missing or not an array. */
+int fx_json_array_len(const char *text, const char *key);
 
 /* Run every test of S, each forked; exit status for main(). */
 int fx_run_suite(Suite *s);

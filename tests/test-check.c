@@ -360,7 +360,7 @@ START_TEST(bad_config_checks_nothing)
 	ck_assert(has(r.out, "\"schema_version\": 1"));
 	ck_assert(has(r.out, "\"ok\": false"));
 	ck_assert(has(r.out, "\"file\": \"/etc/epdma.conf\",\n      \"line\": 2,"));
-	ck_assert(has(r.out, "\"checks\": []"));
+	ck_assert_int_eq(fx_json_array_len(r.out, "checks"), 0);
 	log = fx_oplog(fx);
 	ck_assert_str_eq(log, "");
 	free(log);

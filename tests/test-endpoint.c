@@ -718,7 +718,8 @@ START_TEST(rerun_writes_nothing)
 	fx_result_free(&r);
 	ctl(fx, &r, "setup", "--json", NULL);
 	ck_assert_int_eq(r.status, 0);
-	ck_assert_msg(has(r.out, "\"ok\": true") && has(r.out, "\"operations\": []"), "%s", r.out);
+	ck_assert_msg(has(r.out, "\"ok\": true") && fx_json_array_len(r.out, "operations") == 0,
+		      "%s", r.out);
 	fx_result_free(&r);
 	ctl(fx, &r, "plan", NULL);
 	ck_assert_int_eq(r.status, 0);

@@ -53,7 +53,8 @@ check "vNTB virtual bus 30" test -e /sys/class/pci_bus/0000:30
 
 klog_mark
 ctl 0 "re-run" setup --json
-out_has "re-run runs no operation" '"operations": \[\]'
+# JSON whitespace is json-c's: compare with it squeezed out.
+check "re-run runs no operation" sh -c "tr -d ' \\n' </tmp/ctl.out | grep -q '\"operations\":\[\]'"
 ctl 0 "status --json" status --json
 # Reading the graph must not make the kernel complain (mwN above num_mws).
 check_eq "no kernel error from reading the graph" "$(klog_since 3)" ""
