@@ -3,6 +3,10 @@
  * Kernel modules through libkmod, rooted: the module dir and the modprobe
  * config paths live below the root. Whether a module is loaded is read from
  * <root>/sys/module by us (libkmod would look at the real /sys).
+ *
+ * libkmod is loaded, and its index and modprobe.d opened, only when a question
+ * needs them: on a board whose EPF drivers are registered, the endpoint
+ * commands never map libkmod nor what it pulls in (libcrypto, libzstd, liblzma).
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -11,11 +15,45 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "dl.h"
+
+static EPDMA_DLSYM_PROTOTYPE(kmod_list_next);
+static EPDMA_DLSYM_PROTOTYPE(kmod_module_get_dependencies);
+static EPDMA_DLSYM_PROTOTYPE(kmod_module_get_module);
+static EPDMA_DLSYM_PROTOTYPE(kmod_module_get_name);
+static EPDMA_DLSYM_PROTOTYPE(kmod_module_get_path);
+static EPDMA_DLSYM_PROTOTYPE(kmod_module_insert_module);
+static EPDMA_DLSYM_PROTOTYPE(kmod_module_new_from_lookup);
+static EPDMA_DLSYM_PROTOTYPE(kmod_module_new_from_name);
+static EPDMA_DLSYM_PROTOTYPE(kmod_module_unref);
+static EPDMA_DLSYM_PROTOTYPE(kmod_module_unref_list);
+static EPDMA_DLSYM_PROTOTYPE(kmod_new);
+static EPDMA_DLSYM_PROTOTYPE(kmod_set_log_fn);
+static EPDMA_DLSYM_PROTOTYPE(kmod_unref);
+
+static const struct epdma_dlsym kmod_syms[] = {
+	EPDMA_DLSYM(kmod_list_next),
+	EPDMA_DLSYM(kmod_module_get_dependencies),
+	EPDMA_DLSYM(kmod_module_get_module),
+	EPDMA_DLSYM(kmod_module_get_name),
+	EPDMA_DLSYM(kmod_module_get_path),
+	EPDMA_DLSYM(kmod_module_insert_module),
+	EPDMA_DLSYM(kmod_module_new_from_lookup),
+	EPDMA_DLSYM(kmod_module_new_from_name),
+	EPDMA_DLSYM(kmod_module_unref),
+	EPDMA_DLSYM(kmod_module_unref_list),
+	EPDMA_DLSYM(kmod_new),
+	EPDMA_DLSYM(kmod_set_log_fn),
+	EPDMA_DLSYM(kmod_unref),
+};
+static struct epdma_dl kmod_dl = EPDMA_DL_INIT("libkmod.so.2", "kmod (libkmod2)", kmod_syms);
+
+/* kmod_list_foreach() through the loaded symbol. */
+#define each_kmod_list(l, list) for ((l) = (list); (l); (l) = sym_kmod_list_next((list), (l)))
 
 struct epdma_modules {
 	struct epdma_ctx *ctx;
-	struct kmod_ctx *kmod;
+	struct kmod_ctx *kmod; /* NULL until a question needs the index */
 	char release[128];
 };
 
@@ -39,12 +77,35 @@ int epdma_kernel_release(struct epdma_ctx *ctx, char *buf, size_t size)
 	return n == 0 ? -ENODATA : 0;
 }
 
-int epdma_modules_new(struct epdma_ctx *ctx, struct epdma_modules **out)
+/* libkmod and its context for the rooted module dir and modprobe.d paths. */
+static int modules_kmod(struct epdma_modules *m)
 {
 	static const char *const conf_dirs[] = { "/etc/modprobe.d", "/run/modprobe.d",
 						 "/usr/local/lib/modprobe.d", "/lib/modprobe.d" };
 	char *configs[ARRAY_SIZE(conf_dirs) + 1] = { 0 };
 	_cleanup_free_ char *rel = NULL, *dir = NULL;
+	int r;
+
+	if (m->kmod)
+		return 0;
+	r = epdma_dl_open(m->ctx, &kmod_dl);
+	if (r < 0)
+		return r;
+	rel = epdma_strdup_printf("/lib/modules/%s", m->release);
+	dir = rel ? epdma_fs_path(m->ctx, rel) : NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(conf_dirs); i++)
+		configs[i] = epdma_fs_path(m->ctx, conf_dirs[i]);
+	m->kmod = dir ? sym_kmod_new(dir, (const char *const *)configs) : NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(conf_dirs); i++)
+		free(configs[i]);
+	if (!m->kmod)
+		return -ENOMEM;
+	sym_kmod_set_log_fn(m->kmod, kmod_log, m->ctx);
+	return 0;
+}
+
+int epdma_modules_new(struct epdma_ctx *ctx, struct epdma_modules **out)
+{
 	struct epdma_modules *m;
 	int r;
 
@@ -57,18 +118,6 @@ int epdma_modules_new(struct epdma_ctx *ctx, struct epdma_modules **out)
 		free(m);
 		return r;
 	}
-	rel = epdma_strdup_printf("/lib/modules/%s", m->release);
-	dir = rel ? epdma_fs_path(ctx, rel) : NULL;
-	for (size_t i = 0; i < ARRAY_SIZE(conf_dirs); i++)
-		configs[i] = epdma_fs_path(ctx, conf_dirs[i]);
-	m->kmod = dir ? kmod_new(dir, (const char *const *)configs) : NULL;
-	for (size_t i = 0; i < ARRAY_SIZE(conf_dirs); i++)
-		free(configs[i]);
-	if (!m->kmod) {
-		free(m);
-		return -ENOMEM;
-	}
-	kmod_set_log_fn(m->kmod, kmod_log, ctx);
 	*out = m;
 	return 0;
 }
@@ -77,7 +126,8 @@ void epdma_modules_free(struct epdma_modules *m)
 {
 	if (!m)
 		return;
-	kmod_unref(m->kmod);
+	if (m->kmod)
+		sym_kmod_unref(m->kmod);
 	free(m);
 }
 
@@ -142,10 +192,12 @@ enum epdma_module_state epdma_module_state(struct epdma_modules *m, const char *
 		return EPDMA_MODULE_LOADED;
 	if (module_builtin(m, name))
 		return EPDMA_MODULE_BUILTIN;
-	if (kmod_module_new_from_name(m->kmod, name, &mod) == 0) {
-		if (kmod_module_get_path(mod))
+	if (modules_kmod(m) < 0)
+		return EPDMA_MODULE_MISSING; /* logged: libkmod is not installed */
+	if (sym_kmod_module_new_from_name(m->kmod, name, &mod) == 0) {
+		if (sym_kmod_module_get_path(mod))
 			st = EPDMA_MODULE_AVAILABLE;
-		kmod_module_unref(mod);
+		sym_kmod_module_unref(mod);
 	}
 	return st;
 }
@@ -157,43 +209,48 @@ int epdma_module_alias_match(struct epdma_modules *m, const char *modalias, cons
 	int r, found = 0;
 
 	epdma_module_name(module, name, sizeof(name));
-	r = kmod_module_new_from_lookup(m->kmod, modalias, &list);
+	r = modules_kmod(m);
 	if (r < 0)
 		return r;
-	kmod_list_foreach (l, list) {
-		struct kmod_module *mod = kmod_module_get_module(l);
+	r = sym_kmod_module_new_from_lookup(m->kmod, modalias, &list);
+	if (r < 0)
+		return r;
+	each_kmod_list(l, list)
+	{
+		struct kmod_module *mod = sym_kmod_module_get_module(l);
 
-		if (!strcmp(kmod_module_get_name(mod), name))
+		if (!strcmp(sym_kmod_module_get_name(mod), name))
 			found = 1;
-		kmod_module_unref(mod);
+		sym_kmod_module_unref(mod);
 	}
-	kmod_module_unref_list(list);
+	sym_kmod_module_unref_list(list);
 	return found;
 }
 
 /* Insert MODULE and what it depends on, deepest first, skipping what is loaded. */
 static int insert_one(struct epdma_modules *m, struct kmod_module *mod, const char *options)
 {
-	struct kmod_list *deps = kmod_module_get_dependencies(mod), *l;
+	struct kmod_list *deps = sym_kmod_module_get_dependencies(mod), *l;
 	int r = 0;
 
-	kmod_list_foreach (l, deps) {
-		struct kmod_module *dep = kmod_module_get_module(l);
+	each_kmod_list(l, deps)
+	{
+		struct kmod_module *dep = sym_kmod_module_get_module(l);
 
-		if (!epdma_module_loaded(m->ctx, kmod_module_get_name(dep)))
+		if (!epdma_module_loaded(m->ctx, sym_kmod_module_get_name(dep)))
 			r = insert_one(m, dep, NULL);
-		kmod_module_unref(dep);
+		sym_kmod_module_unref(dep);
 		if (r < 0)
 			break;
 	}
-	kmod_module_unref_list(deps);
-	if (r < 0 || epdma_module_loaded(m->ctx, kmod_module_get_name(mod)))
+	sym_kmod_module_unref_list(deps);
+	if (r < 0 || epdma_module_loaded(m->ctx, sym_kmod_module_get_name(mod)))
 		return r;
-	r = kmod_module_insert_module(mod, 0, options);
+	r = sym_kmod_module_insert_module(mod, 0, options);
 	if (r == -EEXIST)
 		r = 0;
 	if (r < 0)
-		epdma_err(m->ctx, "module %s: insert failed: %s", kmod_module_get_name(mod),
+		epdma_err(m->ctx, "module %s: insert failed: %s", sym_kmod_module_get_name(mod),
 			  strerror(-r));
 	return r;
 }
@@ -207,14 +264,17 @@ int epdma_module_load(struct epdma_modules *m, const char *module, const char *o
 	epdma_module_name(module, name, sizeof(name));
 	if (epdma_module_loaded(m->ctx, name))
 		return 0;
-	r = kmod_module_new_from_name(m->kmod, name, &mod);
+	r = modules_kmod(m);
 	if (r < 0)
 		return r;
-	if (!kmod_module_get_path(mod)) {
-		kmod_module_unref(mod);
+	r = sym_kmod_module_new_from_name(m->kmod, name, &mod);
+	if (r < 0)
+		return r;
+	if (!sym_kmod_module_get_path(mod)) {
+		sym_kmod_module_unref(mod);
 		return -ENOENT;
 	}
 	r = insert_one(m, mod, options);
-	kmod_module_unref(mod);
+	sym_kmod_module_unref(mod);
 	return r;
 }

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * PCI discovery through libpci, pointed at <root>/sys/bus/pci with the sysfs
- * method (auto-detection would fall back to the real /proc/bus/pci). libpci's
- * error callback must not return: it jumps back here and becomes -EIO.
+ * method (auto-detection would fall back to the real /proc/bus/pci). libpci
+ * is loaded on first use: only the host role scans the bus.
+ *
+ * libpci's error callback must not return and gets no user data: it finds
+ * the scan in progress through a thread-local pointer and jumps back into it,
+ * where the error becomes -EIO. One scan per thread at a time, no globals.
  */
 #include <errno.h>
 #include <pci/pci.h>
@@ -11,81 +15,109 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "dl.h"
 
-static sigjmp_buf pci_jmp;
-static bool pci_jmp_armed;
-static char pci_errmsg[256];
+static EPDMA_DLSYM_PROTOTYPE(pci_alloc);
+static EPDMA_DLSYM_PROTOTYPE(pci_cleanup);
+static EPDMA_DLSYM_PROTOTYPE(pci_fill_info);
+static EPDMA_DLSYM_PROTOTYPE(pci_init);
+static EPDMA_DLSYM_PROTOTYPE(pci_scan_bus);
+static EPDMA_DLSYM_PROTOTYPE(pci_set_param);
+
+static const struct epdma_dlsym pci_syms[] = {
+	EPDMA_DLSYM(pci_alloc), EPDMA_DLSYM(pci_cleanup),  EPDMA_DLSYM(pci_fill_info),
+	EPDMA_DLSYM(pci_init),	EPDMA_DLSYM(pci_scan_bus), EPDMA_DLSYM(pci_set_param),
+};
+static struct epdma_dl pci_dl = EPDMA_DL_INIT("libpci.so.3", "pciutils (libpci3)", pci_syms);
+
+/* One scan: where libpci's error callback lands, and what it said. */
+struct pci_scan {
+	sigjmp_buf jmp;
+	char errmsg[256];
+	struct pci_access *pacc;
+};
+
+static _Thread_local struct pci_scan *pci_current;
 
 static _Noreturn void PCI_PRINTF(1, 2) pci_error(char *msg, ...)
 {
+	struct pci_scan *s = pci_current;
 	va_list ap;
 
+	if (!s)
+		abort(); /* libpci called us outside a scan: a bug in epdma */
 	va_start(ap, msg);
-	vsnprintf(pci_errmsg, sizeof(pci_errmsg), msg, ap);
+	vsnprintf(s->errmsg, sizeof(s->errmsg), msg, ap);
 	va_end(ap);
-	if (pci_jmp_armed)
-		siglongjmp(pci_jmp, 1);
-	abort(); /* libpci called us outside a wrapper: a bug in epdma */
+	siglongjmp(s->jmp, 1);
 }
 
 static void PCI_PRINTF(1, 2) pci_quiet(char *msg, ...)
 {
 }
 
-static void pci_release(struct pci_access *pacc)
+static void pci_fill(struct pci_dev *d, struct epdma_pci_function *f)
 {
-	if (pacc)
-		pci_cleanup(pacc);
+	/* The default pci_fill_info of the installed libpci (3.8+ knows CLASS_EXT). */
+	sym_pci_fill_info(d, PCI_FILL_IDENT | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS);
+	f->domain = (unsigned int)d->domain;
+	f->bus = d->bus;
+	f->dev = d->dev;
+	f->func = d->func;
+	f->vendor_id = d->vendor_id;
+	f->device_id = d->device_id;
+	f->class_code = (uint32_t)d->device_class << 8 | d->prog_if;
+	f->subsys_vendor_id = d->subsys_vendor_id;
+	f->subsys_id = d->subsys_id;
 }
 
-/*
- * Scan the bus and call FN for every function. The whole libpci session runs
- * inside one armed region so that its error callback has somewhere to land.
- */
+/* Everything that may call pci_error(): runs with S armed as the current scan. */
+static int pci_scan_run(struct pci_scan *s, char *sysfs, epdma_pci_fn fn, void *data)
+{
+	int r = 0;
+
+	s->pacc = sym_pci_alloc();
+	s->pacc->error = pci_error;
+	s->pacc->warning = pci_quiet;
+	s->pacc->debug = pci_quiet;
+	s->pacc->method = PCI_ACCESS_SYS_BUS_PCI;
+	sym_pci_set_param(s->pacc, "sysfs.path", sysfs);
+	sym_pci_init(s->pacc);
+	sym_pci_scan_bus(s->pacc);
+	for (struct pci_dev *d = s->pacc->devices; d && r == 0; d = d->next) {
+		struct epdma_pci_function f = { 0 };
+
+		pci_fill(d, &f);
+		r = fn(&f, data);
+	}
+	return r;
+}
+
+/* Scan the bus and call FN for every function. */
 int epdma_pci_foreach(struct epdma_ctx *ctx, epdma_pci_fn fn, void *data)
 {
-	struct pci_access *volatile pacc = NULL;
-	char *volatile sysfs = NULL;
-	volatile int r = 0;
+	_cleanup_free_ char *sysfs = NULL;
+	/* In memory (its address is in pci_current), so it survives the longjmp. */
+	struct pci_scan s = { .pacc = NULL };
+	struct pci_scan *outer = pci_current;
+	volatile int r;
 
+	r = epdma_dl_open(ctx, &pci_dl);
+	if (r < 0)
+		return r;
 	sysfs = epdma_fs_path(ctx, "/sys/bus/pci");
 	if (!sysfs)
 		return -ENOMEM;
-	if (sigsetjmp(pci_jmp, 0)) {
-		pci_jmp_armed = false;
-		epdma_err(ctx, "libpci: %s", pci_errmsg);
-		pci_release(pacc);
-		free(sysfs);
-		return -EIO;
+	pci_current = &s;
+	if (sigsetjmp(s.jmp, 0) == 0) {
+		r = pci_scan_run(&s, sysfs, fn, data);
+	} else {
+		epdma_err(ctx, "libpci: %s", s.errmsg);
+		r = -EIO;
 	}
-	pci_jmp_armed = true;
-	pacc = pci_alloc();
-	pacc->error = pci_error;
-	pacc->warning = pci_quiet;
-	pacc->debug = pci_quiet;
-	pacc->method = PCI_ACCESS_SYS_BUS_PCI;
-	pci_set_param(pacc, "sysfs.path", sysfs);
-	pci_init(pacc);
-	pci_scan_bus(pacc);
-	for (struct pci_dev *d = pacc->devices; d && r == 0; d = d->next) {
-		struct epdma_pci_function f = { 0 };
-
-		pci_fill_info(d, PCI_FILL_IDENT | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS);
-		f.domain = (unsigned int)d->domain;
-		f.bus = d->bus;
-		f.dev = d->dev;
-		f.func = d->func;
-		f.vendor_id = d->vendor_id;
-		f.device_id = d->device_id;
-		f.class_code = (uint32_t)d->device_class << 8 | d->prog_if;
-		f.subsys_vendor_id = d->subsys_vendor_id;
-		f.subsys_id = d->subsys_id;
-		r = fn(&f, data);
-	}
-	pci_jmp_armed = false;
-	pci_release(pacc);
-	free(sysfs);
+	pci_current = outer; /* FN may have scanned again from inside ours */
+	if (s.pacc)
+		sym_pci_cleanup(s.pacc);
 	return r;
 }
 

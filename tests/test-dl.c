@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The optional libraries (lib/dl.c): loaded only by the commands that use
+ * them, a missing one named in the error, libpci's error path per scan.
+ *
+ * What a process maps is read from the dynamic loader's own trace
+ * (LD_DEBUG=files, into a file so that stderr stays the program's): it names
+ * every object loaded, at start or by dlopen(), whatever the build.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dl.h"
+#include "fixture.h"
+
+/* Libraries an endpoint command must not map (libpci, libkmod and their deps). */
+static const char *const host_only[] = { "libpci.so",	 "libkmod.so", "libudev.so",
+					 "libcrypto.so", "libzstd.so", "liblzma.so" };
+
+static char *strdupf(const char *fmt, ...) _printf_(1, 2);
+static char *strdupf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	ck_assert_int_ge(n, 0);
+	return s;
+}
+
+static char *read_file(const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *in = fopen(path, "re"), *out = open_memstream(&text, &len);
+	char buf[4096];
+	size_t n;
+
+	ck_assert_ptr_nonnull(in);
+	ck_assert_ptr_nonnull(out);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, n, out);
+	fclose(in);
+	fclose(out);
+	return text;
+}
+
+static void write_config(struct fx *fx, const char *profile)
+{
+	fx_write(fx, "/etc/epdma.conf",
+		 "[general]\nprofile = %s\n\n[vntb]\nvbus_number = 0x10\n\n[dma]\nwr_chans = 2\n"
+		 "rd_chans = 2\n",
+		 profile);
+}
+
+/* The loader's trace of every process that ran with LD_DEBUG_OUTPUT=<dir>/ld. */
+static char *loader_trace(struct fx *fx)
+{
+	char *all = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&all, &len);
+	DIR *d = opendir(fx->dir);
+	struct dirent *e;
+
+	ck_assert_ptr_nonnull(out);
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d))) {
+		char *path, *text;
+
+		if (strncmp(e->d_name, "ld.", 3))
+			continue;
+		path = strdupf("%s/%s", fx->dir, e->d_name);
+		text = read_file(path);
+		fputs(text, out);
+		free(text);
+		unlink(path);
+		free(path);
+	}
+	closedir(d);
+	fclose(out);
+	return all;
+}
+
+/* Run epdmactl COMMAND on the fixture with the loader tracing; returns the trace. */
+static char *traced_run(struct fx *fx, const char *command)
+{
+	char *trace_out = strdupf("LD_DEBUG_OUTPUT=%s/ld", fx->dir);
+	const char *argv[] = { "env",	 "LD_DEBUG=files", trace_out, EPDMACTL_PATH,
+			       "--root", fx->root,	   command,   NULL };
+	struct fx_result r;
+
+	fx_run(fx, &r, argv);
+	ck_assert_msg(r.status == 0 || !strcmp(command, "check"), "epdmactl %s: exit %d\n%s%s",
+		      command, r.status, r.out, r.err);
+	fx_result_free(&r);
+	free(trace_out);
+	return loader_trace(fx);
+}
+
+static bool loaded(const char *trace, const char *lib)
+{
+	char *needle = strdupf("file=%s", lib);
+	bool found = has(trace, needle);
+
+	free(needle);
+	return found;
+}
+
+START_TEST(endpoint_commands_map_no_host_library)
+{
+	static const char *const commands[] = { "check", "plan", "setup", "setup", "status" };
+	struct fx *fx = fx_new();
+
+	fx_rcar_s4(fx);
+	write_config(fx, "rcar-gen4");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		char *trace = traced_run(fx, commands[i]);
+
+		/* The trace works: it shows what epdmactl does map. */
+		ck_assert_msg(loaded(trace, "libinih.so"), "no loader trace for %s:\n%s",
+			      commands[i], trace);
+		for (size_t j = 0; j < ARRAY_SIZE(host_only); j++)
+			ck_assert_msg(!loaded(trace, host_only[j]), "epdmactl %s mapped %s",
+				      commands[i], host_only[j]);
+		free(trace);
+	}
+	fx_free(fx);
+}
+END_TEST
+
+/* The host check scans the bus and asks the module index: both are loaded. */
+START_TEST(host_check_loads_libpci_and_libkmod)
+{
+	struct fx *fx = fx_new();
+	char *trace;
+
+	fx_x86_host(fx);
+	write_config(fx, "imx8");
+	trace = traced_run(fx, "check");
+	ck_assert_msg(loaded(trace, "libpci.so.3"), "%s", trace);
+	ck_assert_msg(loaded(trace, "libkmod.so.2"), "%s", trace);
+	free(trace);
+	fx_free(fx);
+}
+END_TEST
+
+/* A setup that must load the EPF driver modules loads libkmod for them. */
+START_TEST(module_load_loads_libkmod)
+{
+	struct fx *fx = fx_new();
+	char *cmd, *trace;
+
+	fx_rcar_s4(fx);
+	write_config(fx, "rcar-gen4");
+	/* Boot state: configfs not mounted, EPF modules not loaded. */
+	cmd = strdupf("rm -rf '%1$s/sys/kernel/config/pci_ep' '%1$s/sys/module/pci_epf_vntb' "
+		      "'%1$s/sys/module/pci_epf_dma' '%1$s/sys/bus/pci-epf/drivers/pci_epf_vntb' "
+		      "'%1$s/sys/bus/pci-epf/drivers/pci_epf_dma'",
+		      fx->root);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	trace = traced_run(fx, "setup");
+	ck_assert_msg(loaded(trace, "libkmod.so.2"), "%s", trace);
+	ck_assert(!loaded(trace, "libpci.so"));
+	ck_assert(fx_exists(fx, "/sys/module/pci_epf_dma"));
+	free(trace);
+	fx_free(fx);
+}
+END_TEST
+
+struct log {
+	char text[2048];
+};
+
+static void log_append(void *data, int priority, const char *msg)
+{
+	struct log *l = data;
+	size_t n = strlen(l->text);
+
+	snprintf(l->text + n, sizeof(l->text) - n, "<%d>%s\n", priority, msg);
+}
+
+static struct epdma_ctx *ctx_logging(struct fx *fx, struct log *l)
+{
+	struct epdma_ctx *ctx;
+
+	ck_assert_int_eq(epdma_ctx_new(&ctx, fx->root), 0);
+	l->text[0] = '\0';
+	epdma_ctx_set_log_fn(ctx, log_append, l);
+	epdma_ctx_set_log_priority(ctx, 7);
+	return ctx;
+}
+
+static int (*sym_getpid)(void);
+static int (*sym_epdma_no_such_symbol)(void);
+
+START_TEST(missing_library_is_named)
+{
+	static const struct epdma_dlsym syms[] = { EPDMA_DLSYM(getpid) };
+	struct epdma_dl dl = EPDMA_DL_INIT("libepdma-missing.so.0", "epdma-missing-pkg", syms);
+	struct fx *fx = fx_new();
+	struct epdma_ctx *ctx;
+	struct log l;
+
+	ctx = ctx_logging(fx, &l);
+	ck_assert_int_eq(epdma_dl_open(ctx, &dl), -ENOPKG);
+	ck_assert_msg(
+		has(l.text, "<3>libepdma-missing.so.0 not found: install epdma-missing-pkg\n"),
+		"%s", l.text);
+	ck_assert_ptr_null(sym_getpid);
+	/* Not cached: the next call tries again (and fails again here). */
+	ck_assert_int_eq(epdma_dl_open(ctx, &dl), -ENOPKG);
+	epdma_ctx_free(ctx);
+	fx_free(fx);
+}
+END_TEST
+
+START_TEST(missing_symbol_is_named)
+{
+	static const struct epdma_dlsym syms[] = { EPDMA_DLSYM(getpid),
+						   EPDMA_DLSYM(epdma_no_such_symbol) };
+	struct epdma_dl bad = EPDMA_DL_INIT("libc.so.6", "libc6", syms);
+	struct epdma_dl good = EPDMA_DL_INIT("libc.so.6", "libc6", syms);
+	struct fx *fx = fx_new();
+	struct epdma_ctx *ctx;
+	struct log l;
+
+	ctx = ctx_logging(fx, &l);
+	ck_assert_int_eq(epdma_dl_open(ctx, &bad), -ELIBBAD);
+	ck_assert_msg(has(l.text,
+			  "<3>libc.so.6 has no symbol epdma_no_such_symbol: install a newer "
+			  "libc6\n"),
+		      "%s", l.text);
+	ck_assert_ptr_null(bad.handle);
+	/* A table that resolves is loaded once; the second call is a no-op. */
+	good.n_syms = 1;
+	ck_assert_int_eq(epdma_dl_open(ctx, &good), 0);
+	ck_assert_ptr_nonnull(good.handle);
+	ck_assert_int_eq(sym_getpid(), getpid());
+	ck_assert_int_eq(epdma_dl_open(ctx, &good), 0);
+	epdma_ctx_free(ctx);
+	fx_free(fx);
+}
+END_TEST
+
+/*
+ * libpci's error callback lands in the scan of its own thread: threads that
+ * scan a tree without a bus (libpci errors) and a good tree at the same time
+ * each get their own result, every time.
+ */
+struct scan_job {
+	const char *root;
+	int want; /* count, or -EIO */
+	int bad;  /* scans that returned something else */
+};
+
+static void *scan_thread(void *data)
+{
+	struct scan_job *job = data;
+	struct epdma_ctx *ctx;
+
+	if (epdma_ctx_new(&ctx, job->root) < 0) {
+		job->bad = -1;
+		return NULL;
+	}
+	for (int i = 0; i < 50; i++)
+		if (epdma_pci_count(ctx) != job->want)
+			job->bad++;
+	epdma_ctx_free(ctx);
+	return NULL;
+}
+
+START_TEST(pci_errors_stay_in_their_thread)
+{
+	struct fx *good = fx_new(), *empty = fx_new();
+	struct scan_job jobs[4];
+	pthread_t t[4];
+	struct epdma_ctx *ctx;
+	int n;
+
+	fx_x86_host(good);
+	fx_mkdir(empty, "/sys");
+	ck_assert_int_eq(epdma_ctx_new(&ctx, good->root), 0);
+	n = epdma_pci_count(ctx);
+	ck_assert_int_gt(n, 0);
+	epdma_ctx_free(ctx);
+	for (int i = 0; i < 4; i++) {
+		jobs[i] = (struct scan_job){ .root = i % 2 ? empty->root : good->root,
+					     .want = i % 2 ? -EIO : n };
+		ck_assert_int_eq(pthread_create(&t[i], NULL, scan_thread, &jobs[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+		ck_assert_msg(jobs[i].bad == 0, "thread %d: %d scans went wrong", i, jobs[i].bad);
+	}
+	fx_free(empty);
+	fx_free(good);
+}
+END_TEST
+
+static Suite *dl_suite(void)
+{
+	Suite *s = suite_create("dl");
+	TCase *tc = tcase_create("dl");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, endpoint_commands_map_no_host_library);
+	tcase_add_test(tc, host_check_loads_libpci_and_libkmod);
+	tcase_add_test(tc, module_load_loads_libkmod);
+	tcase_add_test(tc, missing_library_is_named);
+	tcase_add_test(tc, missing_symbol_is_named);
+	tcase_add_test(tc, pci_errors_stay_in_their_thread);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return fx_run_suite(dl_suite());
+}
