@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The run layer's contracts (lib/README.md): kernel log records parsed as
+ * structures, limits reported instead of dropped, read errors reported
+ * instead of defaulted, a lock that can be tried without sleeping, runs
+ * that hand over the same facts the CLI shows.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fixture.h"
+
+static struct epdma_ctx *ctx_for(struct fx *fx)
+{
+	struct epdma_ctx *ctx = NULL;
+
+	ck_assert_int_eq(epdma_ctx_new(&ctx, fx->root), 0);
+	return ctx;
+}
+
+static const char conf[] = "[general]\nprofile = rcar-gen4\n[vntb]\nvbus_number = 0x10\n"
+			   "[dma]\nwr_chans = 2\nrd_chans = 2\n";
+
+START_TEST(kmsg_record_fields)
+{
+	static const char rec[] = "3,1234,5678901,-;pci_epf_vntb pci_epf_vntb.0: DB count 0 "
+				  "out of range (1 - 32)\n SUBSYSTEM=pci-epf\n";
+	struct epdma_kmsg_record r;
+
+	ck_assert_int_eq(epdma_kmsg_parse(rec, strlen(rec), &r), 0);
+	ck_assert_int_eq(r.priority, 3);
+	ck_assert_uint_eq(r.usec, 5678901);
+	ck_assert_str_eq(r.text, "pci_epf_vntb pci_epf_vntb.0: DB count 0 out of range (1 - 32)");
+	free(r.text);
+}
+END_TEST
+
+START_TEST(kmsg_facility_and_flags)
+{
+	/* Facility bits above the level (a user-space record) and a flags list. */
+	static const char rec[] = "14,7,1,c,extra;text with; a semicolon";
+	struct epdma_kmsg_record r;
+
+	ck_assert_int_eq(epdma_kmsg_parse(rec, strlen(rec), &r), 0);
+	ck_assert_int_eq(r.priority, 6);
+	ck_assert_str_eq(r.text, "text with; a semicolon");
+	free(r.text);
+}
+END_TEST
+
+START_TEST(kmsg_malformed_records)
+{
+	static const char *const bad[] = {
+		"",
+		"3",
+		"3,1",
+		"3,1,2",
+		"3,1,2,-",		       /* no ';' */
+		"x,1,2,-;text",		       /* priority not a number */
+		"3,,2,-;text",		       /* empty field */
+		"3,1,-2,-;text",	       /* negative */
+		"3,1,99999999999999999999,-;", /* usec past 64 bits */
+		" SUBSYSTEM=pci",	       /* a continuation line */
+	};
+	struct epdma_kmsg_record r;
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		ck_assert_msg(epdma_kmsg_parse(bad[i], strlen(bad[i]), &r) == -EINVAL, "[%zu] %s",
+			      i, bad[i]);
+}
+END_TEST
+
+START_TEST(kmsg_parse_stops_at_len)
+{
+	/* The parser reads LEN bytes only: no NUL needed, nothing past it used. */
+	static const char buf[] = "6,1,2,-;first\n6,2,3,-;second";
+	struct epdma_kmsg_record r;
+
+	ck_assert_int_eq(epdma_kmsg_parse(buf, 7, &r), -EINVAL); /* "6,1,2,-": no ';' yet */
+	ck_assert_int_eq(epdma_kmsg_parse(buf, 13, &r), 0);
+	ck_assert_str_eq(r.text, "first");
+	free(r.text);
+}
+END_TEST
+
+START_TEST(kmsg_read_from_fixture_file)
+{
+	struct fx *fx = fx_new();
+	struct epdma_ctx *ctx;
+	struct epdma_kmsg_record *recs = NULL;
+	size_t n = 0;
+	int fd;
+
+	fx_write(fx, "/dev/kmsg", "6,1,10,-;before\n");
+	ctx = ctx_for(fx);
+	fd = epdma_kmsg_open(ctx);
+	ck_assert_int_ge(fd, 0);
+	fx_write(fx, "/dev/kmsg",
+		 "6,1,10,-;before\n3,2,20,-;pci_epc e65d0000.pcie-ep: failed\n SUBSYSTEM=x\n"
+		 "not a record\n4,3,30,-;partial");
+	ck_assert_int_eq(epdma_kmsg_read(fd, &recs, &n), 1);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(recs[0].priority, 3);
+	ck_assert_uint_eq(recs[0].usec, 20);
+	ck_assert_str_eq(recs[0].text, "pci_epc e65d0000.pcie-ep: failed");
+	epdma_kmsg_records_free(recs, n);
+	close(fd);
+	epdma_ctx_free(ctx);
+	fx_free(fx);
+}
+END_TEST
+
+/* A record naming more functions than epdma holds: never silently dropped. */
+START_TEST(ownership_record_overflow_is_an_error)
+{
+	struct fx *fx = fx_new();
+	const char *argv[] = { "epdmactl", "--root", fx->root, "status", NULL };
+	struct fx_result r;
+	char *text = strdup("controller e65d0000.pcie-ep\n");
+
+	fx_rcar_s4(fx);
+	fx_write(fx, "/etc/epdma.conf", "%s", conf);
+	for (int i = 0; i <= EPDMA_MAX_FUNCTIONS; i++) {
+		char *t;
+
+		ck_assert_int_ge(asprintf(&t, "%sfunction pci_epf_test t%d -\n", text, i), 0);
+		free(text);
+		text = t;
+	}
+	fx_write(fx, "/run/epdma/graph", "%s", text);
+	fx_run(fx, &r, argv);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, strerror(EOVERFLOW)), "%s", r.err);
+	fx_result_free(&r);
+	free(text);
+	fx_free(fx);
+}
+END_TEST
+
+/* More functions in configfs than a graph holds: the read fails, the plan never guesses. */
+START_TEST(graph_overflow_is_an_error)
+{
+	struct fx *fx = fx_new();
+	const char *argv[] = { "epdmactl", "--root", fx->root, "plan", NULL };
+	struct fx_result r;
+	char *log;
+
+	fx_rcar_s4(fx);
+	fx_write(fx, "/etc/epdma.conf", "%s", conf);
+	for (int i = 0; i <= EPDMA_MAX_FUNCTIONS; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "t%d", i);
+		fx_foreign_function(fx, "pci_epf_test", name, NULL);
+	}
+	fx_run(fx, &r, argv);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "configfs: cannot read the graph: ") &&
+			      has(r.err, strerror(EOVERFLOW)),
+		      "%s", r.err);
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_str_eq(log, "");
+	free(log);
+	fx_free(fx);
+}
+END_TEST
+
+/* role = auto that cannot read /sys/class/pci_epc says so; it does not guess "host". */
+START_TEST(role_detection_error_is_reported)
+{
+	struct fx *fx = fx_new();
+	struct epdma_ctx *ctx;
+	struct epdma_config *cfg = NULL;
+	struct epdma_errors errs = { 0 };
+	enum epdma_role role = EPDMA_ROLE_HOST;
+
+	fx_write(fx, "/etc/epdma.conf", "[general]\nrole = auto\n");
+	fx_write(fx, "/sys/class/pci_epc", "not a directory\n");
+	ctx = ctx_for(fx);
+	ck_assert_int_eq(epdma_config_load(ctx, NULL, &cfg, &errs), 0);
+	ck_assert_int_eq(epdma_role_resolve(ctx, cfg, &role, &errs), -ENOTDIR);
+	ck_assert_uint_eq(errs.count, 1);
+	ck_assert_str_eq(errs.items[0].key, "general.role");
+	ck_assert_msg(has(errs.items[0].message, "cannot list /sys/class/pci_epc"), "%s",
+		      errs.items[0].message);
+	epdma_errors_clear(&errs);
+	epdma_config_free(cfg);
+	epdma_ctx_free(ctx);
+	fx_free(fx);
+}
+END_TEST
+
+/* Timeout 0 tries once: the daemon must never sleep in the lock. */
+START_TEST(lock_try_once)
+{
+	struct fx *fx = fx_new();
+	struct epdma_ctx *ctx = ctx_for(fx);
+	pid_t holder = 0;
+	int first = epdma_lock(ctx, 0, &holder);
+
+	ck_assert_int_ge(first, 0);
+	/* A second open file description conflicts, in this process too. */
+	ck_assert_int_eq(epdma_lock(ctx, 0, &holder), -ETIMEDOUT);
+	ck_assert_int_eq(holder, getpid());
+	epdma_unlock(first);
+	first = epdma_lock(ctx, 0, &holder);
+	ck_assert_int_ge(first, 0);
+	epdma_unlock(first);
+	epdma_ctx_free(ctx);
+	fx_free(fx);
+}
+END_TEST
+
+/* The planner is pure: the same config, graph and facts give the same plan, no ctx. */
+START_TEST(plan_is_a_function_of_its_inputs)
+{
+	struct fx *fx = fx_new();
+	struct epdma_ctx *ctx;
+	struct epdma_config *cfg = NULL;
+	struct epdma_errors errs = { 0 };
+	struct epdma_endpoint_facts facts;
+	struct epdma_graph *g = calloc(1, sizeof(*g));
+	struct epdma_plan *p1 = calloc(1, sizeof(*p1)), *p2 = calloc(1, sizeof(*p2));
+
+	fx_rcar_s4(fx);
+	fx_write(fx, "/etc/epdma.conf", "%s", conf);
+	ctx = ctx_for(fx);
+	ck_assert_int_eq(epdma_config_load(ctx, NULL, &cfg, &errs), 0);
+	epdma_endpoint_probe(ctx, cfg, &facts);
+	ck_assert_int_eq(epdma_graph_read(ctx, facts.controller, g), 0);
+	ck_assert_int_eq(epdma_plan_setup(cfg, g, &facts, 0, p1, &errs), 0);
+	/* A leftover device in the facts alone turns the same inputs into a refusal. */
+	ck_assert_int_eq(epdma_plan_setup(cfg, g, &facts, 0, p2, &errs), 0);
+	ck_assert_mem_eq(p1, p2, sizeof(*p1));
+	snprintf(facts.stale_vntb_device, sizeof(facts.stale_vntb_device), "0000:10:00.0");
+	ck_assert_int_eq(epdma_plan_setup(cfg, g, &facts, 0, p2, &errs), -EPERM);
+	ck_assert_uint_eq(errs.count, 1);
+	ck_assert_int_eq(errs.items[0].reason, EPDMA_REASON_NEEDS_REBOOT);
+	ck_assert_msg(has(errs.items[0].message, "0000:10:00.0"), "%s", errs.items[0].message);
+	epdma_errors_clear(&errs);
+	epdma_config_free(cfg);
+	free(g);
+	free(p1);
+	free(p2);
+	epdma_ctx_free(ctx);
+	fx_free(fx);
+}
+END_TEST
+
+/* A refusal carries a reason code and no advice in the library's words. */
+START_TEST(refusal_reason_without_cli_words)
+{
+	struct fx *fx = fx_new();
+	struct epdma_ctx *ctx;
+	struct epdma_config *cfg = NULL;
+	struct epdma_errors errs = { 0 };
+	struct epdma_run run;
+
+	fx_rcar_s4(fx);
+	/* imx8: the fixture's vNTB function has no BAR selectors to judge from. */
+	fx_write(fx, "/etc/epdma.conf", "[general]\nprofile = imx8\n[vntb]\nvbus_number = 0x10\n");
+	fx_foreign_function(fx, "pci_epf_vntb", "vntb0", NULL);
+	ctx = ctx_for(fx);
+	ck_assert_int_eq(epdma_config_load(ctx, NULL, &cfg, &errs), 0);
+	epdma_run_init(&run);
+	ck_assert_int_eq(epdma_endpoint_plan(ctx, cfg, 0, &run), -EPERM);
+	ck_assert_ptr_null(run.outcomes);
+	for (size_t i = 0; i < run.checks.count; i++)
+		ck_assert_msg(run.checks.items[i].result != EPDMA_CHECK_FAIL, "preflight: %s: %s",
+			      run.checks.items[i].name, run.checks.items[i].message);
+	ck_assert_uint_ge(run.errors.count, 1);
+	for (size_t i = 0; i < run.errors.count; i++) {
+		const char *m = run.errors.items[i].message;
+
+		ck_assert_msg(!has(m, "--") && !has(m, "epdmactl"), "%s", m);
+		if (has(m, "was not created by epdma"))
+			ck_assert_int_eq(run.errors.items[i].reason, EPDMA_REASON_NOT_OURS);
+	}
+	ck_assert_str_eq(run.errors.items[0].key, "pci_epf_vntb/vntb0");
+	ck_assert_str_eq(run.errors.items[0].message, "exists but was not created by epdma");
+	epdma_run_free(&run);
+	epdma_config_free(cfg);
+	epdma_ctx_free(ctx);
+	fx_free(fx);
+}
+END_TEST
+
+static Suite *run_suite(void)
+{
+	Suite *s = suite_create("run");
+	TCase *tc = tcase_create("run");
+
+	tcase_add_test(tc, kmsg_record_fields);
+	tcase_add_test(tc, kmsg_facility_and_flags);
+	tcase_add_test(tc, kmsg_malformed_records);
+	tcase_add_test(tc, kmsg_parse_stops_at_len);
+	tcase_add_test(tc, kmsg_read_from_fixture_file);
+	tcase_add_test(tc, ownership_record_overflow_is_an_error);
+	tcase_add_test(tc, graph_overflow_is_an_error);
+	tcase_add_test(tc, role_detection_error_is_reported);
+	tcase_add_test(tc, lock_try_once);
+	tcase_add_test(tc, plan_is_a_function_of_its_inputs);
+	tcase_add_test(tc, refusal_reason_without_cli_words);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return fx_run_suite(run_suite());
+}
