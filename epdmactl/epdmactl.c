@@ -104,7 +104,8 @@ static int parse_command_options(struct cli *cli, const struct command *cmd, int
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* Global options; an exit status when they end the run (--help, --version, usage), else -1. */
+static int parse_global_options(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "root", required_argument, NULL, 'r' },
@@ -114,26 +115,24 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{},
 	};
-	struct cli cli = { .root = "/" };
-	const struct command *cmd = NULL;
-	int c, r;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "+c:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			cli.root = optarg;
+			cli->root = optarg;
 			break;
 		case 'c':
-			cli.config_path = optarg;
+			cli->config_path = optarg;
 			break;
 		case 'v':
-			cli.verbose++;
+			cli->verbose++;
 			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
 		case 'V':
-			return cmd_version(&cli);
+			return cmd_version(cli);
 		default:
 			usage(stderr);
 			return EXIT_USAGE;
@@ -143,13 +142,29 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	return -1;
+}
+
+static const struct command *find_command(const char *name)
+{
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		if (!strcmp(argv[optind], commands[i].name))
-			cmd = &commands[i];
-	if (!cmd) {
-		fprintf(stderr, "epdmactl: unknown command '%s' (see --help)\n", argv[optind]);
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	fprintf(stderr, "epdmactl: unknown command '%s' (see --help)\n", name);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { .root = "/" };
+	const struct command *cmd;
+	int r = parse_global_options(&cli, argc, argv);
+
+	if (r >= 0)
+		return r;
+	cmd = find_command(argv[optind]);
+	if (!cmd)
 		return EXIT_USAGE;
-	}
 	cli.command = cmd->name;
 	if (parse_command_options(&cli, cmd, argc - optind, argv + optind) < 0)
 		return EXIT_USAGE;
