@@ -640,14 +640,36 @@ static void cfg_apply_file(struct cfg_state *st)
 
 /* ---- the file ---- */
 
+/*
+ * O_NONBLOCK: opening a FIFO for reading blocks until a writer comes, before
+ * fstat() could refuse it. The flag changes nothing for the regular file we
+ * accept. O_NOCTTY: a terminal given as the config must not become ours.
+ */
+#define CFG_OPEN_FLAGS (O_RDONLY | O_NONBLOCK | O_NOCTTY)
+
 static int cfg_open(struct epdma_ctx *ctx, const char *path)
 {
 	int fd;
 
 	if (!path)
-		return epdma_fs_open(ctx, EPDMA_CONFIG_PATH, O_RDONLY, 0);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+		return epdma_fs_open(ctx, EPDMA_CONFIG_PATH, CFG_OPEN_FLAGS, 0);
+	fd = open(path, CFG_OPEN_FLAGS | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
+}
+
+static const char *cfg_file_type(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a regular file";
 }
 
 /* Whoever can write the file decides what epdma writes into the kernel. */
@@ -673,7 +695,8 @@ static int cfg_read_file(struct cfg_state *st, int fd)
 	if (fstat(fd, &sb) < 0)
 		return -errno;
 	if (!S_ISREG(sb.st_mode)) {
-		epdma_errors_add(&st->errs, st->cfg->file, 0, NULL, "not a regular file");
+		epdma_errors_add(&st->errs, st->cfg->file, 0, NULL, "not a regular file (%s)",
+				 cfg_file_type(sb.st_mode));
 		return -EINVAL;
 	}
 	cfg_check_owner(st, &sb);

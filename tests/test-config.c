@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -836,6 +838,75 @@ START_TEST(default_path_is_rooted)
 }
 END_TEST
 
+/* Load PATH (NULL: the default path) expecting one error at line 0 that starts with WANT. */
+static void assert_refused(const char *path, int ret, const char *want)
+{
+	/* A loader that waits on the file would hang here: fail fast instead. */
+	alarm(10);
+	ck_assert_int_eq(epdma_config_load(ctx, path, &cfg, &errs), ret);
+	alarm(0);
+	ck_assert_ptr_null(cfg);
+	if (errs.count != 1)
+		dump_errors();
+	ck_assert_uint_eq(errs.count, 1);
+	ck_assert_str_eq(errs.items[0].file, path ? path : CONF);
+	ck_assert_uint_eq(errs.items[0].line, 0);
+	ck_assert_msg(!strncmp(errs.items[0].message, want, strlen(want)), "got '%s', want '%s...'",
+		      errs.items[0].message, want);
+	epdma_errors_clear(&errs);
+}
+
+/* mkfifo -m 644 f.conf: opening it for reading would wait for a writer forever. */
+START_TEST(fifo_refused)
+{
+	char *path;
+
+	ck_assert_int_ge(asprintf(&path, "%s/f.conf", fx->dir), 0);
+	ck_assert_int_eq(mkfifo(path, 0644), 0);
+	assert_refused(path, -EINVAL, "not a regular file (a FIFO)");
+	free(path);
+	fx_mkdir(fx, "/etc");
+	path = fx_path(fx, CONF);
+	ck_assert_int_eq(mkfifo(path, 0644), 0);
+	assert_refused(NULL, -EINVAL, "not a regular file (a FIFO)");
+	free(path);
+}
+END_TEST
+
+START_TEST(directory_refused)
+{
+	fx_mkdir(fx, CONF);
+	assert_refused(NULL, -EINVAL, "not a regular file (a directory)");
+	assert_refused(fx->dir, -EINVAL, "not a regular file (a directory)");
+}
+END_TEST
+
+/* /dev/zero never ends; /dev/null is empty but still not a configuration. */
+START_TEST(devices_refused)
+{
+	assert_refused("/dev/zero", -EINVAL, "not a regular file (a character device)");
+	assert_refused("/dev/null", -EINVAL, "not a regular file (a character device)");
+}
+END_TEST
+
+START_TEST(socket_refused)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	char *path;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_ge(asprintf(&path, "%s/s.conf", fx->dir), 0);
+	ck_assert_uint_lt(strlen(path), sizeof(sun.sun_path));
+	strcpy(sun.sun_path, path);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	/* open(2) itself refuses a socket. */
+	assert_refused(path, -ENXIO, "cannot open: No such device or address");
+	close(fd);
+	free(path);
+}
+END_TEST
+
 START_TEST(ten_mistakes_ten_errors)
 {
 	static const char text[] = "[general]\n"	  /* 1 */
@@ -939,6 +1010,10 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, missing_file);
 	tcase_add_test(tc, explicit_path);
 	tcase_add_test(tc, default_path_is_rooted);
+	tcase_add_test(tc, fifo_refused);
+	tcase_add_test(tc, directory_refused);
+	tcase_add_test(tc, devices_refused);
+	tcase_add_test(tc, socket_refused);
 	tcase_add_test(tc, ten_mistakes_ten_errors);
 	suite_add_tcase(s, tc);
 	return s;
