@@ -159,6 +159,21 @@ static const char *ini_stop(const char *s, const char *chars)
 	return s;
 }
 
+/* After ']' inih ignores everything: only whitespace and a ' ; comment' may follow. */
+static void cfg_read_section_tail(struct cfg_state *st, const char *tail)
+{
+	const char *s = tail;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!*s || (*s == ';' && s > tail))
+		return;
+	cfg_error(st, st->lineno, -1,
+		  "text after the section header: '%s' (a section line holds only [name] and "
+		  "an optional ' ; comment'; put each key on its own line)",
+		  s);
+}
+
 static bool cfg_read_section(struct cfg_state *st, const char *start)
 {
 	const char *end = ini_stop(start + 1, "]");
@@ -169,6 +184,7 @@ static bool cfg_read_section(struct cfg_state *st, const char *start)
 		cfg_error(st, st->lineno, -1, "section header without ']'");
 		return false;
 	}
+	cfg_read_section_tail(st, end + 1);
 	if (len > CFG_SECTION_MAX) {
 		/* inih would cut the name and go on: the truncated name matches no section. */
 		cfg_error(st, st->lineno, -1, "section name too long (%zu characters, at most %d)",
@@ -212,6 +228,13 @@ static bool cfg_read_check(struct cfg_state *st, const char *raw, size_t len)
 
 	if (memchr(raw, '\0', len)) {
 		cfg_error(st, st->lineno, -1, "line contains a NUL byte");
+		return false;
+	}
+	/* CRLF is fine (inih strips the CR with the other trailing whitespace); a lone CR
+	 * would hide the rest of the line inside a value or a section line's ignored tail. */
+	if (len && memchr(raw, '\r', len - (raw[len - 1] == '\r'))) {
+		cfg_error(st, st->lineno, -1,
+			  "carriage return inside the line (lines end in LF or CR LF)");
 		return false;
 	}
 	if (len > CFG_LINE_MAX) {
@@ -718,6 +741,29 @@ static int cfg_read_file(struct cfg_state *st, int fd)
 	return 0;
 }
 
+/* Whole-file encodings that would otherwise show up as an error on every line, or none. */
+static int cfg_check_encoding(struct cfg_state *st)
+{
+	size_t len = (size_t)(st->end - st->pos);
+	const unsigned char *b = (const unsigned char *)st->pos;
+
+	if (len >= 2 && ((b[0] == 0xfe && b[1] == 0xff) || (b[0] == 0xff && b[1] == 0xfe))) {
+		epdma_errors_add(&st->errs, st->cfg->file, 1, NULL,
+				 "the file is UTF-16 (byte order mark %02X %02X): save it as UTF-8 "
+				 "or ASCII",
+				 b[0], b[1]);
+		return -EINVAL;
+	}
+	/* Classic Mac OS line endings: to inih the whole file is one line. */
+	if (memchr(b, '\r', len) && !memchr(b, '\n', len)) {
+		epdma_errors_add(&st->errs, st->cfg->file, 1, NULL,
+				 "the file has CR-only line endings (classic Mac OS): lines end in "
+				 "LF or CR LF (convert with: tr '\\r' '\\n')");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int cfg_parse(struct epdma_ctx *ctx, const char *path, struct cfg_state *st)
 {
 	_cleanup_close_ int fd = cfg_open(ctx, path);
@@ -735,6 +781,8 @@ static int cfg_parse(struct epdma_ctx *ctx, const char *path, struct cfg_state *
 					 strerror(-r));
 		return r;
 	}
+	if (cfg_check_encoding(st) < 0)
+		return -EINVAL;
 	/* Every line reaches inih complete and our handler never fails: its result says nothing
 	 * new. */
 	if (ini_parse_stream(cfg_read_line, st, cfg_handler, st) == -2)

@@ -478,6 +478,42 @@ START_TEST(bom_and_crlf)
 }
 END_TEST
 
+/* inih ignores everything after ']': a key written there would be dropped silently. */
+START_TEST(text_after_section)
+{
+	assert_errors(
+		"[general] role = host\n[vntb] vbus_number = 0x20\n[dma]]\n[host];x\n",
+		CONF ":1: text after the section header: 'role = host' (a section line holds "
+		     "only [name] and an optional ' ; comment'; put each key on its own line)",
+		CONF ":2: text after the section header: 'vbus_number = 0x20' (a section "
+		     "line holds only [name] and an optional ' ; comment'; put each key on its "
+		     "own line)",
+		CONF ":3: text after the section header: ']' (a section line holds only "
+		     "[name] and an optional ' ; comment'; put each key on its own line)",
+		CONF ":4: text after the section header: ';x' (a section line holds only "
+		     "[name] and an optional ' ; comment'; put each key on its own line)");
+	assert_ok("[general] ; this end\t\nrole = host\n[vntb]\t;\n");
+	ck_assert_int_eq(cfg->role, EPDMA_ROLE_HOST);
+}
+END_TEST
+
+/* Classic Mac OS line endings: one line to inih, every key lost. */
+START_TEST(cr_only_line_endings)
+{
+	assert_errors("[general]\rrole = host\r[vntb]\rnum_mws = 2\r", CONF
+		      ":1: the file has CR-only line endings (classic Mac OS): lines end in LF "
+		      "or CR LF (convert with: tr '\\r' '\\n')");
+	assert_errors("[general]\nrole = host\rprofile = imx8\n[dma]\r\r\n",
+		      CONF ":2: carriage return inside the line (lines end in LF or CR LF)",
+		      CONF ":3: carriage return inside the line (lines end in LF or CR LF)");
+	assert_ok("[general] ; c\r\nrole = host\r\n\r\n[vntb]\r\nnum_mws = 2\r\nmw2_bar = 5\r\n"
+		  "mw1_bar = 4\r\n[dma]\r\nname = d\r\n");
+	ck_assert_int_eq(cfg->role, EPDMA_ROLE_HOST);
+	ck_assert_uint_eq(cfg->vntb.num_mws, 2);
+	ck_assert_str_eq(cfg->dma.name, "d");
+}
+END_TEST
+
 /* ---- values ---- */
 
 START_TEST(bad_number)
@@ -982,6 +1018,8 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, comment_cuts_value);
 	tcase_add_test(tc, nul_byte);
 	tcase_add_test(tc, bom_and_crlf);
+	tcase_add_test(tc, text_after_section);
+	tcase_add_test(tc, cr_only_line_endings);
 	tcase_add_test(tc, bad_number);
 	tcase_add_test(tc, octal_rejected);
 	tcase_add_test(tc, out_of_range);
