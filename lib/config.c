@@ -355,7 +355,14 @@ static int cfg_parse_number(const char *s, uint64_t *v, char *msg, size_t size)
 			 s, s, *dec ? dec : "0");
 		return -EINVAL;
 	}
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+	if (s[0] == '0' && s[1] == 'X') {
+		/* The documented form, and what we write to the kernel's kstrtou*(s, 0). */
+		snprintf(msg, size,
+			 "'%s' is not a number: the hex prefix is a lowercase 0x (write 0x%s)", s,
+			 s + 2);
+		return -EINVAL;
+	}
+	if (s[0] == '0' && s[1] == 'x')
 		digits = s + 2;
 	if (!isxdigit((unsigned char)*digits)) {
 		snprintf(msg, size, "'%s' is not a number (write decimal or 0x-prefixed hex)", s);
@@ -379,7 +386,13 @@ static int cfg_parse_size(const char *s, uint64_t *v, char *msg, size_t size)
 
 	if (n < 0)
 		return n;
-	switch (toupper((unsigned char)s[n])) {
+	if (s[n] == 'k' || s[n] == 'm' || s[n] == 'g') {
+		snprintf(msg, size,
+			 "'%s' is not a size: the suffixes are K, M and G (write %.*s%c)", s, n, s,
+			 toupper((unsigned char)s[n]));
+		return -EINVAL;
+	}
+	switch (s[n]) {
 	case '\0':
 		break;
 	case 'K':

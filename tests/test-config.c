@@ -531,6 +531,20 @@ START_TEST(bad_number)
 }
 END_TEST
 
+/* The documented prefix is 0x; hex digits may be either case. */
+START_TEST(hex_prefix_lowercase)
+{
+	assert_errors("[vntb]\nvbus_number = 0X11\n[transport]\nmax_mw_size = 0X100000\n",
+		      CONF ":2: vntb.vbus_number: '0X11' is not a number: the hex prefix is a "
+			   "lowercase 0x (write 0x11)",
+		      CONF ":4: transport.max_mw_size: '0X100000' is not a number: the hex prefix "
+			   "is a lowercase 0x (write 0x100000)");
+	assert_ok("[vntb]\nvbus_number = 0x1F\nvntb_pid = 0xaBcD\n");
+	ck_assert_uint_eq(cfg->vntb.vbus_number, 0x1f);
+	ck_assert_uint_eq(cfg->vntb.vntb_pid, 0xabcd);
+}
+END_TEST
+
 START_TEST(octal_rejected)
 {
 	assert_errors(
@@ -632,8 +646,14 @@ START_TEST(sizes)
 	assert_ok("[vntb]\nmw1 = 2M\n[transport]\nmax_mw_size = 0x100000\n");
 	ck_assert_uint_eq(cfg->vntb.mw[0], 2 << 20);
 	ck_assert_uint_eq(cfg->transport.max_mw_size, 1 << 20);
-	assert_ok("[vntb]\nmw1 = 4k\n");
+	assert_ok("[vntb]\nmw1 = 4K\n");
 	ck_assert_uint_eq(cfg->vntb.mw[0], 4096);
+	/* The documented suffixes are K, M and G: a lowercase one is refused, not guessed. */
+	assert_errors("[vntb]\nmw1 = 4k\n[transport]\nmax_mw_size = 64m\n",
+		      CONF
+		      ":2: vntb.mw1: '4k' is not a size: the suffixes are K, M and G (write 4K)",
+		      CONF ":4: transport.max_mw_size: '64m' is not a size: the suffixes are K, M "
+			   "and G (write 64M)");
 	assert_errors("[vntb]\nmw1 = 3M\n[transport]\nmax_mw_size = 12345\n",
 		      CONF ":2: vntb.mw1: 3M is not a power of two",
 		      CONF ":4: transport.max_mw_size: 12345 is not a power of two");
@@ -1021,6 +1041,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, text_after_section);
 	tcase_add_test(tc, cr_only_line_endings);
 	tcase_add_test(tc, bad_number);
+	tcase_add_test(tc, hex_prefix_lowercase);
 	tcase_add_test(tc, octal_rejected);
 	tcase_add_test(tc, out_of_range);
 	tcase_add_test(tc, bad_enum);
