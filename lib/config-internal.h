@@ -32,11 +32,18 @@ struct cfg_key {
 extern const struct cfg_key cfg_keys[];
 extern const size_t cfg_nkeys;
 
-/* config->origin is an array of these, one per cfg_keys entry. */
-struct epdma_config_origin {
+/* Where one key's value came from. */
+struct cfg_origin {
 	enum epdma_config_source source;
 	unsigned int line; /* EPDMA_CONFIG_FILE only */
 	bool bad;	   /* the file's value was rejected: rules leave the key alone */
+};
+
+/* config->origin: per key, and per line of the file whether the loader used it. */
+struct epdma_config_origin {
+	unsigned int nlines;	 /* lines in the file */
+	bool *line_used;	 /* [nlines + 1]: line N was a section header or a stored key */
+	struct cfg_origin key[]; /* one per cfg_keys entry */
 };
 
 struct cfg_raw {
@@ -47,8 +54,8 @@ struct cfg_raw {
 
 struct cfg_state {
 	struct epdma_config *cfg;
-	struct epdma_config_origin *origin;
-	struct cfg_raw *raw; /* per key, as the file wrote it */
+	struct cfg_origin *origin; /* cfg->origin->key */
+	struct cfg_raw *raw;	   /* per key, as the file wrote it */
 	struct epdma_errors errs;
 	/* the line reader */
 	char *buf;
@@ -85,3 +92,11 @@ const struct cfg_profile *cfg_profile_find(const char *name);
 int cfg_profile_check(const char *name, char *msg, size_t size);
 /* Rules across keys, on the merged configuration; each problem through cfg_error(). */
 void cfg_validate(struct cfg_state *st);
+
+/*
+ * config.c, for tests and fuzzers: whether the loader consumed line LINE of
+ * the file it accepted (a section header or a key it stored). A line that is
+ * neither blank nor a comment and not used was ignored: always a bug.
+ */
+unsigned int cfg_line_count(const struct epdma_config *config);
+bool cfg_line_used(const struct epdma_config *config, unsigned int line);

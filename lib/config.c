@@ -49,38 +49,42 @@ static const char *ini_stop(const char *s, const char *chars)
 }
 
 /* After ']' inih ignores everything: only whitespace and a ' ; comment' may follow. */
-static void cfg_read_section_tail(struct cfg_state *st, const char *tail)
+static bool cfg_read_section_tail(struct cfg_state *st, const char *tail)
 {
 	const char *s = tail;
 
 	while (isspace((unsigned char)*s))
 		s++;
 	if (!*s || (*s == ';' && s > tail))
-		return;
+		return true;
 	cfg_error(st, st->lineno, -1,
 		  "text after the section header: '%s' (a section line holds only [name] and "
 		  "an optional ' ; comment'; put each key on its own line)",
 		  s);
+	return false;
 }
 
 static bool cfg_read_section(struct cfg_state *st, const char *start)
 {
 	const char *end = ini_stop(start + 1, "]");
 	size_t len = (size_t)(end - start - 1);
+	bool tail_ok;
 
 	st->prev_key = false;
 	if (*end != ']') {
 		cfg_error(st, st->lineno, -1, "section header without ']'");
 		return false;
 	}
-	cfg_read_section_tail(st, end + 1);
+	tail_ok = cfg_read_section_tail(st, end + 1);
 	if (len > CFG_SECTION_MAX) {
 		/* inih would cut the name and go on: the truncated name matches no section. */
 		cfg_error(st, st->lineno, -1, "section name too long (%zu characters, at most %d)",
 			  len, CFG_SECTION_MAX);
 		return true;
 	}
-	if (!cfg_section_known(strndupa(start + 1, len)))
+	if (cfg_section_known(strndupa(start + 1, len)))
+		st->cfg->origin->line_used[st->lineno] = tail_ok;
+	else
 		cfg_error(st, st->lineno, -1,
 			  "unknown section [%.*s] (known: general, endpoint, vntb, dma, transport, "
 			  "host)",
@@ -568,8 +572,10 @@ static void cfg_apply_file(struct cfg_state *st)
 			continue;
 		st->origin[i].source = EPDMA_CONFIG_FILE;
 		st->origin[i].line = raw->line;
-		if (cfg_set(st, (int)i, raw->value, msg, sizeof(msg)) == 0)
+		if (cfg_set(st, (int)i, raw->value, msg, sizeof(msg)) == 0) {
+			st->cfg->origin->line_used[raw->line] = true;
 			continue;
+		}
 		st->origin[i].bad = true;
 		if (!*raw->value && raw->cut)
 			cfg_error(st, raw->line, (int)i,
@@ -628,6 +634,22 @@ static void cfg_check_owner(struct cfg_state *st, const struct stat *sb)
 				 (unsigned int)(sb->st_mode & 07777), st->cfg->file);
 }
 
+/* The reader's lines: LF ends one; text after the last LF is one more. */
+static int cfg_count_lines(struct cfg_state *st)
+{
+	struct epdma_config_origin *o = st->cfg->origin;
+	unsigned int n = 0;
+
+	for (const char *p = st->pos; p < st->end; n++) {
+		const char *nl = memchr(p, '\n', (size_t)(st->end - p));
+
+		p = nl ? nl + 1 : st->end;
+	}
+	o->nlines = n;
+	o->line_used = calloc(n + 1, sizeof(*o->line_used));
+	return o->line_used ? 0 : -ENOMEM;
+}
+
 static int cfg_read_file(struct cfg_state *st, int fd)
 {
 	struct stat sb;
@@ -657,7 +679,7 @@ static int cfg_read_file(struct cfg_state *st, int fd)
 	}
 	st->pos = st->buf;
 	st->end = st->buf + len;
-	return 0;
+	return cfg_count_lines(st);
 }
 
 /* Whole-file encodings that would otherwise show up as an error on every line, or none. */
@@ -749,10 +771,11 @@ int epdma_config_load(struct epdma_ctx *ctx, const char *path, struct epdma_conf
 	st.raw = calloc(cfg_nkeys, sizeof(*st.raw));
 	if (!st.cfg || !st.raw)
 		abort(); /* as report.c: nothing sensible is left to do */
-	st.origin = st.cfg->origin = calloc(cfg_nkeys, sizeof(*st.origin));
+	st.cfg->origin = calloc(1, sizeof(*st.cfg->origin) + cfg_nkeys * sizeof(*st.origin));
 	st.cfg->file = strdup(path ? path : EPDMA_CONFIG_PATH);
-	if (!st.origin || !st.cfg->file)
+	if (!st.cfg->origin || !st.cfg->file)
 		abort();
+	st.origin = st.cfg->origin->key;
 	cfg_apply_defaults(&st);
 	r = cfg_parse(ctx, path, &st);
 	if (r < 0)
@@ -776,6 +799,8 @@ void epdma_config_free(struct epdma_config *config)
 	if (!config)
 		return;
 	free(config->file);
+	if (config->origin)
+		free(config->origin->line_used);
 	free(config->origin);
 	free(config);
 }
@@ -784,13 +809,13 @@ enum epdma_config_source epdma_config_source(const struct epdma_config *config, 
 					     const char *key, unsigned int *line)
 {
 	int idx = cfg_key_find(section, key);
-	const struct epdma_config_origin *o;
+	const struct cfg_origin *o;
 
 	if (line)
 		*line = 0;
 	if (idx < 0 || !config->origin)
 		return EPDMA_CONFIG_DEFAULT;
-	o = &config->origin[idx];
+	o = &config->origin->key[idx];
 	if (line && o->source == EPDMA_CONFIG_FILE)
 		*line = o->line;
 	return o->source;
@@ -804,4 +829,16 @@ bool epdma_config_key(size_t index, const char **section, const char **key, cons
 	*key = cfg_keys[index].key;
 	*def = cfg_keys[index].def;
 	return true;
+}
+
+unsigned int cfg_line_count(const struct epdma_config *config)
+{
+	return config->origin ? config->origin->nlines : 0;
+}
+
+bool cfg_line_used(const struct epdma_config *config, unsigned int line)
+{
+	const struct epdma_config_origin *o = config->origin;
+
+	return o && o->line_used && line >= 1 && line <= o->nlines && o->line_used[line];
 }
