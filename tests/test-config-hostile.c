@@ -40,23 +40,36 @@ struct hostile {
 	const char *want;
 };
 
-#define NO(n, t, l, k, m)   { .name = n, .text = t, .line = l, .key = k, .msg = m }
-#define RAW(n, t, l, k, m)  { .name = n, .text = t, .len = sizeof(t) - 1, .line = l, .key = k, .msg = m }
-#define YES(n, t, k, w)	    { .name = n, .text = t, .ok = true, .key = k, .want = w }
-#define INJ(k, v, what)	    NO(k " = " v, "[transport]\nmodule = x\n[host]\n" k " = " v "\n", 4, "host." k, what)
-#define NUM(n, v, m)	    NO("vbus_number = " n, "[vntb]\nvbus_number = " v "\n", 2, "vntb.vbus_number", m)
-#define SIZE(n, v, m)	    NO("max_mw_size = " n, "[transport]\nmax_mw_size = " v "\n", 2, "transport.max_mw_size", m)
+#define NO(n, t, l, k, m)                                           \
+	{                                                           \
+		.name = n, .text = t, .line = l, .key = k, .msg = m \
+	}
+#define RAW(n, t, l, k, m)                                                                \
+	{                                                                                 \
+		.name = n, .text = t, .len = sizeof(t) - 1, .line = l, .key = k, .msg = m \
+	}
+#define YES(n, t, k, w)                                               \
+	{                                                             \
+		.name = n, .text = t, .ok = true, .key = k, .want = w \
+	}
+#define INJ(k, v, what) \
+	NO(k " = " v, "[transport]\nmodule = x\n[host]\n" k " = " v "\n", 4, "host." k, what)
+#define NUM(n, v, m) \
+	NO("vbus_number = " n, "[vntb]\nvbus_number = " v "\n", 2, "vntb.vbus_number", m)
+#define SIZE(n, v, m) \
+	NO("max_mw_size = " n, "[transport]\nmax_mw_size = " v "\n", 2, "transport.max_mw_size", m)
 
-#define NOTNUM	 "is not a number (write decimal or 0x-prefixed hex)"
-#define NOTSIZE	 "is not a size (a number with an optional K, M or G suffix)"
-#define INJECT	 "only A-Z a-z 0-9 _ - are allowed (whitespace, '=' or quotes would inject module options)"
+#define NOTNUM	"is not a number (write decimal or 0x-prefixed hex)"
+#define NOTSIZE "is not a size (a number with an optional K, M or G suffix)"
+#define INJECT \
+	"only A-Z a-z 0-9 _ - are allowed (whitespace, '=' or quotes would inject module options)"
 #define BADNAME	 "is not a valid function name (1 to 32 of A-Z a-z 0-9 _ . -, not starting with '.')"
 #define BADCTL	 "is not a controller name"
 #define TAIL	 "text after the section header"
 #define LONGLINE "line too long"
-#define L40 "0123456789012345678901234567890123456789"
-#define L200 L40 L40 L40 L40 L40
-#define S40 "                                        "
+#define L40	 "0123456789012345678901234567890123456789"
+#define L200	 L40 L40 L40 L40 L40
+#define S40	 "                                        "
 
 static const struct hostile cases[] = {
 	/* traversal and odd names */
@@ -68,15 +81,27 @@ static const struct hostile cases[] = {
 	NO("dma.name /abs", "[dma]\nname = /etc\n", 2, "dma.name", BADNAME),
 	NO("dma.name space", "[dma]\nname = a b\n", 2, "dma.name", BADNAME),
 	NO("dma.name utf8", "[dma]\nname = d\xc3\xa9\n", 2, "dma.name", BADNAME),
-	NO("dma.name 33 chars", "[dma]\nname = " "012345678901234567890123456789012" "\n", 2, "dma.name", BADNAME),
-	YES("dma.name 32 chars", "[dma]\nname = " "01234567890123456789012345678901" "\n", "dma.name", "01234567890123456789012345678901"),
+	NO("dma.name 33 chars",
+	   "[dma]\nname = "
+	   "012345678901234567890123456789012"
+	   "\n",
+	   2, "dma.name", BADNAME),
+	YES("dma.name 32 chars",
+	    "[dma]\nname = "
+	    "01234567890123456789012345678901"
+	    "\n",
+	    "dma.name", "01234567890123456789012345678901"),
 	YES("dma.name dots inside", "[dma]\nname = a.b-c_d\n", "dma.name", "a.b-c_d"),
 	NO("controller ../x", "[endpoint]\ncontroller = ../x\n", 2, "endpoint.controller", BADCTL),
 	NO("controller a/b", "[endpoint]\ncontroller = a/b\n", 2, "endpoint.controller", BADCTL),
 	NO("controller ..", "[endpoint]\ncontroller = ..\n", 2, "endpoint.controller", BADCTL),
 	NO("controller .", "[endpoint]\ncontroller = .\n", 2, "endpoint.controller", BADCTL),
-	NO("controller 64 chars", "[endpoint]\ncontroller = " L40 "012345678901234567890123" "\n", 2, "endpoint.controller", BADCTL),
-	YES("controller empty = the only one", "[endpoint]\ncontroller =\n", "endpoint.controller", ""),
+	NO("controller 64 chars",
+	   "[endpoint]\ncontroller = " L40 "012345678901234567890123"
+	   "\n",
+	   2, "endpoint.controller", BADCTL),
+	YES("controller empty = the only one", "[endpoint]\ncontroller =\n", "endpoint.controller",
+	    ""),
 	/* injection into module options and sysfs writes */
 	INJ("dma_driver", "a b", "contains a space: " INJECT),
 	INJ("dma_driver", "a=b", "contains '=': " INJECT),
@@ -89,18 +114,29 @@ static const struct hostile cases[] = {
 	INJ("dma_driver", "a\\nb", "contains '\\': " INJECT),
 	INJ("dma_driver", "$(id)", "contains '$': " INJECT),
 	INJ("dma_driver", "\xc3\xa9", "contains byte 0xc3: " INJECT),
-	NO("module a b", "[transport]\nmodule = ntb_transport use_dma=1\n", 2, "transport.module", "contains a space: " INJECT),
-	NO("module a=b", "[transport]\nmodule = a=b\n", 2, "transport.module", "contains '=': " INJECT),
-	NO("module quotes", "[transport]\nmodule = \"a b\"\n", 2, "transport.module", "contains '\"': " INJECT),
-	NO("module /path", "[transport]\nmodule = /lib/x\n", 2, "transport.module", "contains '/': " INJECT),
-	NO("module newline escaped", "[transport]\nmodule = a\\n\n", 2, "transport.module", "contains '\\': " INJECT),
-	NO("module newline", "[transport]\nmodule = a\nuse_dma=1\n", 3, "transport.use_dma", "unknown key"),
+	NO("module a b", "[transport]\nmodule = ntb_transport use_dma=1\n", 2, "transport.module",
+	   "contains a space: " INJECT),
+	NO("module a=b", "[transport]\nmodule = a=b\n", 2, "transport.module",
+	   "contains '=': " INJECT),
+	NO("module quotes", "[transport]\nmodule = \"a b\"\n", 2, "transport.module",
+	   "contains '\"': " INJECT),
+	NO("module /path", "[transport]\nmodule = /lib/x\n", 2, "transport.module",
+	   "contains '/': " INJECT),
+	NO("module newline escaped", "[transport]\nmodule = a\\n\n", 2, "transport.module",
+	   "contains '\\': " INJECT),
+	NO("module newline", "[transport]\nmodule = a\nuse_dma=1\n", 3, "transport.use_dma",
+	   "unknown key"),
 	NO("module empty", "[transport]\nmodule =\n", 2, "transport.module", "must be 1 to"),
-	NO("bdf_param a=b", "[transport]\nbdf_param = dma_bdf=0000:01:00.1\n", 2, "transport.bdf_param", "contains '=': " INJECT),
-	NO("bdf_param space", "[transport]\nbdf_param = x y\n", 2, "transport.bdf_param", "contains a space: " INJECT),
-	NO("bdf_param quote", "[transport]\nbdf_param = 'x'\n", 2, "transport.bdf_param", "contains ''': " INJECT),
-	NO("bdf_param colon", "[transport]\nbdf_param = a:b\n", 2, "transport.bdf_param", "contains ':': " INJECT),
-	YES("module dashes", "[transport]\nmodule = ntb-transport_2\n", "transport.module", "ntb-transport_2"),
+	NO("bdf_param a=b", "[transport]\nbdf_param = dma_bdf=0000:01:00.1\n", 2,
+	   "transport.bdf_param", "contains '=': " INJECT),
+	NO("bdf_param space", "[transport]\nbdf_param = x y\n", 2, "transport.bdf_param",
+	   "contains a space: " INJECT),
+	NO("bdf_param quote", "[transport]\nbdf_param = 'x'\n", 2, "transport.bdf_param",
+	   "contains ''': " INJECT),
+	NO("bdf_param colon", "[transport]\nbdf_param = a:b\n", 2, "transport.bdf_param",
+	   "contains ':': " INJECT),
+	YES("module dashes", "[transport]\nmodule = ntb-transport_2\n", "transport.module",
+	    "ntb-transport_2"),
 	/* numbers: octal traps, limits, signs, other notations */
 	NUM("0809", "0809", "looks octal: write 0x0809 for hex or 809 for decimal"),
 	NUM("00", "00", "looks octal: write 0x00 for hex or 0 for decimal"),
@@ -138,37 +174,52 @@ static const struct hostile cases[] = {
 	SIZE("2^64 as G", "17179869184G", "is too large"),
 	SIZE("2^64-1", "18446744073709551615", "is not a power of two"),
 	SIZE("3K", "3K", "3K is not a power of two"),
-	YES("max_mw_size 1024G", "[transport]\nmax_mw_size = 1024G\n", "transport.max_mw_size", "1099511627776"),
-	YES("max_mw_size 0x100000", "[transport]\nmax_mw_size = 0x100000\n", "transport.max_mw_size", "1048576"),
+	YES("max_mw_size 1024G", "[transport]\nmax_mw_size = 1024G\n", "transport.max_mw_size",
+	    "1099511627776"),
+	YES("max_mw_size 0x100000", "[transport]\nmax_mw_size = 0x100000\n",
+	    "transport.max_mw_size", "1048576"),
 	NO("wr_chans 9", "[dma]\nwr_chans = 9\n", 2, "dma.wr_chans", "9 is out of range (0..8)"),
 	NO("bar 6", "[dma]\nmetadata_bar = 6\n", 2, "dma.metadata_bar", "'6' is not a BAR"),
 	NO("bar 01", "[dma]\nmetadata_bar = 01\n", 2, "dma.metadata_bar", "'01' is not a BAR"),
-	NO("bar AUTO", "[dma]\nmetadata_bar = AUTO\n", 2, "dma.metadata_bar", "'AUTO' is not a BAR"),
+	NO("bar AUTO", "[dma]\nmetadata_bar = AUTO\n", 2, "dma.metadata_bar",
+	   "'AUTO' is not a BAR"),
 	NO("role Host", "[general]\nrole = Host\n", 2, "general.role", "unknown value 'Host'"),
 	NO("role empty", "[general]\nrole =\n", 2, "general.role", "unknown value ''"),
-	NO("profile ../imx8", "[general]\nprofile = ../imx8\n", 2, "general.profile", "unknown profile '../imx8'"),
+	NO("profile ../imx8", "[general]\nprofile = ../imx8\n", 2, "general.profile",
+	   "unknown profile '../imx8'"),
 	/* encodings and bytes */
-	RAW("UTF-16 BE", "\xfe\xff\0[\0g\0e\0n\0e\0r\0a\0l\0]\0\n", 1, NULL, "the file is UTF-16 (byte order mark FE FF)"),
-	RAW("UTF-16 LE", "\xff\xfe[\0g\0e\0n\0e\0r\0a\0l\0]\0\n\0", 1, NULL, "the file is UTF-16 (byte order mark FF FE)"),
+	RAW("UTF-16 BE", "\xfe\xff\0[\0g\0e\0n\0e\0r\0a\0l\0]\0\n", 1, NULL,
+	    "the file is UTF-16 (byte order mark FE FF)"),
+	RAW("UTF-16 LE", "\xff\xfe[\0g\0e\0n\0e\0r\0a\0l\0]\0\n\0", 1, NULL,
+	    "the file is UTF-16 (byte order mark FF FE)"),
 	YES("UTF-8 BOM", "\xef\xbb\xbf[general]\nrole = host\n", "general.role", "2"),
-	NO("UTF-8 BOM twice", "\xef\xbb\xbf\xef\xbb\xbf[general]\n", 1, NULL, "expected 'key = value'"),
-	NO("UTF-8 BOM on line 2", "[general]\n\xef\xbb\xbfrole = host\n", 2, "general.\xef\xbb\xbfrole", "unknown key"),
+	NO("UTF-8 BOM twice", "\xef\xbb\xbf\xef\xbb\xbf[general]\n", 1, NULL,
+	   "expected 'key = value'"),
+	NO("UTF-8 BOM on line 2", "[general]\n\xef\xbb\xbfrole = host\n", 2,
+	   "general.\xef\xbb\xbfrole", "unknown key"),
 	RAW("NUL in a value", "[dma]\nname = a\0b\n", 2, NULL, "line contains a NUL byte"),
 	RAW("NUL in a comment", "[dma]\n# a\0b\n", 2, NULL, "line contains a NUL byte"),
 	RAW("NUL at the end", "[dma]\n\0", 2, NULL, "line contains a NUL byte"),
 	NO("CR-only file", "[general]\rrole = host\r", 1, NULL, "CR-only line endings"),
-	NO("stray CR", "[general]\nrole = host\rprofile = imx8\n", 2, NULL, "carriage return inside the line"),
+	NO("stray CR", "[general]\nrole = host\rprofile = imx8\n", 2, NULL,
+	   "carriage return inside the line"),
 	YES("CRLF", "[general]\r\nrole = endpoint\r\n", "general.role", "1"),
 	YES("no final newline", "[general]\nrole = host", "general.role", "2"),
 	NO("binary garbage", "\x01\x02\x03\n", 1, NULL, "expected 'key = value'"),
 	/* lines */
-	NO("overlong value line", "[dma]\nname = " L200 "\n", 2, NULL, LONGLINE " (207 characters, at most 198)"),
-	NO("overlong comment line", "[dma]\n#" L200 "\n", 2, NULL, LONGLINE " (201 characters, at most 198)"),
+	NO("overlong value line", "[dma]\nname = " L200 "\n", 2, NULL,
+	   LONGLINE " (207 characters, at most 198)"),
+	NO("overlong comment line", "[dma]\n#" L200 "\n", 2, NULL,
+	   LONGLINE " (201 characters, at most 198)"),
 	NO("overlong section line", "[" L200 "]\n", 1, NULL, LONGLINE),
-	NO("overlong line in CRLF file", "[dma]\r\n#" L200 "\r\n", 2, NULL, LONGLINE " (202 characters, at most 198)"),
-	NO("section name 50 characters", "[" L40 "0123456789]\n", 1, NULL, "section name too long (50 characters, at most 49)"),
-	NO("indented continuation", "[vntb]\nnum_mws = 1\n  2\n", 3, NULL, "indented line would continue"),
-	YES("198 characters fit", "[host]\nrescan_interval_ms = " S40 S40 S40 S40 "             1000\n",
+	NO("overlong line in CRLF file", "[dma]\r\n#" L200 "\r\n", 2, NULL,
+	   LONGLINE " (202 characters, at most 198)"),
+	NO("section name 50 characters", "[" L40 "0123456789]\n", 1, NULL,
+	   "section name too long (50 characters, at most 49)"),
+	NO("indented continuation", "[vntb]\nnum_mws = 1\n  2\n", 3, NULL,
+	   "indented line would continue"),
+	YES("198 characters fit",
+	    "[host]\nrescan_interval_ms = " S40 S40 S40 S40 "             1000\n",
 	    "host.rescan_interval_ms", "1000"),
 	/* structure */
 	NO("section never closed", "[vntb\nnum_mws = 2\n", 1, NULL, "section header without ']'"),
@@ -178,13 +229,17 @@ static const struct hostile cases[] = {
 	NO("unknown section", "[vntb2]\nnum_mws = 2\n", 1, NULL, "unknown section [vntb2]"),
 	NO("key in unknown section is not used", "[vntb2]\n", 1, NULL, "unknown section"),
 	NO("text after ]", "[general] role = host\n", 1, NULL, TAIL ": 'role = host'"),
-	NO("text after ] in vntb", "[vntb] vbus_number = 0x20\n", 1, NULL, TAIL ": 'vbus_number = 0x20'"),
+	NO("text after ] in vntb", "[vntb] vbus_number = 0x20\n", 1, NULL,
+	   TAIL ": 'vbus_number = 0x20'"),
 	NO("# after ]", "[vntb] # c\n", 1, NULL, TAIL ": '# c'"),
 	NO("two sections on a line", "[vntb][dma]\n", 1, NULL, TAIL ": '[dma]'"),
 	YES("comment after ]", "[general] ; the end\nrole = host\n", "general.role", "2"),
-	YES("section twice", "[vntb]\nnum_mws = 2\n[dma]\n[vntb]\nmw2_bar = 5\n", "vntb.mw2_bar", "5"),
-	NO("key twice", "[vntb]\nnum_mws = 1\nnum_mws = 1\n", 3, "vntb.num_mws", "duplicate key (first set on line 2)"),
-	NO("key twice across sections", "[dma]\nwr_chans = 1\n[vntb]\n[dma]\nwr_chans = 1\n", 5, "dma.wr_chans", "duplicate key"),
+	YES("section twice", "[vntb]\nnum_mws = 2\n[dma]\n[vntb]\nmw2_bar = 5\n", "vntb.mw2_bar",
+	    "5"),
+	NO("key twice", "[vntb]\nnum_mws = 1\nnum_mws = 1\n", 3, "vntb.num_mws",
+	   "duplicate key (first set on line 2)"),
+	NO("key twice across sections", "[dma]\nwr_chans = 1\n[vntb]\n[dma]\nwr_chans = 1\n", 5,
+	   "dma.wr_chans", "duplicate key"),
 	NO("unknown key", "[vntb]\ncolour = blue\n", 2, "vntb.colour", "unknown key"),
 	NO("key of another section", "[vntb]\nwr_chans = 1\n", 2, "vntb.wr_chans", "unknown key"),
 	NO("key upper case", "[vntb]\nNUM_MWS = 1\n", 2, "vntb.NUM_MWS", "unknown key"),
@@ -192,26 +247,45 @@ static const struct hostile cases[] = {
 	NO("= without key", "[general]\n= host\n", 2, NULL, "key name missing before '='"),
 	NO(": without key", "[general]\n: host\n", 2, NULL, "key name missing before ':'"),
 	NO("key before any section", "role = host\n", 1, NULL, "'role' outside any section"),
-	NO("role == host", "[general]\nrole == host\n", 2, "general.role", "unknown value '= host'"),
-	NO("role = host = x", "[general]\nrole = host = x\n", 2, "general.role", "unknown value 'host = x'"),
+	NO("role == host", "[general]\nrole == host\n", 2, "general.role",
+	   "unknown value '= host'"),
+	NO("role = host = x", "[general]\nrole = host = x\n", 2, "general.role",
+	   "unknown value 'host = x'"),
 	NO("trailing garbage", "[vntb]\nnum_mws = 2 x\n", 2, "vntb.num_mws", "'2 x' " NOTNUM),
-	NO("trailing # comment", "[vntb]\nnum_mws = 2 # two\n", 2, "vntb.num_mws", "'2 # two' " NOTNUM),
+	NO("trailing # comment", "[vntb]\nnum_mws = 2 # two\n", 2, "vntb.num_mws",
+	   "'2 # two' " NOTNUM),
 	NO("; without space", "[vntb]\nnum_mws = 2;two\n", 2, "vntb.num_mws", "'2;two' " NOTNUM),
-	NO("value all comment", "[dma]\nname = ; x\n", 2, "dma.name", "empty value: a ';' after whitespace"),
+	NO("value all comment", "[dma]\nname = ; x\n", 2, "dma.name",
+	   "empty value: a ';' after whitespace"),
 	NO("empty name", "[dma]\nname =\n", 2, "dma.name", BADNAME),
 	NO("space in key", "[vntb]\nnum mws = 2\n", 2, "vntb.num mws", "unknown key"),
 	NO("; in key after space", "[vntb]\nnum ;x = 2\n", 2, NULL, "expected 'key = value'"),
 	YES("colon separator", "[vntb]\nnum_mws: 2\nmw2_bar : 5\n", "vntb.num_mws", "2"),
 	YES("tabs around =", "[vntb]\n\tnum_mws\t=\t2\t\nmw2_bar=5\n", "vntb.num_mws", "2"),
-	YES("comment after value", "[vntb]\nnum_mws = 2 ; two windows\nmw2_bar = 5\n", "vntb.num_mws", "2"),
+	YES("comment after value", "[vntb]\nnum_mws = 2 ; two windows\nmw2_bar = 5\n",
+	    "vntb.num_mws", "2"),
 	YES("only comments", "# a\n; b\n\n   \n\t# c\n", "vntb.num_mws", "1"),
 	YES("empty file", "", "general.role", "0"),
 	/* the file itself */
-	{ .name = "mode 0666", .text = "[general]\n", .place = AS_MODE, .line = 0, .msg = "writable by group or others (mode 0666)" },
-	{ .name = "a directory", .place = AS_DIR, .line = 0, .msg = "not a regular file (a directory)" },
-	{ .name = "/dev/zero", .place = AS_ZERO, .line = 0, .msg = "not a regular file (a character device)" },
+	{ .name = "mode 0666",
+	  .text = "[general]\n",
+	  .place = AS_MODE,
+	  .line = 0,
+	  .msg = "writable by group or others (mode 0666)" },
+	{ .name = "a directory",
+	  .place = AS_DIR,
+	  .line = 0,
+	  .msg = "not a regular file (a directory)" },
+	{ .name = "/dev/zero",
+	  .place = AS_ZERO,
+	  .line = 0,
+	  .msg = "not a regular file (a character device)" },
 	{ .name = "a FIFO", .place = AS_FIFO, .line = 0, .msg = "not a regular file (a FIFO)" },
-	{ .name = "symlink out of the root", .place = AS_SYMLINK, .line = 0, .msg = "cannot open: No such file or directory", .ret = -ENOENT },
+	{ .name = "symlink out of the root",
+	  .place = AS_SYMLINK,
+	  .line = 0,
+	  .msg = "cannot open: No such file or directory",
+	  .ret = -ENOENT },
 };
 
 static struct fx *fx;
