@@ -4,8 +4,10 @@
  * profiles built on it. Everything here runs before anything touches the
  * system: a vNTB link the kernel refuses can oops unpatched kernels, and a
  * vNTB ID the host driver does not know binds nothing at all.
+ *
+ * The loader (config.c) calls in here, never the other way: the rules see the
+ * merged configuration and the key table (config-keys.c) only.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,16 +57,34 @@ static const struct ntb_epf_id ntb_epf_ids[] = {
 	  "region" },
 };
 
-struct cfg_profile {
-	const char *name;
-	uint16_t vntb_vendor,
-		vntb_device; /* must be in ntb_epf_ids: the BAR map comes from there */
-	uint16_t dma_vendor, dma_device;
-};
-
+/*
+ * A profile is data: the values it gives, merged by the loader between the
+ * defaults and the file, as if written in the file. The vNTB ID must be one
+ * of ntb_epf_ids and the BARs its map: cfg_validate() checks the merged result
+ * like any file, so a wrong entry here fails the profile tests.
+ */
 static const struct cfg_profile cfg_profiles[] = {
-	{ "rcar-gen4", 0x1912, 0x0030, 0x1912, 0x0032 },
-	{ "imx8", 0x1957, 0x0809, 0x1957, 0x080b },
+	{ "rcar-gen4",
+	  {
+		  { "vntb", "vendor_id", "0x1912" },
+		  { "vntb", "device_id", "0x0030" },
+		  { "vntb", "ctrl_bar", "0" },
+		  { "vntb", "db_bar", "4" },
+		  { "vntb", "mw1_bar", "2" },
+		  { "dma", "vendor_id", "0x1912" },
+		  { "dma", "device_id", "0x0032" },
+	  } },
+	{ "imx8",
+	  {
+		  { "vntb", "vendor_id", "0x1957" },
+		  { "vntb", "device_id", "0x0809" },
+		  { "vntb", "ctrl_bar", "0" },
+		  { "vntb", "db_bar", "2" },
+		  { "vntb", "mw1_bar", "4" },
+		  { "vntb", "mw2_bar", "5" },
+		  { "dma", "vendor_id", "0x1957" },
+		  { "dma", "device_id", "0x080b" },
+	  } },
 };
 
 static const struct ntb_epf_id *ntb_epf_lookup(uint16_t vendor, uint16_t device)
@@ -108,7 +128,7 @@ static void ntb_epf_describe_ids(char *buf, size_t size)
 
 /* ---- profiles ---- */
 
-static const struct cfg_profile *cfg_profile_find(const char *name)
+const struct cfg_profile *cfg_profile_find(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(cfg_profiles); i++)
 		if (!strcmp(cfg_profiles[i].name, name))
@@ -137,49 +157,6 @@ static int key_index(const char *section, const char *key)
 	if (idx < 0)
 		abort(); /* a rule names a key the table lacks: a bug */
 	return idx;
-}
-
-static void profile_set(struct cfg_state *st, const char *section, const char *key, const char *fmt,
-			...) _printf_(4, 5);
-
-static void profile_set(struct cfg_state *st, const char *section, const char *key, const char *fmt,
-			...)
-{
-	int idx = key_index(section, key);
-	char value[32], msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(value, sizeof(value), fmt, ap);
-	va_end(ap);
-	if (cfg_set(st, idx, value, msg, sizeof(msg)))
-		abort(); /* a profile value the parser refuses: a bug */
-	st->origin[idx].source = EPDMA_CONFIG_PROFILE;
-}
-
-/* The profile named in the file (if any, and valid) fills IDs and the host driver's BAR map. */
-void cfg_apply_profile(struct cfg_state *st)
-{
-	const struct cfg_raw *raw = &st->raw[key_index("general", "profile")];
-	const struct cfg_profile *p = raw->line ? cfg_profile_find(raw->value) : NULL;
-	const struct ntb_epf_id *id;
-	char key[32];
-
-	if (!p)
-		return;
-	id = ntb_epf_lookup(p->vntb_vendor, p->vntb_device);
-	if (!id)
-		return; /* every profile names an ID of the table; see cfg_profiles */
-	profile_set(st, "vntb", "vendor_id", "0x%04x", p->vntb_vendor);
-	profile_set(st, "vntb", "device_id", "0x%04x", p->vntb_device);
-	profile_set(st, "vntb", "ctrl_bar", "%d", id->ctrl);
-	profile_set(st, "vntb", "db_bar", "%d", id->db);
-	for (int i = 0; i < ntb_epf_mw_count(id); i++) {
-		snprintf(key, sizeof(key), "mw%d_bar", i + 1);
-		profile_set(st, "vntb", key, "%d", id->mw[i]);
-	}
-	profile_set(st, "dma", "vendor_id", "0x%04x", p->dma_vendor);
-	profile_set(st, "dma", "device_id", "0x%04x", p->dma_device);
 }
 
 /* ---- helpers for the rules ---- */

@@ -8,9 +8,10 @@
  * key's value. The reader counts lines, classifies each one the way inih
  * will, reports what inih would misparse and hands inih a comment instead.
  *
- * Precedence: built-in defaults < profile < file. Every problem is collected
- * (never just the first) as file:line: key: message; line 0 when the value
- * came from a default or a profile. Cross-key rules live in config-rules.c.
+ * Precedence: built-in defaults < profile < file, merged here; then the rules
+ * (config-rules.c) check the merged result. Every problem is collected (never
+ * just the first) as file:line: key: message; line 0 when the value came from a
+ * default or a profile. The key table lives in config-keys.c.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -30,118 +31,6 @@
 /* inih keeps section names in char[50]. */
 #define CFG_SECTION_MAX 49
 
-static const char *const role_names[] = { "auto", "endpoint", "host", NULL };
-static const char *const rescan_names[] = { "never", "once", "backoff", NULL };
-
-#define KEY(s, k, t, lo, hi, d, m, ...)                                            \
-	{                                                                          \
-		.section = s, .key = k, .type = t, .min = lo, .max = hi, .def = d, \
-		.offset = offsetof(struct epdma_config, m),                        \
-		.size = sizeof(((struct epdma_config *)0)->m), __VA_ARGS__         \
-	}
-#define ID(s, k, d, m) KEY(s, k, T_UINT, 0, 0xffff, d, m, .hex = true)
-#define BAR(s, k, m)   KEY(s, k, T_BAR, 0, 5, "auto", m)
-#define MW(n)	       KEY("vntb", "mw" #n, T_SIZE, 4096, 1ULL << 40, "1M", vntb.mw[n - 1])
-#define MWBAR(n)       BAR("vntb", "mw" #n "_bar", vntb.mw_bar[n - 1])
-
-/* The order here is the order of the documentation and of the example file. */
-const struct cfg_key cfg_keys[] = {
-	KEY("general", "role", T_ENUM, 0, 0, "auto", role, .choices = role_names),
-	KEY("general", "profile", T_PROFILE, 0, 0, "none", profile),
-	KEY("endpoint", "controller", T_CONTROLLER, 0, 0, "", controller),
-	ID("endpoint", "pairing_tag", "0", pairing_tag),
-	KEY("vntb", "name", T_NAME, 0, 0, "vntb0", vntb.name),
-	/* 0xffff is what the kernel reads for "no device": never a valid vendor. */
-	KEY("vntb", "vendor_id", T_UINT, 0, 0xfffe, "0x1957", vntb.vendor_id, .hex = true),
-	ID("vntb", "device_id", "0x0809", vntb.device_id),
-	KEY("vntb", "class", T_UINT, 0, 0xffffff, "0x050000", vntb.class_code, .hex = true),
-	KEY("vntb", "num_mws", T_UINT, 1, EPDMA_MAX_MWS, "1", vntb.num_mws),
-	MW(1),
-	MW(2),
-	MW(3),
-	MW(4),
-	KEY("vntb", "spad_count", T_UINT, 0, 1024, "64", vntb.spad_count),
-	KEY("vntb", "db_count", T_UINT, 1, 32, "4", vntb.db_count),
-	KEY("vntb", "vbus_number", T_UINT, 0, 255, "0xff", vntb.vbus_number, .hex = true),
-	ID("vntb", "vntb_vid", "0x1957", vntb.vntb_vid),
-	ID("vntb", "vntb_pid", "0x080a", vntb.vntb_pid),
-	BAR("vntb", "ctrl_bar", vntb.ctrl_bar),
-	BAR("vntb", "db_bar", vntb.db_bar),
-	MWBAR(1),
-	MWBAR(2),
-	MWBAR(3),
-	MWBAR(4),
-	KEY("dma", "name", T_NAME, 0, 0, "dma0", dma.name),
-	KEY("dma", "vendor_id", T_UINT, 0, 0xfffe, "0x1957", dma.vendor_id, .hex = true),
-	ID("dma", "device_id", "0x080b", dma.device_id),
-	KEY("dma", "class", T_UINT, 0, 0xffffff, "0x080100", dma.class_code, .hex = true),
-	KEY("dma", "wr_chans", T_UINT, 0, 8, "2", dma.wr_chans),
-	KEY("dma", "rd_chans", T_UINT, 0, 8, "2", dma.rd_chans),
-	BAR("dma", "metadata_bar", dma.metadata_bar),
-	BAR("dma", "dma_window_bar", dma.dma_window_bar),
-	/* Default: one vector per channel (wr_chans + rd_chans), set in config-rules.c. */
-	KEY("dma", "msi_interrupts", T_UINT, 1, 32, NULL, dma.msi_interrupts),
-	KEY("transport", "module", T_IDENT, 0, 0, "ntb_transport_ep_dma", transport.module),
-	KEY("transport", "bdf_param", T_IDENT, 0, 0, "dma_bdf", transport.bdf_param),
-	/* ntb_transport's own limits and defaults: byte, ulong, uint. */
-	KEY("transport", "max_num_clients", T_UINT, 0, 255, "0", transport.max_num_clients),
-	KEY("transport", "max_mw_size", T_SIZE, 0, 1ULL << 40, "0", transport.max_mw_size),
-	KEY("transport", "transport_mtu", T_UINT, 64, 0x1000000, "0x10000", transport.transport_mtu,
-	    .hex = true),
-	KEY("host", "dma_driver", T_IDENT, 0, 0, "dw-edma-pcie", host.dma_driver),
-	KEY("host", "rescan", T_ENUM, 0, 0, "backoff", host.rescan, .choices = rescan_names),
-	KEY("host", "rescan_interval_ms", T_UINT, 10, 3600000, "1000", host.rescan_interval_ms),
-	/* dw-edma-pcie's probe alone may wait 2 s for the endpoint's READY bit. */
-	KEY("host", "settle_timeout_ms", T_UINT, 2500, 600000, "5000", host.settle_timeout_ms),
-};
-const size_t cfg_nkeys = ARRAY_SIZE(cfg_keys);
-
-static const char *const cfg_sections[] = {
-	"general", "endpoint", "vntb", "dma", "transport", "host",
-};
-
-int cfg_key_find(const char *section, const char *key)
-{
-	for (size_t i = 0; i < cfg_nkeys; i++)
-		if (!strcmp(cfg_keys[i].section, section) && !strcmp(cfg_keys[i].key, key))
-			return (int)i;
-	return -1;
-}
-
-static bool cfg_section_known(const char *section)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(cfg_sections); i++)
-		if (!strcmp(cfg_sections[i], section))
-			return true;
-	return false;
-}
-
-/* "vntb" + "name" -> "vntb.name", the key as every message names it. */
-const char *cfg_key_name(int idx, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s.%s", cfg_keys[idx].section, cfg_keys[idx].key);
-	return buf;
-}
-
-void cfg_error(struct cfg_state *st, unsigned int line, int idx, const char *fmt, ...)
-{
-	char key[64], *msg;
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	epdma_errors_add(&st->errs, st->cfg->file, line,
-			 idx >= 0 ? cfg_key_name(idx, key, sizeof(key)) : NULL, "%s", msg);
-	free(msg);
-}
-
-unsigned int cfg_line(const struct cfg_state *st, int idx)
-{
-	return st->origin[idx].source == EPDMA_CONFIG_FILE ? st->origin[idx].line : 0;
-}
-
 /* ---- the line reader in front of inih ---- */
 
 /* Where inih ends a name or a section name: at one of CHARS, or at ';' after whitespace. */
@@ -159,23 +48,43 @@ static const char *ini_stop(const char *s, const char *chars)
 	return s;
 }
 
+/* After ']' inih ignores everything: only whitespace and a ' ; comment' may follow. */
+static bool cfg_read_section_tail(struct cfg_state *st, const char *tail)
+{
+	const char *s = tail;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!*s || (*s == ';' && s > tail))
+		return true;
+	cfg_error(st, st->lineno, -1,
+		  "text after the section header: '%s' (a section line holds only [name] and "
+		  "an optional ' ; comment'; put each key on its own line)",
+		  s);
+	return false;
+}
+
 static bool cfg_read_section(struct cfg_state *st, const char *start)
 {
 	const char *end = ini_stop(start + 1, "]");
 	size_t len = (size_t)(end - start - 1);
+	bool tail_ok;
 
 	st->prev_key = false;
 	if (*end != ']') {
 		cfg_error(st, st->lineno, -1, "section header without ']'");
 		return false;
 	}
+	tail_ok = cfg_read_section_tail(st, end + 1);
 	if (len > CFG_SECTION_MAX) {
 		/* inih would cut the name and go on: the truncated name matches no section. */
 		cfg_error(st, st->lineno, -1, "section name too long (%zu characters, at most %d)",
 			  len, CFG_SECTION_MAX);
 		return true;
 	}
-	if (!cfg_section_known(strndupa(start + 1, len)))
+	if (cfg_section_known(strndupa(start + 1, len)))
+		st->cfg->origin->line_used[st->lineno] = tail_ok;
+	else
 		cfg_error(st, st->lineno, -1,
 			  "unknown section [%.*s] (known: general, endpoint, vntb, dma, transport, "
 			  "host)",
@@ -212,6 +121,13 @@ static bool cfg_read_check(struct cfg_state *st, const char *raw, size_t len)
 
 	if (memchr(raw, '\0', len)) {
 		cfg_error(st, st->lineno, -1, "line contains a NUL byte");
+		return false;
+	}
+	/* CRLF is fine (inih strips the CR with the other trailing whitespace); a lone CR
+	 * would hide the rest of the line inside a value or a section line's ignored tail. */
+	if (len && memchr(raw, '\r', len - (raw[len - 1] == '\r'))) {
+		cfg_error(st, st->lineno, -1,
+			  "carriage return inside the line (lines end in LF or CR LF)");
 		return false;
 	}
 	if (len > CFG_LINE_MAX) {
@@ -332,7 +248,14 @@ static int cfg_parse_number(const char *s, uint64_t *v, char *msg, size_t size)
 			 s, s, *dec ? dec : "0");
 		return -EINVAL;
 	}
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+	if (s[0] == '0' && s[1] == 'X') {
+		/* The documented form, and what we write to the kernel's kstrtou*(s, 0). */
+		snprintf(msg, size,
+			 "'%s' is not a number: the hex prefix is a lowercase 0x (write 0x%s)", s,
+			 s + 2);
+		return -EINVAL;
+	}
+	if (s[0] == '0' && s[1] == 'x')
 		digits = s + 2;
 	if (!isxdigit((unsigned char)*digits)) {
 		snprintf(msg, size, "'%s' is not a number (write decimal or 0x-prefixed hex)", s);
@@ -356,7 +279,13 @@ static int cfg_parse_size(const char *s, uint64_t *v, char *msg, size_t size)
 
 	if (n < 0)
 		return n;
-	switch (toupper((unsigned char)s[n])) {
+	if (s[n] == 'k' || s[n] == 'm' || s[n] == 'g') {
+		snprintf(msg, size,
+			 "'%s' is not a size: the suffixes are K, M and G (write %.*s%c)", s, n, s,
+			 toupper((unsigned char)s[n]));
+		return -EINVAL;
+	}
+	switch (s[n]) {
 	case '\0':
 		break;
 	case 'K':
@@ -570,7 +499,7 @@ static void cfg_store_uint(struct epdma_config *cfg, const struct cfg_key *k, ui
 }
 
 /* Parse S for key IDX and store it; on failure MSG says why and nothing is stored. */
-int cfg_set(struct cfg_state *st, int idx, const char *s, char *msg, size_t size)
+static int cfg_set(struct cfg_state *st, int idx, const char *s, char *msg, size_t size)
 {
 	const struct cfg_key *k = &cfg_keys[idx];
 	char *p = (char *)st->cfg + k->offset;
@@ -615,6 +544,23 @@ static void cfg_apply_defaults(struct cfg_state *st)
 	}
 }
 
+/* The profile named in the file (if any, and valid) fills IDs and the host driver's BAR map. */
+static void cfg_apply_profile(struct cfg_state *st)
+{
+	const struct cfg_raw *raw = &st->raw[cfg_key_find("general", "profile")];
+	const struct cfg_profile *p = raw->line ? cfg_profile_find(raw->value) : NULL;
+	char msg[256];
+
+	for (const struct cfg_setting *s = p ? p->set : NULL; s && s->section; s++) {
+		int idx = cfg_key_find(s->section, s->key);
+
+		/* A profile naming no key, or a value the parser refuses: a bug. */
+		if (idx < 0 || cfg_set(st, idx, s->value, msg, sizeof(msg)))
+			abort();
+		st->origin[idx].source = EPDMA_CONFIG_PROFILE;
+	}
+}
+
 static void cfg_apply_file(struct cfg_state *st)
 {
 	char msg[512];
@@ -626,8 +572,10 @@ static void cfg_apply_file(struct cfg_state *st)
 			continue;
 		st->origin[i].source = EPDMA_CONFIG_FILE;
 		st->origin[i].line = raw->line;
-		if (cfg_set(st, (int)i, raw->value, msg, sizeof(msg)) == 0)
+		if (cfg_set(st, (int)i, raw->value, msg, sizeof(msg)) == 0) {
+			st->cfg->origin->line_used[raw->line] = true;
 			continue;
+		}
 		st->origin[i].bad = true;
 		if (!*raw->value && raw->cut)
 			cfg_error(st, raw->line, (int)i,
@@ -640,14 +588,36 @@ static void cfg_apply_file(struct cfg_state *st)
 
 /* ---- the file ---- */
 
+/*
+ * O_NONBLOCK: opening a FIFO for reading blocks until a writer comes, before
+ * fstat() could refuse it. The flag changes nothing for the regular file we
+ * accept. O_NOCTTY: a terminal given as the config must not become ours.
+ */
+#define CFG_OPEN_FLAGS (O_RDONLY | O_NONBLOCK | O_NOCTTY)
+
 static int cfg_open(struct epdma_ctx *ctx, const char *path)
 {
 	int fd;
 
 	if (!path)
-		return epdma_fs_open(ctx, EPDMA_CONFIG_PATH, O_RDONLY, 0);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+		return epdma_fs_open(ctx, EPDMA_CONFIG_PATH, CFG_OPEN_FLAGS, 0);
+	fd = open(path, CFG_OPEN_FLAGS | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
+}
+
+static const char *cfg_file_type(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a regular file";
 }
 
 /* Whoever can write the file decides what epdma writes into the kernel. */
@@ -664,6 +634,22 @@ static void cfg_check_owner(struct cfg_state *st, const struct stat *sb)
 				 (unsigned int)(sb->st_mode & 07777), st->cfg->file);
 }
 
+/* The reader's lines: LF ends one; text after the last LF is one more. */
+static int cfg_count_lines(struct cfg_state *st)
+{
+	struct epdma_config_origin *o = st->cfg->origin;
+	unsigned int n = 0;
+
+	for (const char *p = st->pos; p < st->end; n++) {
+		const char *nl = memchr(p, '\n', (size_t)(st->end - p));
+
+		p = nl ? nl + 1 : st->end;
+	}
+	o->nlines = n;
+	o->line_used = calloc(n + 1, sizeof(*o->line_used));
+	return o->line_used ? 0 : -ENOMEM;
+}
+
 static int cfg_read_file(struct cfg_state *st, int fd)
 {
 	struct stat sb;
@@ -673,7 +659,8 @@ static int cfg_read_file(struct cfg_state *st, int fd)
 	if (fstat(fd, &sb) < 0)
 		return -errno;
 	if (!S_ISREG(sb.st_mode)) {
-		epdma_errors_add(&st->errs, st->cfg->file, 0, NULL, "not a regular file");
+		epdma_errors_add(&st->errs, st->cfg->file, 0, NULL, "not a regular file (%s)",
+				 cfg_file_type(sb.st_mode));
 		return -EINVAL;
 	}
 	cfg_check_owner(st, &sb);
@@ -692,6 +679,29 @@ static int cfg_read_file(struct cfg_state *st, int fd)
 	}
 	st->pos = st->buf;
 	st->end = st->buf + len;
+	return cfg_count_lines(st);
+}
+
+/* Whole-file encodings that would otherwise show up as an error on every line, or none. */
+static int cfg_check_encoding(struct cfg_state *st)
+{
+	size_t len = (size_t)(st->end - st->pos);
+	const unsigned char *b = (const unsigned char *)st->pos;
+
+	if (len >= 2 && ((b[0] == 0xfe && b[1] == 0xff) || (b[0] == 0xff && b[1] == 0xfe))) {
+		epdma_errors_add(&st->errs, st->cfg->file, 1, NULL,
+				 "the file is UTF-16 (byte order mark %02X %02X): save it as UTF-8 "
+				 "or ASCII",
+				 b[0], b[1]);
+		return -EINVAL;
+	}
+	/* Classic Mac OS line endings: to inih the whole file is one line. */
+	if (memchr(b, '\r', len) && !memchr(b, '\n', len)) {
+		epdma_errors_add(&st->errs, st->cfg->file, 1, NULL,
+				 "the file has CR-only line endings (classic Mac OS): lines end in "
+				 "LF or CR LF (convert with: tr '\\r' '\\n')");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -712,6 +722,8 @@ static int cfg_parse(struct epdma_ctx *ctx, const char *path, struct cfg_state *
 					 strerror(-r));
 		return r;
 	}
+	if (cfg_check_encoding(st) < 0)
+		return -EINVAL;
 	/* Every line reaches inih complete and our handler never fails: its result says nothing
 	 * new. */
 	if (ini_parse_stream(cfg_read_line, st, cfg_handler, st) == -2)
@@ -759,10 +771,11 @@ int epdma_config_load(struct epdma_ctx *ctx, const char *path, struct epdma_conf
 	st.raw = calloc(cfg_nkeys, sizeof(*st.raw));
 	if (!st.cfg || !st.raw)
 		abort(); /* as report.c: nothing sensible is left to do */
-	st.origin = st.cfg->origin = calloc(cfg_nkeys, sizeof(*st.origin));
+	st.cfg->origin = calloc(1, sizeof(*st.cfg->origin) + cfg_nkeys * sizeof(*st.origin));
 	st.cfg->file = strdup(path ? path : EPDMA_CONFIG_PATH);
-	if (!st.origin || !st.cfg->file)
+	if (!st.cfg->origin || !st.cfg->file)
 		abort();
+	st.origin = st.cfg->origin->key;
 	cfg_apply_defaults(&st);
 	r = cfg_parse(ctx, path, &st);
 	if (r < 0)
@@ -786,6 +799,8 @@ void epdma_config_free(struct epdma_config *config)
 	if (!config)
 		return;
 	free(config->file);
+	if (config->origin)
+		free(config->origin->line_used);
 	free(config->origin);
 	free(config);
 }
@@ -794,21 +809,16 @@ enum epdma_config_source epdma_config_source(const struct epdma_config *config, 
 					     const char *key, unsigned int *line)
 {
 	int idx = cfg_key_find(section, key);
-	const struct epdma_config_origin *o;
+	const struct cfg_origin *o;
 
 	if (line)
 		*line = 0;
 	if (idx < 0 || !config->origin)
 		return EPDMA_CONFIG_DEFAULT;
-	o = &config->origin[idx];
+	o = &config->origin->key[idx];
 	if (line && o->source == EPDMA_CONFIG_FILE)
 		*line = o->line;
 	return o->source;
-}
-
-const char *epdma_role_name(enum epdma_role role)
-{
-	return (unsigned int)role < ARRAY_SIZE(role_names) - 1 ? role_names[role] : "unknown";
 }
 
 bool epdma_config_key(size_t index, const char **section, const char **key, const char **def)
@@ -819,4 +829,16 @@ bool epdma_config_key(size_t index, const char **section, const char **key, cons
 	*key = cfg_keys[index].key;
 	*def = cfg_keys[index].def;
 	return true;
+}
+
+unsigned int cfg_line_count(const struct epdma_config *config)
+{
+	return config->origin ? config->origin->nlines : 0;
+}
+
+bool cfg_line_used(const struct epdma_config *config, unsigned int line)
+{
+	const struct epdma_config_origin *o = config->origin;
+
+	return o && o->line_used && line >= 1 && line <= o->nlines && o->line_used[line];
 }

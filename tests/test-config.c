@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -476,6 +478,42 @@ START_TEST(bom_and_crlf)
 }
 END_TEST
 
+/* inih ignores everything after ']': a key written there would be dropped silently. */
+START_TEST(text_after_section)
+{
+	assert_errors(
+		"[general] role = host\n[vntb] vbus_number = 0x20\n[dma]]\n[host];x\n",
+		CONF ":1: text after the section header: 'role = host' (a section line holds "
+		     "only [name] and an optional ' ; comment'; put each key on its own line)",
+		CONF ":2: text after the section header: 'vbus_number = 0x20' (a section "
+		     "line holds only [name] and an optional ' ; comment'; put each key on its "
+		     "own line)",
+		CONF ":3: text after the section header: ']' (a section line holds only "
+		     "[name] and an optional ' ; comment'; put each key on its own line)",
+		CONF ":4: text after the section header: ';x' (a section line holds only "
+		     "[name] and an optional ' ; comment'; put each key on its own line)");
+	assert_ok("[general] ; this end\t\nrole = host\n[vntb]\t;\n");
+	ck_assert_int_eq(cfg->role, EPDMA_ROLE_HOST);
+}
+END_TEST
+
+/* Classic Mac OS line endings: one line to inih, every key lost. */
+START_TEST(cr_only_line_endings)
+{
+	assert_errors("[general]\rrole = host\r[vntb]\rnum_mws = 2\r", CONF
+		      ":1: the file has CR-only line endings (classic Mac OS): lines end in LF "
+		      "or CR LF (convert with: tr '\\r' '\\n')");
+	assert_errors("[general]\nrole = host\rprofile = imx8\n[dma]\r\r\n",
+		      CONF ":2: carriage return inside the line (lines end in LF or CR LF)",
+		      CONF ":3: carriage return inside the line (lines end in LF or CR LF)");
+	assert_ok("[general] ; c\r\nrole = host\r\n\r\n[vntb]\r\nnum_mws = 2\r\nmw2_bar = 5\r\n"
+		  "mw1_bar = 4\r\n[dma]\r\nname = d\r\n");
+	ck_assert_int_eq(cfg->role, EPDMA_ROLE_HOST);
+	ck_assert_uint_eq(cfg->vntb.num_mws, 2);
+	ck_assert_str_eq(cfg->dma.name, "d");
+}
+END_TEST
+
 /* ---- values ---- */
 
 START_TEST(bad_number)
@@ -490,6 +528,20 @@ START_TEST(bad_number)
 		CONF ":4: vntb.db_count: empty value (expected a number)",
 		CONF ":5: vntb.vntb_vid: '0x' is not a number (write decimal or 0x-prefixed hex)",
 		CONF ":7: transport.max_mw_size: '0x1ffffffffffffffff' is too large");
+}
+END_TEST
+
+/* The documented prefix is 0x; hex digits may be either case. */
+START_TEST(hex_prefix_lowercase)
+{
+	assert_errors("[vntb]\nvbus_number = 0X11\n[transport]\nmax_mw_size = 0X100000\n",
+		      CONF ":2: vntb.vbus_number: '0X11' is not a number: the hex prefix is a "
+			   "lowercase 0x (write 0x11)",
+		      CONF ":4: transport.max_mw_size: '0X100000' is not a number: the hex prefix "
+			   "is a lowercase 0x (write 0x100000)");
+	assert_ok("[vntb]\nvbus_number = 0x1F\nvntb_pid = 0xaBcD\n");
+	ck_assert_uint_eq(cfg->vntb.vbus_number, 0x1f);
+	ck_assert_uint_eq(cfg->vntb.vntb_pid, 0xabcd);
 }
 END_TEST
 
@@ -594,8 +646,14 @@ START_TEST(sizes)
 	assert_ok("[vntb]\nmw1 = 2M\n[transport]\nmax_mw_size = 0x100000\n");
 	ck_assert_uint_eq(cfg->vntb.mw[0], 2 << 20);
 	ck_assert_uint_eq(cfg->transport.max_mw_size, 1 << 20);
-	assert_ok("[vntb]\nmw1 = 4k\n");
+	assert_ok("[vntb]\nmw1 = 4K\n");
 	ck_assert_uint_eq(cfg->vntb.mw[0], 4096);
+	/* The documented suffixes are K, M and G: a lowercase one is refused, not guessed. */
+	assert_errors("[vntb]\nmw1 = 4k\n[transport]\nmax_mw_size = 64m\n",
+		      CONF
+		      ":2: vntb.mw1: '4k' is not a size: the suffixes are K, M and G (write 4K)",
+		      CONF ":4: transport.max_mw_size: '64m' is not a size: the suffixes are K, M "
+			   "and G (write 64M)");
 	assert_errors("[vntb]\nmw1 = 3M\n[transport]\nmax_mw_size = 12345\n",
 		      CONF ":2: vntb.mw1: 3M is not a power of two",
 		      CONF ":4: transport.max_mw_size: 12345 is not a power of two");
@@ -836,6 +894,75 @@ START_TEST(default_path_is_rooted)
 }
 END_TEST
 
+/* Load PATH (NULL: the default path) expecting one error at line 0 that starts with WANT. */
+static void assert_refused(const char *path, int ret, const char *want)
+{
+	/* A loader that waits on the file would hang here: fail fast instead. */
+	alarm(10);
+	ck_assert_int_eq(epdma_config_load(ctx, path, &cfg, &errs), ret);
+	alarm(0);
+	ck_assert_ptr_null(cfg);
+	if (errs.count != 1)
+		dump_errors();
+	ck_assert_uint_eq(errs.count, 1);
+	ck_assert_str_eq(errs.items[0].file, path ? path : CONF);
+	ck_assert_uint_eq(errs.items[0].line, 0);
+	ck_assert_msg(!strncmp(errs.items[0].message, want, strlen(want)), "got '%s', want '%s...'",
+		      errs.items[0].message, want);
+	epdma_errors_clear(&errs);
+}
+
+/* mkfifo -m 644 f.conf: opening it for reading would wait for a writer forever. */
+START_TEST(fifo_refused)
+{
+	char *path;
+
+	ck_assert_int_ge(asprintf(&path, "%s/f.conf", fx->dir), 0);
+	ck_assert_int_eq(mkfifo(path, 0644), 0);
+	assert_refused(path, -EINVAL, "not a regular file (a FIFO)");
+	free(path);
+	fx_mkdir(fx, "/etc");
+	path = fx_path(fx, CONF);
+	ck_assert_int_eq(mkfifo(path, 0644), 0);
+	assert_refused(NULL, -EINVAL, "not a regular file (a FIFO)");
+	free(path);
+}
+END_TEST
+
+START_TEST(directory_refused)
+{
+	fx_mkdir(fx, CONF);
+	assert_refused(NULL, -EINVAL, "not a regular file (a directory)");
+	assert_refused(fx->dir, -EINVAL, "not a regular file (a directory)");
+}
+END_TEST
+
+/* /dev/zero never ends; /dev/null is empty but still not a configuration. */
+START_TEST(devices_refused)
+{
+	assert_refused("/dev/zero", -EINVAL, "not a regular file (a character device)");
+	assert_refused("/dev/null", -EINVAL, "not a regular file (a character device)");
+}
+END_TEST
+
+START_TEST(socket_refused)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	char *path;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_ge(asprintf(&path, "%s/s.conf", fx->dir), 0);
+	ck_assert_uint_lt(strlen(path), sizeof(sun.sun_path));
+	strcpy(sun.sun_path, path);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	/* open(2) itself refuses a socket. */
+	assert_refused(path, -ENXIO, "cannot open: No such device or address");
+	close(fd);
+	free(path);
+}
+END_TEST
+
 START_TEST(ten_mistakes_ten_errors)
 {
 	static const char text[] = "[general]\n"	  /* 1 */
@@ -911,7 +1038,10 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, comment_cuts_value);
 	tcase_add_test(tc, nul_byte);
 	tcase_add_test(tc, bom_and_crlf);
+	tcase_add_test(tc, text_after_section);
+	tcase_add_test(tc, cr_only_line_endings);
 	tcase_add_test(tc, bad_number);
+	tcase_add_test(tc, hex_prefix_lowercase);
 	tcase_add_test(tc, octal_rejected);
 	tcase_add_test(tc, out_of_range);
 	tcase_add_test(tc, bad_enum);
@@ -939,6 +1069,10 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, missing_file);
 	tcase_add_test(tc, explicit_path);
 	tcase_add_test(tc, default_path_is_rooted);
+	tcase_add_test(tc, fifo_refused);
+	tcase_add_test(tc, directory_refused);
+	tcase_add_test(tc, devices_refused);
+	tcase_add_test(tc, socket_refused);
 	tcase_add_test(tc, ten_mistakes_ten_errors);
 	suite_add_tcase(s, tc);
 	return s;
