@@ -323,6 +323,13 @@ static void check_vntb_device(const struct epdma_config *cfg,
 			      const struct epdma_endpoint_facts *facts, unsigned int flags,
 			      struct epdma_checks *c)
 {
+	if (facts->stale_vntb_err) {
+		epdma_checks_add(c, "vntb device", EPDMA_CHECK_FAIL, NULL,
+				 "cannot list /sys/bus/pci/devices for a device left by an earlier "
+				 "vNTB bind: %s",
+				 strerror(-facts->stale_vntb_err));
+		return;
+	}
 	if (!facts->stale_vntb_device[0]) {
 		epdma_checks_add(c, "vntb device", EPDMA_CHECK_PASS, NULL,
 				 "no unbound %04x:%04x device left by an earlier vNTB bind",
@@ -383,6 +390,7 @@ void epdma_endpoint_probe(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 			  struct epdma_endpoint_facts *facts)
 {
 	char path[64];
+	int r;
 
 	memset(facts, 0, sizeof(*facts));
 	facts->configfs_mounted = epdma_configfs_mounted(ctx);
@@ -391,10 +399,11 @@ void epdma_endpoint_probe(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	if (facts->controller_err < 0)
 		facts->controller[0] = '\0';
 	facts->bar_attrs = epdma_vntb_bar_attrs(ctx, &facts->bar_attrs_how);
-	if (epdma_vntb_stale_device(ctx, cfg->vntb.vntb_vid, cfg->vntb.vntb_pid,
-				    facts->stale_vntb_device,
-				    sizeof(facts->stale_vntb_device)) <= 0)
+	r = epdma_vntb_stale_device(ctx, cfg->vntb.vntb_vid, cfg->vntb.vntb_pid,
+				    facts->stale_vntb_device, sizeof(facts->stale_vntb_device));
+	if (r <= 0)
 		facts->stale_vntb_device[0] = '\0';
+	facts->stale_vntb_err = r < 0 ? r : 0;
 	snprintf(path, sizeof(path), "/sys/class/pci_bus/0000:%02x", cfg->vntb.vbus_number);
 	facts->vbus_present = epdma_fs_exists(ctx, path);
 }

@@ -110,10 +110,12 @@ int epdma_vntb_stale_device(struct epdma_ctx *ctx, uint16_t vid, uint16_t pid, c
 			    size_t size)
 {
 	char **devs = NULL;
-	int found = 0;
+	int found = 0, r = epdma_fs_list(ctx, "/sys/bus/pci/devices", &devs);
 
-	if (epdma_fs_list(ctx, "/sys/bus/pci/devices", &devs) < 0)
-		return 0;
+	if (r == -ENOENT)
+		return 0; /* no PCI bus at all: nothing can be left on it */
+	if (r < 0)
+		return r;
 	for (char **d = devs; *d && !found; d++) {
 		char path[320];
 		uint64_t v, p;

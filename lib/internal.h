@@ -162,7 +162,7 @@ int epdma_controller_max_functions(struct epdma_ctx *ctx, const char *epc, unsig
 bool epdma_controller_has_of_node(struct epdma_ctx *ctx, const char *epc);
 int epdma_controller_compatible(struct epdma_ctx *ctx, const char *epc, char *buf, size_t size);
 /* An unbound PCI device VID:PID (a vNTB function's virtual device left after
- * unbind): 1 with its BDF, 0 when none. */
+ * unbind): 1 with its BDF, 0 when none, -errno when the devices cannot be listed. */
 int epdma_vntb_stale_device(struct epdma_ctx *ctx, uint16_t vid, uint16_t pid, char *bdf,
 			    size_t size);
 /* Functions linked to EPC; -E2BIG when more than MAX are. */
@@ -219,6 +219,7 @@ struct epdma_endpoint_facts {
 	int bar_attrs;		    /* epdma_vntb_bar_attrs() */
 	const char *bar_attrs_how;  /* what that was judged from */
 	char stale_vntb_device[32]; /* an unbound device with the configured vntb IDs, "" none */
+	int stale_vntb_err;	    /* listing the PCI devices failed: -errno */
 	bool vbus_present;	    /* /sys/class/pci_bus/0000:<vbus_number> exists */
 };
 

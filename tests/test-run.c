@@ -194,6 +194,46 @@ START_TEST(role_detection_error_is_reported)
 }
 END_TEST
 
+/* A PCI device list that cannot be read is a failed check, not "no leftover device". */
+START_TEST(stale_device_listing_error_fails_the_check)
+{
+	struct fx *fx = fx_new();
+	struct epdma_ctx *ctx;
+	struct epdma_config *cfg = NULL;
+	struct epdma_errors errs = { 0 };
+	struct epdma_run run;
+	char *devs, *cmd;
+	bool found = false;
+
+	fx_rcar_s4(fx);
+	fx_write(fx, "/etc/epdma.conf", "%s", conf);
+	devs = fx_path(fx, "/sys/bus/pci/devices");
+	ck_assert_int_ge(asprintf(&cmd, "rm -rf '%s'", devs), 0);
+	ck_assert_int_eq(system(cmd), 0);
+	fx_write(fx, "/sys/bus/pci/devices", "not a directory\n");
+	ctx = ctx_for(fx);
+	ck_assert_int_eq(epdma_config_load(ctx, NULL, &cfg, &errs), 0);
+	epdma_run_init(&run);
+	ck_assert_int_eq(epdma_endpoint_check(ctx, cfg, 0, &run), -EPERM);
+	for (size_t i = 0; i < run.checks.count; i++) {
+		const struct epdma_check *c = &run.checks.items[i];
+
+		if (strcmp(c->name, "vntb device"))
+			continue;
+		found = true;
+		ck_assert_int_eq(c->result, EPDMA_CHECK_FAIL);
+		ck_assert_msg(has(c->message, strerror(ENOTDIR)), "%s", c->message);
+	}
+	ck_assert(found);
+	epdma_run_free(&run);
+	epdma_config_free(cfg);
+	epdma_ctx_free(ctx);
+	free(cmd);
+	free(devs);
+	fx_free(fx);
+}
+END_TEST
+
 /* Timeout 0 tries once: the daemon must never sleep in the lock. */
 START_TEST(lock_try_once)
 {
@@ -302,6 +342,7 @@ static Suite *run_suite(void)
 	tcase_add_test(tc, ownership_record_overflow_is_an_error);
 	tcase_add_test(tc, graph_overflow_is_an_error);
 	tcase_add_test(tc, role_detection_error_is_reported);
+	tcase_add_test(tc, stale_device_listing_error_fails_the_check);
 	tcase_add_test(tc, lock_try_once);
 	tcase_add_test(tc, plan_is_a_function_of_its_inputs);
 	tcase_add_test(tc, refusal_reason_without_cli_words);
