@@ -105,11 +105,29 @@ static void symbol(struct section *symtab, struct section *strtab, const char *n
 	blob_add(&symtab->body, &sym, sizeof(sym));
 }
 
+/* PARMS: "name:type:perm:default". modinfo has parm= (description) and
+ * parmtype=, as modpost writes them; the sysfs permission and the default
+ * are not in a real .ko, so the fixture adds them as fxparm=name:perm:default
+ * for the fake kernel (kmod ignores unknown keys). */
+static void build_parms(struct blob *b, const char *const *parms)
+{
+	for (size_t i = 0; parms && parms[i]; i++) {
+		char name[64], type[16], perm[8], def[64] = "";
+
+		if (sscanf(parms[i], "%63[^:]:%15[^:]:%7[^:]:%63s", name, type, perm, def) < 3)
+			ck_abort_msg("fixture: bad parameter spec %s", parms[i]);
+		blob_strf(b, "parmtype=%s:%s", name, type);
+		blob_strf(b, "parm=%s:fixture parameter %s", name, name);
+		blob_strf(b, "fxparm=%s:%s:%s", name, perm, def);
+	}
+}
+
 static void build_modinfo(struct blob *b, const char *name, const char *const *aliases,
-			  const char *depends, const char *release)
+			  const char *depends, const char *release, const char *const *parms)
 {
 	blob_str(b, "license=GPL");
 	blob_strf(b, "description=epdma fixture module %s", name);
+	build_parms(b, parms);
 	for (size_t i = 0; aliases && aliases[i]; i++)
 		blob_strf(b, "alias=%s", aliases[i]);
 	blob_strf(b, "depends=%s", depends ? depends : "");
@@ -202,6 +220,12 @@ static void write_elf(const char *abs, struct section *s, Elf64_Word first_globa
 void fx_module(struct fx *fx, const char *subdir, const char *name, const char *const *aliases,
 	       const char *depends)
 {
+	fx_module_parm(fx, subdir, name, aliases, depends, NULL);
+}
+
+void fx_module_parm(struct fx *fx, const char *subdir, const char *name, const char *const *aliases,
+		    const char *depends, const char *const *parms)
+{
 	struct section s[SEC_COUNT] = {
 		[SEC_MODINFO] = { ".modinfo", SHT_PROGBITS, SHF_ALLOC, 8, 0, { 0 } },
 		[SEC_THIS_MODULE] = { ".gnu.linkonce.this_module",
@@ -221,7 +245,7 @@ void fx_module(struct fx *fx, const char *subdir, const char *name, const char *
 
 	if (!fx->release)
 		ck_abort_msg("fixture: fx_module(%s) before fx_kernel_release", name);
-	build_modinfo(&s[SEC_MODINFO].body, modname, aliases, depends, fx->release);
+	build_modinfo(&s[SEC_MODINFO].body, modname, aliases, depends, fx->release, parms);
 	blob_add(&s[SEC_THIS_MODULE].body, NULL, THIS_MODULE_SIZE);
 	strncpy(s[SEC_THIS_MODULE].body.data + THIS_MODULE_NAME_OFF, modname, 55);
 	first_global = build_symbols(s, modname, depends);
@@ -235,8 +259,12 @@ void fx_module(struct fx *fx, const char *subdir, const char *name, const char *
 	rel = fx_strdupf("lib/modules/%s/modules.order", fx->release);
 	{
 		char *order = fx_read(fx, rel);
+		char *line = fx_strdupf("kernel/%s/%s.ko\n", subdir, name);
 
-		fx_write(fx, rel, "%skernel/%s/%s.ko\n", order ? order : "", subdir, name);
+		/* Rewriting a module (with parameters) must not list it twice. */
+		if (!has(order, line))
+			fx_write(fx, rel, "%s%s", order ? order : "", line);
+		free(line);
 		free(order);
 	}
 	free(rel);

@@ -152,3 +152,70 @@ char *fx_oplog(struct fx *fx);
 /* Compare TEXT with the golden file tests/golden/NAME after replacing the temp
  * root with "@ROOT@"; with EPDMA_UPDATE_GOLDEN=1 rewrite the file instead. */
 void fx_assert_golden(struct fx *fx, const char *name, const char *text);
+
+/* ---- the host's view of an endpoint card (fixture-host.c) ---- */
+
+/* vNTB control BAR as pci-epf-vntb writes it; the transport fields are what
+ * the endpoint's ntb_transport writes into the host's half of the spads. */
+struct fx_vntb_bar {
+	uint32_t num_mws, spad_count, db_count;
+	uint32_t align;	   /* controller's align; 0 = power-of-two rounding */
+	uint32_t bar_size; /* 0 = as pci_epf_alloc_space() sizes it */
+	uint16_t link_status;
+	bool transport; /* write the endpoint transport's scratchpads */
+	bool partial;	/* ... all but VERSION (ntb_transport writes it last) */
+	uint32_t version, qp_links, num_qps, spad_num_mws;
+	uint64_t mw_size[4];
+};
+/* Counts from CFG; transport fields agreeing with it (version 4, 1 QP). */
+void fx_vntb_bar_from_config(const struct epdma_config *cfg, struct fx_vntb_bar *b);
+uint8_t *fx_vntb_bar_image(const struct fx_vntb_bar *b, size_t *len); /* caller frees */
+
+/* PEDM metadata BAR; zero magic/revision/length mean the right ones. */
+struct fx_pedm_bar {
+	uint32_t magic;
+	uint8_t revision;
+	uint16_t length;
+	uint8_t reg_bar, wr_chans, rd_chans, entry_size;
+	bool host_req, ready;
+	uint64_t reg_offset;
+	uint32_t layout, reg_size;
+	size_t bar_size; /* 0 = 4 KiB */
+};
+void fx_pedm_bar_from_config(const struct epdma_config *cfg, struct fx_pedm_bar *b);
+uint8_t *fx_pedm_bar_image(const struct fx_pedm_bar *b, size_t *len); /* caller frees */
+
+/* One endpoint card on the host: function 0 = vNTB, function 1 = DMA (or
+ * DMA_BDF), IDs/classes/counts from CFG, subsystem ID = pairing tag, BAR
+ * images in resourceN. Default place: 0000:08:00.x behind the switch's empty
+ * port 07:01.0 of fx_x86_host(). PREPARED: hidden until /sys/bus/pci/rescan. */
+struct fx_host_card {
+	const struct epdma_config *cfg;
+	const char *bdf;		/* function 0; NULL = "0000:08:00.0" */
+	const char *parent;		/* below sys/devices when BDF is given; NULL = root bus */
+	const char *dma_bdf;		/* NULL = same slot, function 1 */
+	const char *dma_parent;		/* with DMA_BDF */
+	const struct fx_vntb_bar *vntb; /* NULL = fx_vntb_bar_from_config() */
+	const struct fx_pedm_bar *pedm; /* NULL = fx_pedm_bar_from_config() */
+	uint64_t mmio;			/* first BAR address; 0 = 0x83000000 */
+	bool prepared;
+};
+void fx_host_card(struct fx *fx, const struct fx_host_card *card);
+/* Take a device out of sysfs into $EPDMA_FAKE_STATE/pci-hidden (rescan restores it). */
+void fx_pci_hide(struct fx *fx, const char *bdf);
+/* Surprise removal: the device's files and links vanish. ONES: its BARs read
+ * all ones through existing mappings; SIGBUS: touching a mapping faults. */
+enum fx_unplug {
+	FX_UNPLUG_ONES,
+	FX_UNPLUG_SIGBUS,
+};
+void fx_host_unplug(struct fx *fx, const char *bdf, enum fx_unplug how);
+/* ntb, ntb_hw_epf (6.12 aliases), ntb_transport, ntb_netdev, ntb_transport_ep_dma
+ * (dma_bdf 0644, or 0444 unless BDF_PARAM_WRITABLE), dw_edma, dw_edma_pcie, with
+ * their parameters; reruns depmod. */
+void fx_host_modules(struct fx *fx, bool bdf_param_writable);
+/* FUNCTIONS PCI functions on domain 0001 (8 per slot, 32 slots per bus). */
+void fx_host_many(struct fx *fx, unsigned int functions);
+/* fx_module() with parameters: each "name:type:perm:default" (perm 0644/0444). */
+void fx_module_parm(struct fx *fx, const char *subdir, const char *name, const char *const *aliases,
+		    const char *depends, const char *const *parms);
