@@ -93,6 +93,8 @@ const struct cfg_key cfg_keys[] = {
 	KEY("host", "rescan_interval_ms", T_UINT, 10, 3600000, "1000", host.rescan_interval_ms),
 	/* dw-edma-pcie's probe alone may wait 2 s for the endpoint's READY bit. */
 	KEY("host", "settle_timeout_ms", T_UINT, 2500, 600000, "5000", host.settle_timeout_ms),
+	/* Which card when the bus has several vNTB + DMA pairs: "" = the only one. */
+	KEY("host", "select", T_PCI_SLOT, 0, 0, "", host.select),
 };
 const size_t cfg_nkeys = ARRAY_SIZE(cfg_keys);
 
@@ -546,6 +548,23 @@ static int cfg_parse_string(const struct cfg_key *k, const char *s, char *msg, s
 			return -EINVAL;
 		}
 		return 0;
+	case T_PCI_SLOT: {
+		/* Matched against libpci's functions by lib/host-discover.c. */
+		unsigned int dom, bus, slot, fn;
+		char end;
+
+		if (!len ||
+		    (sscanf(s, "%4x:%2x:%2x%c", &dom, &bus, &slot, &end) == 3 && len == 10 &&
+		     slot < 32) ||
+		    (sscanf(s, "%4x:%2x:%2x.%1u%c", &dom, &bus, &slot, &fn, &end) == 4 &&
+		     len == 12 && slot < 32 && fn < 8))
+			return 0;
+		snprintf(msg, size,
+			 "'%s' is not a PCI slot DDDD:BB:SS or function DDDD:BB:SS.F "
+			 "(e.g. 0000:08:00)",
+			 s);
+		return -EINVAL;
+	}
 	default:
 		abort();
 	}
