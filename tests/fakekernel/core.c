@@ -327,7 +327,17 @@ static int cmp_str(const void *a, const void *b)
 
 int fk_list(const char *rel, char ***names)
 {
-	DIR *d = opendir(fk_abs(rel));
+	return fk_list_abs(fk_abs(rel), names);
+}
+
+const char *fk_state_dir(void)
+{
+	return statedir;
+}
+
+int fk_list_abs(const char *abs, char ***names)
+{
+	DIR *d = opendir(abs);
 	struct dirent *e;
 	char **v = NULL;
 	size_t n = 0;

@@ -126,3 +126,17 @@ int fk_init_module(const void *image, unsigned long len, const char *params, int
 int fk_delete_module(const char *name, unsigned int flags, int injected);
 /* Register the EPF driver DRV (sys/bus/pci-epf/drivers, configfs functions/). */
 void fk_epf_driver_register(const char *drv, const char *module);
+
+/* ---- pci.c: the host's PCI bus, ntb_hw_epf, dw-edma-pcie ---- */
+const char *fk_state_dir(void);			 /* $EPDMA_FAKE_STATE */
+int fk_list_abs(const char *abs, char ***names); /* fk_list() of an absolute path */
+bool fk_pci_handles(const char *rel);		 /* a store pci.c implements */
+ssize_t fk_pci_write(const char *rel, const char *buf, size_t len);
+int fk_pci_read_check(const char *rel); /* -EIO for a memory BAR's resourceN */
+int fk_pci_mmap_check(const char *rel, size_t len, off_t off);
+/* Module hooks: ALIASES is the space-separated modalias patterns of MODULE. */
+void fk_pci_module_loaded(const char *module, const char *aliases);
+void fk_pci_module_unloading(const char *module);
+/* A store to /sys/module/<m>/parameters/<p>: validated against the type. */
+bool fk_param_handles(const char *rel);
+ssize_t fk_param_write(const char *rel, const char *buf, size_t len);

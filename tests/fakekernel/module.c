@@ -59,7 +59,10 @@ int fk_mount(const char *source, const char *target_abs, const char *fstype)
 struct modinfo {
 	char name[64];
 	char depends[512];
-	char parms[1024]; /* "a,b,c" */
+	char parms[1024];   /* "a,b,c" */
+	char types[1024];   /* "a:bool,b:uint" (parmtype=) */
+	char fxparms[1024]; /* "a:0644:N,b:0444:" (fixture-only: sysfs mode, default) */
+	char aliases[2048]; /* "pci:v...* pci:v...*" */
 };
 
 /* The fixture modules are ELF64 objects (x86_64 or arm64, tests/fixture-module.c). */
@@ -97,6 +100,18 @@ static void append(char *dst, size_t size, const char *s, size_t n)
 	dst[len + n] = '\0';
 }
 
+static void append_word(char *dst, size_t size, const char *s, size_t n)
+{
+	size_t len = strlen(dst);
+
+	if (len && len + 1 < size)
+		dst[len++] = ' ';
+	if (len + n >= size)
+		n = size - len - 1;
+	memcpy(dst + len, s, n);
+	dst[len + n] = '\0';
+}
+
 static void parse_modinfo(const unsigned char *img, size_t len, struct modinfo *mi)
 {
 	size_t size = 0;
@@ -110,6 +125,12 @@ static void parse_modinfo(const unsigned char *img, size_t len, struct modinfo *
 			snprintf(mi->name, sizeof(mi->name), "%.*s", (int)(n - 5), e + 5);
 		else if (!strncmp(e, "depends=", 8))
 			snprintf(mi->depends, sizeof(mi->depends), "%.*s", (int)(n - 8), e + 8);
+		else if (!strncmp(e, "parmtype=", 9))
+			append(mi->types, sizeof(mi->types), e + 9, n - 9);
+		else if (!strncmp(e, "fxparm=", 7))
+			append(mi->fxparms, sizeof(mi->fxparms), e + 7, n - 7);
+		else if (!strncmp(e, "alias=pci:", 10))
+			append_word(mi->aliases, sizeof(mi->aliases), e + 6, n - 6);
 		else if (!strncmp(e, "parm=", 5)) {
 			const char *colon = memchr(e + 5, ':', n - 5);
 
@@ -119,6 +140,10 @@ static void parse_modinfo(const unsigned char *img, size_t len, struct modinfo *
 		}
 		off += n + 1;
 	}
+	/* modpost may write "dw-edma"; the loaded module is dw_edma. */
+	for (char *c = mi->depends; *c; c++)
+		if (*c == '-')
+			*c = '_';
 	if (!mi->name[0]) {
 		size_t tsize = 0;
 		const unsigned char *t = section(img, len, ".gnu.linkonce.this_module", &tsize);
@@ -185,6 +210,103 @@ void fk_epf_driver_register(const char *drv, const char *module)
 	}
 }
 
+/* The "name:..." entry of LIST ("a:x,b:y") for NAME, copied to OUT; false if none. */
+static bool list_entry(const char *list, const char *name, char *out, size_t size)
+{
+	size_t n = strlen(name);
+
+	for (const char *s = list; s && *s;) {
+		const char *e = strchr(s, ',');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+
+		if (len > n && s[n] == ':' && !strncmp(s, name, n)) {
+			snprintf(out, size, "%.*s", (int)(len - n - 1), s + n + 1);
+			return true;
+		}
+		s = e ? e + 1 : NULL;
+	}
+	return false;
+}
+
+/* param_set_<type>() (kernel/params.c): the value as sysfs shows it after,
+ * or -EINVAL; charp keeps what it got, newline included (params.c:262). */
+static int param_value(const char *type, const char *val, char *out, size_t size)
+{
+	unsigned long long v;
+	bool b;
+
+	if (!strcmp(type, "bool") || !strcmp(type, "invbool")) {
+		if (fk_kstrtobool(val, &b) < 0)
+			return -EINVAL;
+		snprintf(out, size, "%c\n", b != !strcmp(type, "invbool") ? 'Y' : 'N');
+	} else if (!strcmp(type, "byte") || !strcmp(type, "ushort") || !strcmp(type, "uint") ||
+		   !strcmp(type, "ulong")) {
+		unsigned int bits = type[1] == 'y'   ? 8
+				    : type[1] == 's' ? 16
+				    : type[1] == 'i' ? 32
+						     : 64;
+
+		if (fk_kstrtou(val, bits, &v) < 0)
+			return -EINVAL;
+		snprintf(out, size, "%llu\n", v);
+	} else {
+		if (strlen(val) > 1024)
+			return -ENOSPC;
+		snprintf(out, size, "%s\n", val);
+	}
+	return 0;
+}
+
+/* Parameters given at insert, checked before the module exists (a bad value
+ * fails the load: "`VAL' invalid for parameter `P'", params.c:203). */
+static int check_params(const struct modinfo *mi, const char *params)
+{
+	char buf[1024], type[32], out[1100], *save, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", params ? params : "");
+	for (tok = strtok_r(buf, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
+		char *eq = strchr(tok, '=');
+		const char *val = eq ? eq + 1 : "1";
+		int r;
+
+		if (eq)
+			*eq = '\0';
+		if (!list_entry(mi->types, tok, type, sizeof(type)))
+			continue;
+		r = param_value(type, val, out, sizeof(out));
+		if (r < 0) {
+			fk_kmsg(3, "%s: `%s' invalid for parameter `%s'", mi->name, val, tok);
+			return r;
+		}
+	}
+	return 0;
+}
+
+/* Every parameter with a sysfs mode appears at load, with its default. */
+static void default_params(const struct modinfo *mi, struct fk_state *st)
+{
+	char buf[1024], p[PATH_MAX], *save, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", mi->fxparms);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char name[64] = "", def[256] = "", type[32] = "charp", out[300];
+		unsigned int mode = 0;
+
+		if (sscanf(tok, "%63[^:]:%o:%255s", name, &mode, def) < 2 || !mode)
+			continue;
+		list_entry(mi->types, name, type, sizeof(type));
+		if (param_value(type, def, out, sizeof(out)) < 0)
+			snprintf(out, sizeof(out), "%s\n", def);
+		snprintf(p, sizeof(p), "sys/module/%s/parameters", mi->name);
+		fk_mkdir_p(p);
+		snprintf(p, sizeof(p), "sys/module/%s/parameters/%s", mi->name, name);
+		fk_write_file(p, "%s", out);
+		chmod(fk_abs(p), mode);
+		snprintf(p, sizeof(p), "%s/%s", mi->name, name);
+		fk_state_set(st, "parm", p, "%s %s", p, type);
+	}
+}
+
 static void set_params(const struct modinfo *mi, const char *params)
 {
 	char buf[1024], p[PATH_MAX], *save, *tok;
@@ -203,8 +325,26 @@ static void set_params(const struct modinfo *mi, const char *params)
 		snprintf(p, sizeof(p), "sys/module/%s/parameters", mi->name);
 		fk_mkdir_p(p);
 		snprintf(p, sizeof(p), "sys/module/%s/parameters/%s", mi->name, tok);
-		fk_write_file(p, "%s\n", val);
+		{
+			char type[32] = "charp", out[1100];
+
+			list_entry(mi->types, tok, type, sizeof(type));
+			if (param_value(type, val, out, sizeof(out)) < 0)
+				snprintf(out, sizeof(out), "%s\n", val);
+			fk_write_file(p, "%s", out);
+		}
 	}
+}
+
+/* A test's way to hold a module: config refcnt=<module>:<n>. */
+static unsigned long config_refcnt(const char *module)
+{
+	const char *v = fk_config("refcnt");
+	size_t n = strlen(module);
+
+	if (!v || strncmp(v, module, n) || v[n] != ':')
+		return 0;
+	return strtoul(v + n + 1, NULL, 10);
 }
 
 static int load(const struct modinfo *mi, const char *params)
@@ -214,6 +354,8 @@ static int load(const struct modinfo *mi, const char *params)
 	snprintf(p, sizeof(p), "sys/module/%s/initstate", mi->name);
 	if (fk_exists(p))
 		return -EEXIST;
+	if (check_params(mi, params) < 0)
+		return -EINVAL;
 	for (const char *s = mi->depends; *s;) {
 		const char *e = strchr(s, ',');
 		size_t len = e ? (size_t)(e - s) : strlen(s);
@@ -231,7 +373,7 @@ static int load(const struct modinfo *mi, const char *params)
 	snprintf(p, sizeof(p), "sys/module/%s/initstate", mi->name);
 	fk_write_file(p, "live\n");
 	snprintf(p, sizeof(p), "sys/module/%s/refcnt", mi->name);
-	fk_write_file(p, "0\n");
+	fk_write_file(p, "%lu\n", config_refcnt(mi->name));
 	for (const char *s = mi->depends; *s;) {
 		const char *e = strchr(s, ',');
 		size_t len = e ? (size_t)(e - s) : strlen(s);
@@ -246,10 +388,18 @@ static int load(const struct modinfo *mi, const char *params)
 		}
 		s = e ? e + 1 : s + len;
 	}
+	{
+		struct fk_state *st = fk_state_load();
+
+		default_params(mi, st);
+		fk_state_save(st);
+		fk_state_free(st);
+	}
 	set_params(mi, params);
 	for (size_t i = 0; epf_modules[i]; i++)
 		if (!strcmp(epf_modules[i], mi->name))
 			fk_epf_driver_register(mi->name, mi->name);
+	fk_pci_module_loaded(mi->name, mi->aliases);
 	return 0;
 }
 
@@ -314,6 +464,70 @@ int fk_init_module(const void *image, unsigned long len, const char *params, int
 	return r;
 }
 
+static void drop_params(const char *name)
+{
+	struct fk_state *st = fk_state_load();
+	char prefix[128];
+	const char *rec;
+
+	snprintf(prefix, sizeof(prefix), "%s/", name);
+	for (size_t i = 0; (rec = fk_state_nth(st, "parm", i));) {
+		if (!strncmp(rec, prefix, strlen(prefix))) {
+			char key[256];
+
+			snprintf(key, sizeof(key), "%.*s", (int)strcspn(rec, " "), rec);
+			fk_state_del(st, "parm", key);
+		} else {
+			i++;
+		}
+	}
+	fk_state_save(st);
+	fk_state_free(st);
+}
+
+/* /sys/module/<m>/parameters/<p> with a type the fake knows (from parmtype=). */
+bool fk_param_handles(const char *rel)
+{
+	struct fk_state *st;
+	char key[256];
+	const char *m = rel + strlen("sys/module/"), *p;
+	bool hit;
+
+	if (strncmp(rel, "sys/module/", 11) || !(p = strstr(m, "/parameters/")))
+		return false;
+	snprintf(key, sizeof(key), "%.*s/%s", (int)(p - m), m, p + strlen("/parameters/"));
+	st = fk_state_load();
+	hit = fk_state_get(st, "parm", key) != NULL;
+	fk_state_free(st);
+	return hit;
+}
+
+/* param_attr_store(): the type's set() on the raw buffer, newline and all. */
+ssize_t fk_param_write(const char *rel, const char *buf, size_t len)
+{
+	const char *m = rel + strlen("sys/module/"), *p = strstr(m, "/parameters/");
+	char key[256], type[32] = "charp", val[1100], out[1200];
+	struct fk_state *st = fk_state_load();
+	const char *rec;
+	int r;
+
+	snprintf(key, sizeof(key), "%.*s/%s", (int)(p - m), m, p + strlen("/parameters/"));
+	rec = fk_state_get(st, "parm", key);
+	if (rec)
+		sscanf(rec + strlen(key), " %31s", type);
+	fk_state_free(st);
+	snprintf(val, sizeof(val), "%.*s", (int)(len < 1099 ? len : 1099), buf);
+	r = param_value(type, val, out, sizeof(out));
+	if (r < 0)
+		return r;
+	/* show() of a number or bool prints it again; charp prints what it got + "\n". */
+	if (strcmp(type, "charp"))
+		fk_write_file(rel, "%s", out);
+	else
+		fk_write_file(rel, "%s\n", val);
+	return (ssize_t)len;
+}
+
 static int unload(const char *name)
 {
 	char p[PATH_MAX], **ents;
@@ -327,6 +541,14 @@ static int unload(const char *name)
 	fk_strv_free(ents);
 	if (n > 0)
 		return -EWOULDBLOCK;
+	/* try_stop_module(): a module in use is EWOULDBLOCK too (module/main.c:703). */
+	snprintf(p, sizeof(p), "sys/module/%s/refcnt", name);
+	{
+		char buf[32];
+
+		if (fk_read(p, buf, sizeof(buf)) > 0 && strtoul(buf, NULL, 10) > 0)
+			return -EWOULDBLOCK;
+	}
 	for (size_t i = 0; epf_modules[i]; i++) {
 		if (strcmp(epf_modules[i], name))
 			continue;
@@ -339,6 +561,8 @@ static int unload(const char *name)
 		snprintf(p, sizeof(p), FK_EPF_BUS "/drivers/%s", name);
 		fk_rm_rf(p);
 	}
+	fk_pci_module_unloading(name);
+	drop_params(name);
 	/* Drop our holders/ entry in every module we depended on. */
 	fk_list("sys/module", &ents);
 	for (size_t i = 0; ents[i]; i++) {

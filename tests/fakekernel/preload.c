@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -118,6 +119,10 @@ static int open_flags(int dirfd, const char *path, int *flags)
 		else if (*flags & O_EXCL)
 			r = -EEXIST;
 	}
+	/* kernfs_fop_open(): no write bit, no writing, whoever asks (root included). */
+	if (rel && !r && (*flags & O_ACCMODE) != O_RDONLY && stat(buf, &st) == 0 &&
+	    S_ISREG(st.st_mode) && !(st.st_mode & 0222))
+		r = -EACCES;
 	if (rel)
 		*flags &= ~(O_TRUNC | O_CREAT | O_EXCL);
 	fk_busy = 0;
@@ -246,6 +251,10 @@ ssize_t write(int fd, const void *buf, size_t count)
 	if (!r) {
 		if (strncmp(rel, FK_PCI_EP "/", strlen(FK_PCI_EP) + 1) == 0)
 			r = fk_cfs_write(rel, buf, count);
+		else if (fk_pci_handles(rel))
+			r = fk_pci_write(rel, buf, count);
+		else if (fk_param_handles(rel))
+			r = fk_param_write(rel, buf, count);
 		else
 			r = sysfs_store(fd, buf, count);
 	}
@@ -255,25 +264,97 @@ ssize_t write(int fd, const void *buf, size_t count)
 	return r < 0 ? fail((int)r) : r;
 }
 
-/* Reads are plain file reads, but for the attributes whose show() fails. */
+/* 0 or the -errno a read of FD fails with: configfs attributes whose show()
+ * fails, memory BARs' resourceN (mmap only). */
+static int read_check(int fd)
+{
+	char path[PATH_MAX];
+	const char *rel;
+	int r = 0;
+
+	if (!active() || fk_fd_path(fd, path, sizeof(path)) < 0)
+		return 0;
+	rel = fk_rel(path);
+	if (!rel || strncmp(rel, "sys/", 4) != 0)
+		return 0;
+	fk_busy = 1;
+	fk_lock();
+	if (strncmp(rel, FK_PCI_EP "/", strlen(FK_PCI_EP) + 1) == 0)
+		r = fk_epf_read_check(rel);
+	else
+		r = fk_pci_read_check(rel);
+	fk_unlock();
+	fk_busy = 0;
+	return r;
+}
+
+/* Reads are plain file reads, but for the files whose read fails. */
 ssize_t read(int fd, void *buf, size_t count)
 {
 	REAL(read);
+	int r = read_check(fd);
+
+	return r < 0 ? fail(r) : real_read(fd, buf, count);
+}
+
+ssize_t pread(int fd, void *buf, size_t count, off_t off)
+{
+	REAL(pread);
+	int r = read_check(fd);
+
+	return r < 0 ? fail(r) : real_pread(fd, buf, count, off);
+}
+
+ssize_t pread64(int fd, void *buf, size_t count, off64_t off)
+{
+	REAL(pread64);
+	int r = read_check(fd);
+
+	return r < 0 ? fail(r) : real_pread64(fd, buf, count, off);
+}
+
+/* mmap of resourceN: refused once a driver claimed the BAR (pci.c). */
+static int mmap_check(int fd, size_t len, off_t off)
+{
 	char path[PATH_MAX];
 	const char *rel;
 	int r;
 
-	if (!active() || fk_busy || fk_fd_path(fd, path, sizeof(path)) < 0)
-		return real_read(fd, buf, count);
+	if (fd < 0 || !active() || fk_fd_path(fd, path, sizeof(path)) < 0)
+		return 0;
 	rel = fk_rel(path);
-	if (!rel || strncmp(rel, FK_PCI_EP "/", strlen(FK_PCI_EP) + 1) != 0)
-		return real_read(fd, buf, count);
+	if (!rel || strncmp(rel, "sys/", 4) != 0)
+		return 0;
 	fk_busy = 1;
 	fk_lock();
-	r = fk_epf_read_check(rel);
+	r = fk_pci_mmap_check(rel, len, off);
 	fk_unlock();
 	fk_busy = 0;
-	return r < 0 ? fail(r) : real_read(fd, buf, count);
+	return r;
+}
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	REAL(mmap);
+	int r = mmap_check(fd, len, off);
+
+	if (r < 0) {
+		errno = -r;
+		return MAP_FAILED;
+	}
+	return real_mmap(addr, len, prot, flags, fd, off);
+}
+
+void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off)
+{
+	REAL(mmap64);
+	int r = mmap_check(fd, len, off);
+
+	if (r < 0) {
+		errno = -r;
+		return MAP_FAILED;
+	}
+	return real_mmap64(addr, len, prot, flags, fd, off);
 }
 
 int close(int fd)
