@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* epdmactl discover (host): the candidate functions, the selected pair and its proof. Writes nothing. */
+/* epdmactl discover (host): the candidate functions, the selected pair and its proof. Writes
+ * nothing. */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,9 +9,12 @@
 static void print_candidate(const struct epdma_host_candidate *c)
 {
 	printf("  %s %-4s %s  %04x:%04x class %06x subsystem %04x:%04x, %s%s\n",
-	       c->selected ? "●" : c->matches ? "○" : "✗", epdma_host_kind_name(c->kind), c->bdf,
-	       c->vendor_id, c->device_id, c->class_code, c->subsys_vendor_id, c->subsys_id,
-	       c->driver[0] ? "driver " : "no driver", c->driver);
+	       c->selected  ? "●"
+	       : c->matches ? "○"
+			    : "✗",
+	       epdma_host_kind_name(c->kind), c->bdf, c->vendor_id, c->device_id, c->class_code,
+	       c->subsys_vendor_id, c->subsys_id, c->driver[0] ? "driver " : "no driver",
+	       c->driver);
 	printf("       %s: %s\n", c->matches ? "matches" : "does not match", c->why);
 }
 
@@ -27,8 +31,8 @@ static void print_text(const struct epdma_run *run, bool ok)
 		printf("  ... and %zu more not shown\n", h->candidates_lost);
 	printf("\nPairing:\n");
 	cli_print_checks(&run->checks);
-	printf("\ndiscover: %s\n",
-	       ok ? "the configured pair is found and proven" : "the configured pair is NOT proven");
+	printf("\ndiscover: %s\n", ok ? "the configured pair is found and proven"
+				      : "the configured pair is NOT proven");
 }
 
 static void json_candidate(json_object *a, const struct epdma_host_candidate *c)

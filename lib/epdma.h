@@ -492,7 +492,7 @@ struct epdma_host {
 	bool transport_bdf_known;
 	char transport_bdf[64]; /* what its bdf_param holds */
 	unsigned int writes;	/* setup, teardown: sysfs writes and module loads this run made */
-	char steps[16][96];	/* setup, teardown: what this run did, in order */
+	char steps[16][160];	/* setup, teardown: what this run did, in order */
 	size_t nsteps;
 };
 
@@ -508,3 +508,13 @@ int epdma_host_check(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsi
 int epdma_host_discover(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 			struct epdma_run *run);
 const char *epdma_host_kind_name(enum epdma_host_kind kind);
+/*
+ * Find (rescanning per [host] rescan for up to WAIT_MS), prove, make sure
+ * ntb_hw_epf is bound to the vNTB function, bind [host] dma_driver to the DMA
+ * function (driver_override + drivers_probe, waiting settle_timeout_ms for
+ * the driver and wr+rd channels), hand its BDF to the transport module and
+ * write /run/modprobe.d/epdma.conf. Converged: no write (host->writes 0).
+ * On failure the driver_override this run wrote is cleared. Caller holds the lock.
+ */
+int epdma_host_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+		     unsigned int wait_ms, struct epdma_run *run);

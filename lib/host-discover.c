@@ -51,8 +51,8 @@ static void judge(const struct epdma_config *cfg, struct epdma_host_candidate *c
 			 "class %06x: ntb_hw_epf binds only class 0500xx (memory controller, RAM)",
 			 c->class_code);
 	else if ((c->class_code & 0xffff00) != (want & 0xffff00))
-		snprintf(c->why, sizeof(c->why), "class %06x, the config wants %06x",
-			 c->class_code, want);
+		snprintf(c->why, sizeof(c->why), "class %06x, the config wants %06x", c->class_code,
+			 want);
 	else if (cfg->pairing_tag && c->subsys_id != cfg->pairing_tag)
 		snprintf(c->why, sizeof(c->why), "subsystem ID %04x, pairing_tag is %04x",
 			 c->subsys_id, cfg->pairing_tag);
@@ -80,7 +80,7 @@ static int scan_one(const struct epdma_pci_function *f, void *data)
 	c = &s->h->candidates[s->h->ncandidates++];
 	/* Both functions may share one ID (a profile's choice): the class tells them apart. */
 	c->kind = vntb && (!dma || (f->class_code & 0xffff00) == 0x050000) ? EPDMA_HOST_VNTB
-									    : EPDMA_HOST_DMA;
+									   : EPDMA_HOST_DMA;
 	epdma_pci_bdf(f, c->bdf, sizeof(c->bdf));
 	c->domain = f->domain;
 	c->bus = f->bus;
@@ -205,8 +205,9 @@ static void mark_unselected(struct epdma_host *h, int r)
 			 (c->kind == EPDMA_HOST_VNTB ? partner(h, i) >= 0 : has_vntb(h, c)))
 			note(c, "one of several cards", "");
 		else if (c->kind == EPDMA_HOST_DMA && c->matches)
-			note(c, has_vntb(h, c) ? "not the selected card"
-					       : "no matching vNTB function on its slot",
+			note(c,
+			     has_vntb(h, c) ? "not the selected card"
+					    : "no matching vNTB function on its slot",
 			     "");
 	}
 }
@@ -289,8 +290,8 @@ static void bar_unreadable(const char *name, const struct epdma_host_candidate *
 		epdma_checks_add(c, name, EPDMA_CHECK_FAIL, NULL,
 				 "%s is gone (bus error reading BAR%d)", f->bdf, bar);
 	else
-		epdma_checks_add(c, name, EPDMA_CHECK_FAIL, NULL, "cannot map BAR%d of %s: %s",
-				 bar, f->bdf, strerror(-r));
+		epdma_checks_add(c, name, EPDMA_CHECK_FAIL, NULL, "cannot map BAR%d of %s: %s", bar,
+				 f->bdf, strerror(-r));
 }
 
 static void bar_bad(const char *name, const struct epdma_host_candidate *f, int bar,
@@ -313,12 +314,13 @@ static void check_spads(const struct epdma_config *cfg, const void *buf, size_t 
 {
 	struct epdma_transport_spads t;
 	enum epdma_bar_reason why = EPDMA_BAR_WHY_NONE;
-	enum epdma_bar_status st = epdma_transport_spads_decode(buf, len, ctrl, EPDMA_SPAD_HOST,
-								 &t, &why);
+	enum epdma_bar_status st = epdma_transport_spads_decode(buf, len, ctrl, EPDMA_SPAD_HOST, &t,
+								&why);
 
 	if (st != EPDMA_BAR_OK) {
-		epdma_checks_add(c, "pair transport", EPDMA_CHECK_FAIL, NULL, "scratchpads: %s (%s)",
-				 epdma_bar_status_name(st), epdma_bar_reason_name(why));
+		epdma_checks_add(c, "pair transport", EPDMA_CHECK_FAIL, NULL,
+				 "scratchpads: %s (%s)", epdma_bar_status_name(st),
+				 epdma_bar_reason_name(why));
 		return;
 	}
 	if (t.state != EPDMA_TRANSPORT_WRITTEN) {
@@ -475,18 +477,18 @@ static void card_check(const struct epdma_config *cfg, const struct epdma_host *
 				 "set [host] select to the slot of the card to use",
 				 "several cards with the configured functions: %s", list);
 	else
-		epdma_checks_add(c, "card", absent,
-				 absent == EPDMA_CHECK_FAIL
-					 ? "is the endpoint started? a rescan finds functions "
-					   "that appeared after boot"
-					 : NULL,
-				 "no vNTB %04x:%04x + DMA %04x:%04x pair on one slot%s%s%s",
-				 cfg->vntb.vendor_id, cfg->vntb.device_id, cfg->dma.vendor_id,
-				 cfg->dma.device_id, cfg->host.select[0] ? " at " : "",
-				 cfg->host.select,
-				 absent == EPDMA_CHECK_FAIL		     ? ""
-				 : cfg->host.rescan == EPDMA_RESCAN_NEVER ? "; [host] rescan = never"
-									  : "; setup rescans the bus");
+		epdma_checks_add(
+			c, "card", absent,
+			absent == EPDMA_CHECK_FAIL
+				? "is the endpoint started? a rescan finds functions "
+				  "that appeared after boot"
+				: NULL,
+			"no vNTB %04x:%04x + DMA %04x:%04x pair on one slot%s%s%s",
+			cfg->vntb.vendor_id, cfg->vntb.device_id, cfg->dma.vendor_id,
+			cfg->dma.device_id, cfg->host.select[0] ? " at " : "", cfg->host.select,
+			absent == EPDMA_CHECK_FAIL		 ? ""
+			: cfg->host.rescan == EPDMA_RESCAN_NEVER ? "; [host] rescan = never"
+								 : "; setup rescans the bus");
 }
 
 int epdma_host_find(struct epdma_ctx *ctx, const struct epdma_config *cfg, struct epdma_host *h,

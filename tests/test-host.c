@@ -58,10 +58,13 @@ START_TEST(discover_proves_the_pair)
 	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
 	ck_assert_msg(has(r.out, "● vntb 0000:08:00.0  1957:0809 class 050000"), "%s", r.out);
 	ck_assert(has(r.out, "● dma  0000:08:00.1  1957:080b class 080100"));
-	ck_assert(has(r.out, "ok    card                     vNTB 0000:08:00.0 + DMA 0000:08:00.1"));
-	ck_assert(has(r.out, "ok    pair topology            functions 0 (vNTB) and 1 (DMA) of slot "
-			     "0000:08:00"));
-	ck_assert(has(r.out, "skip  pair tag                 not verified: pairing_tag is not set"));
+	ck_assert(
+		has(r.out, "ok    card                     vNTB 0000:08:00.0 + DMA 0000:08:00.1"));
+	ck_assert(has(r.out,
+		      "ok    pair topology            functions 0 (vNTB) and 1 (DMA) of slot "
+		      "0000:08:00"));
+	ck_assert(
+		has(r.out, "skip  pair tag                 not verified: pairing_tag is not set"));
 	ck_assert(has(r.out, "ok    pair bar map             ctrl BAR0, doorbell BAR2, MW1 BAR4 "
 			     "present, as ntb_hw_epf's i.MX8 map"));
 	ck_assert_msg(has(r.out, "ok    pair vntb control        num_mws 1, spad_count 64, "
@@ -139,8 +142,8 @@ START_TEST(discover_two_cards)
 	struct epdma_config *cfg = load_config(fx);
 	struct fx_result r;
 
-	fx_host_card(fx, &(struct fx_host_card){ .cfg = cfg, .bdf = "0000:0a:00.0",
-						 .mmio = 0x90000000 });
+	fx_host_card(fx, &(struct fx_host_card){
+				 .cfg = cfg, .bdf = "0000:0a:00.0", .mmio = 0x90000000 });
 	discover(fx, &r, false);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_msg(has(r.out, "FAIL  card                     several cards with the configured "
@@ -182,8 +185,8 @@ START_TEST(discover_split_slots_do_not_pair)
 	fx_x86_host(fx);
 	write_config(fx, "imx8", NULL);
 	cfg = load_config(fx);
-	fx_host_card(fx, &(struct fx_host_card){ .cfg = cfg, .bdf = "0000:0a:00.0",
-						 .dma_bdf = "0000:0b:00.0" });
+	fx_host_card(fx, &(struct fx_host_card){
+				 .cfg = cfg, .bdf = "0000:0a:00.0", .dma_bdf = "0000:0b:00.0" });
 	discover(fx, &r, false);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_msg(has(r.out, "no matching DMA function on its slot"), "%s", r.out);
@@ -323,8 +326,70 @@ START_TEST(check_includes_discovery)
 	fx_run(fx, &r, (const char *const[]){ "epdmactl", "--root", fx->root, "check", NULL });
 	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
 	ck_assert(has(r.out, "ok    vntb binding"));
-	ck_assert(has(r.out, "ok    card                     vNTB 0000:08:00.0 + DMA 0000:08:00.1"));
+	ck_assert(
+		has(r.out, "ok    card                     vNTB 0000:08:00.0 + DMA 0000:08:00.1"));
 	ck_assert(has(r.out, "ok    pair dma metadata"));
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
+static void setup(struct fx *fx, struct fx_result *r)
+{
+	fx_run(fx, r, (const char *const[]){ "epdmactl", "--root", fx->root, "setup", NULL });
+}
+
+START_TEST(setup_binds_and_hands_over)
+{
+	struct fx *fx = host_with_card("imx8", "[host]\nsettle_timeout_ms = 2500\n");
+	struct fx_result r;
+	char *v;
+
+	setup(fx, &r);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert(has(r.out, "load module ntb_hw_epf"));
+	ck_assert(has(r.out,
+		      "write dw-edma-pcie to /sys/bus/pci/devices/0000:08:00.1/driver_override"));
+	ck_assert(has(r.out, "write 0000:08:00.1 to /sys/bus/pci/drivers_probe"));
+	ck_assert(has(r.out, "insert module ntb_transport_ep_dma dma_bdf=0000:08:00.1"));
+	ck_assert(has(r.out, "setup: done"));
+	v = fx_read(fx, "sys/module/ntb_transport_ep_dma/parameters/dma_bdf");
+	ck_assert_msg(has(v, "0000:08:00.1"), "%s", v ? v : "(none)");
+	free(v);
+	v = fx_read(fx, "run/modprobe.d/epdma.conf");
+	ck_assert(has(v, "options ntb_transport_ep_dma dma_bdf=0000:08:00.1"));
+	free(v);
+	v = fx_read(fx, "run/epdma/host");
+	ck_assert(has(v, "override 0000:08:00.1\ninserted ntb_transport_ep_dma\n"));
+	free(v);
+	ck_assert(fx_exists(fx, "sys/bus/pci/devices/0000:08:00.1/dma"));
+	fx_result_free(&r);
+	/* Converged: nothing is written again. */
+	setup(fx, &r);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_str_eq(r.out, "setup: nothing to do\n");
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
+/* A host kernel without the DMA function support binds nothing: time out, clear the override. */
+START_TEST(setup_times_out_without_host_dma_support)
+{
+	struct fx *fx = host_with_card("imx8", "[host]\nsettle_timeout_ms = 2500\n");
+	struct fx_result r;
+	char *v;
+
+	fx_kernel_config(fx, "host_dma_function=0");
+	setup(fx, &r);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "dw-edma-pcie did not bind it with 4 channels within 2500 ms: a "
+				 "host kernel without part 1"),
+		      "%s", r.err);
+	v = fx_read(fx, "sys/bus/pci/devices/0000:08:00.1/driver_override");
+	ck_assert_msg(has(v, "(null)"), "%s", v ? v : "(none)");
+	free(v);
+	ck_assert(!fx_exists(fx, "sys/module/ntb_transport_ep_dma"));
 	fx_result_free(&r);
 	fx_free(fx);
 }
@@ -346,6 +411,8 @@ int main(void)
 	tcase_add_test(tc, discover_transport_spads);
 	tcase_add_test(tc, discover_device_gone);
 	tcase_add_test(tc, check_includes_discovery);
+	tcase_add_test(tc, setup_binds_and_hands_over);
+	tcase_add_test(tc, setup_times_out_without_host_dma_support);
 	suite_add_tcase(s, tc);
 	return fx_run_suite(s);
 }
