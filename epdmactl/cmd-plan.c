@@ -318,6 +318,8 @@ int cmd_plan(struct cli *cli)
 
 int cmd_setup(struct cli *cli)
 {
+	if (cli_role_is_host(cli))
+		return cmd_host_setup(cli);
 	return run_command(cli, epdma_endpoint_setup, true, true);
 }
 

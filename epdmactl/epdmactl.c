@@ -24,6 +24,8 @@ static int cmd_version(struct cli *cli)
 
 static const struct command commands[] = {
 	{ "check", cmd_check, "j", "validate the config and preflight this side (writes nothing)" },
+	{ "discover", cmd_discover, "j",
+	  "host: list the vNTB and DMA functions and prove the pair (writes nothing)" },
 	{ "plan", cmd_plan, "jfa", "show the operations setup would run (endpoint)" },
 	{ "setup", cmd_setup, "jfa", "build the vNTB + DMA function graph and start the link" },
 	{ "teardown", cmd_teardown, "jf", "stop, unlink and remove what epdma created" },

@@ -53,6 +53,10 @@ json_object *cli_json_object(json_object *o, const char *key); /* KEY NULL: into
 void cli_json_print(json_object *root);
 
 int cmd_check(struct cli *cli);
+int cmd_discover(struct cli *cli);
+/* Host role (cmd-host.c): the role switch of setup. */
+bool cli_role_is_host(struct cli *cli);
+int cmd_host_setup(struct cli *cli);
 int cmd_plan(struct cli *cli);
 int cmd_setup(struct cli *cli);
 int cmd_teardown(struct cli *cli);

@@ -13,6 +13,7 @@ enum cfg_type {
 	T_NAME,	      /* configfs function name */
 	T_IDENT,      /* module, parameter or driver name: ends up in module options */
 	T_CONTROLLER, /* endpoint controller directory name; "" = the only one */
+	T_PCI_SLOT,   /* "" or a PCI slot DDDD:BB:SS or function DDDD:BB:SS.F (hex) */
 	T_UINT,	      /* decimal or 0x hex, min..max */
 	T_SIZE,	      /* T_UINT with a K/M/G suffix; a power of two (or 0 when min is 0) */
 	T_BAR,	      /* "auto" (EPDMA_BAR_AUTO) or 0..5, stored as int */

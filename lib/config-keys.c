@@ -74,6 +74,8 @@ const struct cfg_key cfg_keys[] = {
 	KEY("host", "rescan_interval_ms", T_UINT, 10, 3600000, "1000", host.rescan_interval_ms),
 	/* dw-edma-pcie's probe alone may wait 2 s for the endpoint's READY bit. */
 	KEY("host", "settle_timeout_ms", T_UINT, 2500, 600000, "5000", host.settle_timeout_ms),
+	/* Which card when the bus has several vNTB + DMA pairs: "" = the only one. */
+	KEY("host", "select", T_PCI_SLOT, 0, 0, "", host.select),
 };
 const size_t cfg_nkeys = ARRAY_SIZE(cfg_keys);
 

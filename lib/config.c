@@ -475,6 +475,23 @@ static int cfg_parse_string(const struct cfg_key *k, const char *s, char *msg, s
 			return -EINVAL;
 		}
 		return 0;
+	case T_PCI_SLOT: {
+		/* Matched against libpci's functions by lib/host-discover.c. */
+		unsigned int dom, bus, slot, fn;
+		char end;
+
+		if (!len ||
+		    (sscanf(s, "%4x:%2x:%2x%c", &dom, &bus, &slot, &end) == 3 && len == 10 &&
+		     slot < 32) ||
+		    (sscanf(s, "%4x:%2x:%2x.%1u%c", &dom, &bus, &slot, &fn, &end) == 4 &&
+		     len == 12 && slot < 32 && fn < 8))
+			return 0;
+		snprintf(msg, size,
+			 "'%s' is not a PCI slot DDDD:BB:SS or function DDDD:BB:SS.F "
+			 "(e.g. 0000:08:00)",
+			 s);
+		return -EINVAL;
+	}
 	default:
 		abort();
 	}

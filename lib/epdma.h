@@ -160,6 +160,7 @@ struct epdma_config_host {
 	enum epdma_rescan rescan;
 	uint32_t rescan_interval_ms;
 	uint32_t settle_timeout_ms;
+	char select[16]; /* "DDDD:BB:SS[.F]" picks one card of several; "" = the only one */
 };
 
 struct epdma_config {
@@ -382,6 +383,8 @@ struct epdma_drift {
 	char want[40]; /* as the config writes it */
 };
 
+struct epdma_host;
+
 struct epdma_run {
 	enum epdma_role role;
 	char controller[64];
@@ -417,6 +420,9 @@ struct epdma_run {
 	unsigned int max_functions;
 	bool max_functions_known;
 	bool in_sync;
+
+	/* host runs: what discovery found, what was bound and handed over */
+	struct epdma_host *host;
 };
 
 void epdma_run_init(struct epdma_run *run);
@@ -440,6 +446,75 @@ int epdma_endpoint_teardown(struct epdma_ctx *ctx, const struct epdma_config *cf
 int epdma_endpoint_status(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 			  struct epdma_run *run);
 
-/* Host runs (the host role's discovery and binding come next). */
+/* ---- host runs (lib/host.c, lib/host-*.c) ---- */
+
+#define EPDMA_HOST_MAX_CANDIDATES 16
+#define EPDMA_HOST_MAX_CHANNELS	  16
+
+enum epdma_host_kind {
+	EPDMA_HOST_VNTB, /* the vNTB function: [vntb] IDs, class 0x0500xx */
+	EPDMA_HOST_DMA,	 /* the PCI DMA function: [dma] IDs and class */
+};
+
+/* A PCI function whose vendor:device is one of the configured pair's. */
+struct epdma_host_candidate {
+	enum epdma_host_kind kind;
+	char bdf[16]; /* DDDD:BB:SS.F */
+	unsigned int domain, bus, dev, func;
+	uint16_t vendor_id, device_id, subsys_vendor_id, subsys_id;
+	uint32_t class_code;
+	char driver[64]; /* bound driver (the `driver` link), "" none */
+	bool matches;	 /* IDs, class and pairing tag as configured */
+	char why[192];	 /* why it matches or not, and whether it is the selected card */
+	bool selected;
+};
+
+/* A channel dw-edma-pcie registered for the DMA function (<BDF>/dma/dma<X>chan<Y>). */
+struct epdma_host_channel {
+	char name[32];
+	bool in_use;
+	uint64_t memcpy_count, bytes_transferred;
+};
+
+/* What the host role found and did; run->host of every host run. */
+struct epdma_host {
+	struct epdma_host_candidate candidates[EPDMA_HOST_MAX_CANDIDATES];
+	size_t ncandidates;
+	size_t candidates_lost; /* more functions matched than fit: counted, not shown */
+	int vntb, dma;		/* the selected pair's candidates; -1 none */
+	bool proven;		/* found, and no pairing check failed */
+
+	/* setup, status */
+	struct epdma_host_channel channels[EPDMA_HOST_MAX_CHANNELS];
+	size_t nchannels;
+	char transport_module[64];
+	bool transport_loaded;
+	bool transport_bdf_known;
+	char transport_bdf[64]; /* what its bdf_param holds */
+	unsigned int writes;	/* setup, teardown: sysfs writes and module loads this run made */
+	char steps[16][160];	/* setup, teardown: what this run did, in order */
+	size_t nsteps;
+};
+
+/*
+ * Host runs. discover writes nothing: it lists every candidate function,
+ * selects the configured pair and proves it (checks named "pair ...": pass,
+ * fail, or skip = not verified, with the reason); 0 when the pair is found
+ * and no check failed, -ENODEV when it is not there, -EINVAL when a check
+ * failed. check adds the same to the host's prerequisites.
+ */
 int epdma_host_check(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
 		     struct epdma_run *run);
+int epdma_host_discover(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			struct epdma_run *run);
+const char *epdma_host_kind_name(enum epdma_host_kind kind);
+/*
+ * Find (rescanning per [host] rescan for up to WAIT_MS), prove, make sure
+ * ntb_hw_epf is bound to the vNTB function, bind [host] dma_driver to the DMA
+ * function (driver_override + drivers_probe, waiting settle_timeout_ms for
+ * the driver and wr+rd channels), hand its BDF to the transport module and
+ * write /run/modprobe.d/epdma.conf. Converged: no write (host->writes 0).
+ * On failure the driver_override this run wrote is cleared. Caller holds the lock.
+ */
+int epdma_host_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+		     unsigned int wait_ms, struct epdma_run *run);

@@ -125,6 +125,34 @@ int epdma_pci_foreach(struct epdma_ctx *ctx, epdma_pci_fn fn, void *data);
 int epdma_pci_count(struct epdma_ctx *ctx);
 void epdma_pci_bdf(const struct epdma_pci_function *f, char *buf, size_t size);
 
+/* ---- a host's view of PCI functions (lib/host-bar.c) ---- */
+
+/*
+ * Copy BAR of BDF (mmap of resourceN, never read(): memory BARs give EIO) into
+ * a new buffer of *LEN bytes (the BAR's size, capped at 4 MiB). -EINVAL: the
+ * kernel refused the mapping (a driver claimed the BAR under
+ * IO_STRICT_DEVMEM); -ENODEV: SIGBUS during the copy (the device is gone);
+ * -ENOENT: no such BAR.
+ */
+int epdma_pci_bar_read(struct epdma_ctx *ctx, const char *bdf, int bar, void **buf, size_t *len);
+/* Sizes of BAR0..5 from <BDF>/resource (0 unused). */
+int epdma_pci_bar_sizes(struct epdma_ctx *ctx, const char *bdf, uint64_t size[6]);
+/* The bound driver's name ("" none). */
+int epdma_pci_driver(struct epdma_ctx *ctx, const char *bdf, char *buf, size_t size);
+
+/* ---- host discovery and pairing (lib/host-discover.c) ---- */
+
+/*
+ * Find the candidates, select the configured pair and prove it; every check
+ * goes to CHECKS. ABSENT: the result of the "card" check when the pair is
+ * not on the bus (check: WARN, setup rescans; discover: FAIL). 0 proven,
+ * -ENODEV not found, -EINVAL a check failed, other -errno when the bus
+ * cannot be scanned.
+ */
+int epdma_host_find(struct epdma_ctx *ctx, const struct epdma_config *cfg, struct epdma_host *h,
+		    enum epdma_check_result absent, struct epdma_checks *checks);
+struct epdma_host *epdma_host_new(void);
+
 /* ---- kernel log (lib/kmsg.c) ---- */
 
 /* Open /dev/kmsg positioned at its end: later reads see only new records. */

@@ -58,8 +58,10 @@ static void PCI_PRINTF(1, 2) pci_quiet(char *msg, ...)
 
 static void pci_fill(struct pci_dev *d, struct epdma_pci_function *f)
 {
-	/* The default pci_fill_info of the installed libpci (3.8+ knows CLASS_EXT). */
-	sym_pci_fill_info(d, PCI_FILL_IDENT | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS);
+	/* The default pci_fill_info of the installed libpci (3.8+ knows CLASS_EXT). CLASS
+	 * fills device_class, CLASS_EXT only prog_if and rev_id. */
+	sym_pci_fill_info(d,
+			  PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS);
 	f->domain = (unsigned int)d->domain;
 	f->bus = d->bus;
 	f->dev = d->dev;
