@@ -84,7 +84,8 @@ static int count(const char *call, int dirfd, const char *path)
 		FILE *f = fopen(log, "ae");
 
 		if (f) {
-			fprintf(f, "%lu %s %s\n", calls, call, abs + strlen(getenv("EPDMA_FAKE_ROOT")));
+			fprintf(f, "%lu %s %s\n", calls, call,
+				abs + strlen(getenv("EPDMA_FAKE_ROOT")));
 			fclose(f);
 		}
 	}
@@ -96,20 +97,20 @@ static int count(const char *call, int dirfd, const char *path)
 #define NEXT(name) ((__typeof__(name) *)dlsym(RTLD_NEXT, #name))
 
 /* Run CALL between the kill points. */
-#define AROUND(call, dirfd, path, expr)                        \
-	do {                                                   \
-		int when_ = count(call, dirfd, path), saved_;  \
-		__typeof__(expr) r_;                           \
-		if (when_ == 'b')                              \
-			die();                                 \
-		depth++;                                       \
-		r_ = (expr);                                   \
-		depth--;                                       \
-		saved_ = errno;                                \
-		if (when_ == 'a')                              \
-			die();                                 \
-		errno = saved_;                                \
-		return r_;                                     \
+#define AROUND(call, dirfd, path, expr)                       \
+	do {                                                  \
+		int when_ = count(call, dirfd, path), saved_; \
+		__typeof__(expr) r_;                          \
+		if (when_ == 'b')                             \
+			die();                                \
+		depth++;                                      \
+		r_ = (expr);                                  \
+		depth--;                                      \
+		saved_ = errno;                               \
+		if (when_ == 'a')                             \
+			die();                                \
+		errno = saved_;                               \
+		return r_;                                    \
 	} while (0)
 
 int mkdir(const char *path, mode_t mode)

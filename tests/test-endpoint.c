@@ -1515,6 +1515,166 @@ START_TEST(stale_vntb_device_refused_while_another_is_linked)
 }
 END_TEST
 
+/* ---- 10b. what mutation testing found untested ---- */
+
+/* A kernel that keeps another value than the one written: the read-back names it, and
+ * the run rolls back. */
+START_TEST(readback_mismatch_rolls_back)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *before, *after;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	fx_kernel_config(fx, "clamp=wr_chans:1");
+	before = snapshot(fx, true);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.out, "  FAIL dma0: wr_chans = 2\n       reads back 1\n"), "%s", r.out);
+	ck_assert_msg(has(r.err, "setup: dma0: wr_chans = 2 failed: Input/output error"), "%s",
+		      r.err);
+	ck_assert_msg(has(r.err, "; the graph is as before\n"), "%s", r.err);
+	fx_result_free(&r);
+	after = snapshot(fx, true);
+	assert_same_tree(before, after, "read-back mismatch");
+	ck_assert(!fx_exists(fx, "run/epdma/graph"));
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_vntb", "vntb0"), -1);
+	free(before);
+	free(after);
+	fx_free(fx);
+}
+END_TEST
+
+/* Only the last attribute the config names drifts, on a linked DMA function: a hot
+ * write there is refused (frozen), not skipped, not done. */
+START_TEST(last_attribute_drift_refused)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *before, *after, *log, *want, set[64];
+	long long bar;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	cold_setup(fx);
+	oplog_reset(fx);
+	bar = attr_num(fx, DMA_DIR "/pci_epf_dma.1/dma_window_bar");
+	ck_assert_msg(bar >= 0 && bar <= 5, "dma_window_bar %lld", bar);
+	/* Another BAR than the one the kernel chose (and than metadata's). */
+	for (long long b = 0; b < 6; b++)
+		if (b != bar && b != attr_num(fx, DMA_DIR "/pci_epf_dma.1/metadata_bar")) {
+			snprintf(set, sizeof(set), "%lld", b);
+			break;
+		}
+	{
+		char *conf = fx_read(fx, "etc/epdma.conf");
+
+		fx_write(fx, "/etc/epdma.conf", "%sdma_window_bar = %s\n", conf, set);
+		free(conf);
+	}
+	before = snapshot(fx, false);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_int_ge(asprintf(&want,
+				  "pci_epf_dma/dma0: dma_window_bar is %lld, the config wants %s: "
+				  "the function is linked",
+				  bar, set),
+			 0);
+	ck_assert_msg(has(r.err, want), "want \"%s\" in:\n%s", want, r.err);
+	ck_assert(has(r.err, "setup: refused; nothing was changed"));
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_str_eq(log, "");
+	after = snapshot(fx, false);
+	assert_same_tree(before, after, "last attribute drift");
+	free(want);
+	free(log);
+	free(before);
+	free(after);
+	fx_free(fx);
+}
+END_TEST
+
+/* The DMA function renamed in the config while epdma's old one is still linked: refused,
+ * nothing written. */
+START_TEST(renamed_function_refused_while_old_linked)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *before, *after, *log, *conf;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	cold_setup(fx);
+	oplog_reset(fx);
+	conf = fx_read(fx, "etc/epdma.conf");
+	fx_write(fx, "/etc/epdma.conf", "%sname = dma1\n", conf);
+	free(conf);
+	before = snapshot(fx, false);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "pci_epf_dma/dma0: was created by epdma for an earlier config "
+				 "and is still linked to " EPC "; run epdmactl teardown first"),
+		      "%s", r.err);
+	ck_assert(has(r.err, "setup: refused; nothing was changed"));
+	fx_result_free(&r);
+	ctl(fx, &r, "setup", "--force", NULL);
+	ck_assert_int_eq(r.status, 1);
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_str_eq(log, "");
+	after = snapshot(fx, false);
+	assert_same_tree(before, after, "renamed function");
+	ck_assert(!fx_exists(fx, PCI_EP "/functions/pci_epf_dma/dma1"));
+	free(log);
+	free(before);
+	free(after);
+	fx_free(fx);
+}
+END_TEST
+
+/* A --force DMA rebind that fails at the relink: the rollback restores the attributes it
+ * rewrote, relinks and restarts. */
+START_TEST(failed_rebind_restores_attributes)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *log, *graph;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	cold_setup(fx);
+	oplog_reset(fx);
+	write_conf(fx, "dma.wr_chans=1", "dma.msi_interrupts=2");
+	/* Symlinks count across runs: the cold setup made two, the relink is #3. */
+	fx_kernel_config(fx, "fail=symlink:3:EBUSY");
+	ctl(fx, &r, "setup", "--force", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "setup: link dma0 to " EPC " (PF1) failed: Device or resource "
+				 "busy\n"),
+		      "%s", r.err);
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_msg(has(log, "write " DMA_DIR "/pci_epf_dma.1/wr_chans 1 = 0\n") &&
+			      has(log, "write " DMA_DIR "/msi_interrupts 2 = 0\n"),
+		      "%s", log);
+	free(log);
+	ASSERT_ATTR(fx, DMA_DIR "/pci_epf_dma.1/wr_chans", 2);
+	ASSERT_ATTR(fx, DMA_DIR "/msi_interrupts", 4);
+	ASSERT_ATTR(fx, DMA_DIR "/pci_epf_dma.1/rd_chans", 1);
+	ASSERT_ATTR(fx, START, 1);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_vntb", "vntb0"), 0);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_dma", "dma0"), 1);
+	graph = fx_read(fx, "run/epdma/graph");
+	ck_assert_msg(graph && !strcmp(graph, "controller " EPC "\nfunction pci_epf_vntb vntb0 0\n"
+					      "function pci_epf_dma dma0 1\n"),
+		      "%s", graph);
+	free(graph);
+	fx_free(fx);
+}
+END_TEST
+
 /* ---- 11. one run at a time ---- */
 
 START_TEST(lock_held_by_another_run)
@@ -2027,6 +2187,10 @@ static Suite *endpoint_suite(void)
 	tcase_add_test(tc, golden_converged);
 	tcase_add_test(tc, golden_drifted);
 	tcase_add_test(tc, setup_json_lists_operations);
+	tcase_add_test(tc, readback_mismatch_rolls_back);
+	tcase_add_test(tc, last_attribute_drift_refused);
+	tcase_add_test(tc, renamed_function_refused_while_old_linked);
+	tcase_add_test(tc, failed_rebind_restores_attributes);
 	suite_add_tcase(s, tc);
 	/* One fresh machine per injected failure. */
 	tcase_set_timeout(slow, 600);
