@@ -1675,6 +1675,57 @@ START_TEST(failed_rebind_restores_attributes)
 }
 END_TEST
 
+/* After a crash right after the mkdir: status shows the half-made function without
+ * made-up numbers, and the resumed setup knows the PF of what it links. */
+START_TEST(half_made_function_status_and_resume)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	fx_kernel_config(fx, "kill=symlink:2");
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 128 + 9);
+	fx_result_free(&r);
+	ctl(fx, &r, "status", NULL);
+	ck_assert_msg(!has(r.out, "ffffffff"), "%s", r.out);
+	ck_assert_msg(has(r.out, "  PF0  pci_epf_vntb/vntb0  owned by epdma, linked\n"), "%s",
+		      r.out);
+	fx_result_free(&r);
+	ctl(fx, &r, "plan", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(has(r.out, "link dma0 to " EPC " (PF1)\n"), "%s", r.out);
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
+/* role = host on an endpoint: the error names the line of the key. */
+START_TEST(role_error_has_line)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *conf, *rest;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	conf = fx_read(fx, "etc/epdma.conf");
+	rest = strstr(conf, "[general]\n");
+	ck_assert_ptr_nonnull(rest);
+	fx_write(fx, "/etc/epdma.conf", "[general]\nrole = host\n%s", rest + strlen("[general]\n"));
+	free(conf);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "epdma.conf:2: general.role: "), "%s", r.err);
+	fx_result_free(&r);
+	ctl(fx, &r, "status", NULL);
+	ck_assert_msg(has(r.err, "epdma.conf:2: general.role: "), "%s", r.err);
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
 /* ---- 11. one run at a time ---- */
 
 START_TEST(lock_held_by_another_run)
@@ -2191,6 +2242,8 @@ static Suite *endpoint_suite(void)
 	tcase_add_test(tc, last_attribute_drift_refused);
 	tcase_add_test(tc, renamed_function_refused_while_old_linked);
 	tcase_add_test(tc, failed_rebind_restores_attributes);
+	tcase_add_test(tc, half_made_function_status_and_resume);
+	tcase_add_test(tc, role_error_has_line);
 	suite_add_tcase(s, tc);
 	/* One fresh machine per injected failure. */
 	tcase_set_timeout(slow, 600);
