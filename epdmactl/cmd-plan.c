@@ -272,8 +272,12 @@ static int prepare(struct cmd *c, bool mutate, bool endpoint_only)
 	if (endpoint_only && epdma_role_resolve(c->cli->ctx, c->cfg, &role, &c->errs) < 0)
 		return -EINVAL;
 	if (endpoint_only && role != EPDMA_ROLE_ENDPOINT) {
+		unsigned int line = 0;
+
+		/* The line of role = host; 0 when role = auto decided it. */
+		epdma_config_source(c->cfg, "general", "role", &line);
 		epdma_errors_add(
-			&c->errs, c->cfg->file, 0, "general.role",
+			&c->errs, c->cfg->file, line, "general.role",
 			"%s works on the endpoint role; this system resolves to the host "
 			"role (no /sys/class/pci_epc entry), whose commands are not in this "
 			"version",

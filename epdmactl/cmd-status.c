@@ -24,9 +24,20 @@ static const char *text(const struct epdma_function *f, const char *attr)
 	return a ? a->text : "?";
 }
 
+/* An attribute as WIDTH hex digits; "missing" when a half-made function lacks it. */
+static const char *hex(const struct epdma_function *f, const char *attr, int width, char buf[24])
+{
+	int64_t v = num(f, attr);
+
+	if (v < 0)
+		return "missing";
+	snprintf(buf, 24, "%0*llx", width, (long long)v);
+	return buf;
+}
+
 static void print_function(const struct epdma_run *run, const struct epdma_function *f)
 {
-	char pf[16] = "PF?";
+	char pf[16] = "PF?", ids[2][24];
 
 	if (f->linked && f->pf >= 0)
 		snprintf(pf, sizeof(pf), "PF%d", f->pf);
@@ -37,13 +48,18 @@ static void print_function(const struct epdma_run *run, const struct epdma_funct
 	       f->linked ? (strcmp(f->controller, run->controller) ? "linked elsewhere" : "linked")
 			 : "not linked",
 	       f->linked && f->via_primary ? " (through primary/)" : "");
-	printf("       ids %04llx:%04llx class %02llx%02llx%02llx", (long long)num(f, "vendorid"),
-	       (long long)num(f, "deviceid"), (long long)num(f, "baseclass_code"),
-	       (long long)num(f, "subclass_code"), (long long)num(f, "progif_code"));
+	printf("       ids %s:%s class ", hex(f, "vendorid", 4, ids[0]),
+	       hex(f, "deviceid", 4, ids[1]));
+	if (num(f, "baseclass_code") < 0 || num(f, "subclass_code") < 0 ||
+	    num(f, "progif_code") < 0)
+		printf("missing");
+	else
+		printf("%02llx%02llx%02llx", (long long)num(f, "baseclass_code"),
+		       (long long)num(f, "subclass_code"), (long long)num(f, "progif_code"));
 	if (!strcmp(f->driver, EPDMA_EPF_VNTB)) {
-		printf(", %s MW, %s spads, %s doorbells, bus %02llx", text(f, "num_mws"),
+		printf(", %s MW, %s spads, %s doorbells, bus %s", text(f, "num_mws"),
 		       text(f, "spad_count"), text(f, "db_count"),
-		       (long long)num(f, "vbus_number"));
+		       hex(f, "vbus_number", 2, ids[0]));
 		/* BAR selectors exist from v6.18 only; -1 = the kernel chooses */
 		if (epdma_function_attr(f, "ctrl_bar"))
 			printf(", BARs ctrl %s db %s mw1 %s", text(f, "ctrl_bar"),
@@ -185,7 +201,10 @@ int cmd_status(struct cli *cli)
 	if (!cfg || epdma_role_resolve(cli->ctx, cfg, &role, &errs) < 0) {
 		ret = status_fail(cli, &errs);
 	} else if (role != EPDMA_ROLE_ENDPOINT) {
-		epdma_errors_add(&errs, cfg->file, 0, "general.role",
+		unsigned int line = 0;
+
+		epdma_config_source(cfg, "general", "role", &line);
+		epdma_errors_add(&errs, cfg->file, line, "general.role",
 				 "status: this system resolves to the host role, whose status is "
 				 "not in this version");
 		ret = status_fail(cli, &errs);

@@ -44,6 +44,8 @@ struct applier {
 	struct epdma_op_outcome *cur; /* the current operation's outcome */
 	bool recorded;		      /* the ownership record was rewritten during this run */
 	struct epdma_graph_state state;
+	char before[8192];  /* the record's text before the run (as read unless reconciled) */
+	char written[8192]; /* the record's text as this run last wrote it */
 };
 
 static void fn_dir(const char *driver, const char *function, char *buf, size_t size)
@@ -406,6 +408,7 @@ static void record_state(struct applier *a, const struct epdma_op *op)
 	case EPDMA_OP_ADOPT:
 		if (!f && op->driver[0] && st->count < ARRAY_SIZE(st->functions)) {
 			f = &st->functions[st->count++];
+			memset(f, 0, sizeof(*f));
 			snprintf(f->driver, sizeof(f->driver), "%s", op->driver);
 			snprintf(f->name, sizeof(f->name), "%s", op->function);
 			f->pf = -1;
@@ -441,21 +444,109 @@ static int record_kept(struct applier *a, const struct epdma_graph *g, size_t nu
 	return epdma_graph_state_write(a->ctx, &a->state);
 }
 
-/*
- * Ownership is recorded as soon as it changes, not at the end: a run that dies
- * half-way (crash, OOM kill, power loss with a persistent /run) leaves functions
- * the next run still knows as its own.
- */
-static void note_ownership(struct applier *a, const struct epdma_op *op)
+/* The function's intent in the record ahead of the run, creating it for a mkdir. */
+static struct epdma_owned_function *intent_of(struct epdma_graph_state *st,
+					      const struct epdma_op *op)
 {
+	struct epdma_owned_function *f = epdma_graph_state_find(st, op->driver, op->function);
+
+	if (f || st->count >= ARRAY_SIZE(st->functions))
+		return f;
+	f = &st->functions[st->count++];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->driver, sizeof(f->driver), "%s", op->driver);
+	snprintf(f->name, sizeof(f->name), "%s", op->function);
+	f->pf = -1;
+	return f;
+}
+
+static void set_intent(struct epdma_owned_function *f, const char *intent)
+{
+	snprintf(f->intent, sizeof(f->intent), "%s", intent);
+}
+
+/*
+ * The record as it must be before the first kernel operation: every function
+ * the plan creates, links, unlinks or removes carries its intent and the PF it
+ * has or gets; adoptions are settled at once (no kernel operation). Returns
+ * false when the plan changes nothing the record names.
+ */
+static bool plan_intents(const struct epdma_plan *plan, const struct epdma_graph *g,
+			 struct epdma_graph_state *st)
+{
+	bool any = false;
+
+	*st = g->state;
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct epdma_op *op = &plan->ops[i];
+		struct epdma_owned_function *f;
+
+		if (op->type == EPDMA_OP_WRITE || op->type == EPDMA_OP_START ||
+		    op->type == EPDMA_OP_STOP)
+			continue;
+		f = intent_of(st, op);
+		if (!f)
+			continue;
+		any = true;
+		snprintf(st->controller, sizeof(st->controller), "%s", plan->controller);
+		switch (op->type) {
+		case EPDMA_OP_MKDIR:
+			set_intent(f, "creating");
+			break;
+		case EPDMA_OP_LINK:
+			/* Unlinked and relinked: the PF after a crash is the old one or
+			 * the new one; when they differ it is not known. */
+			if (!strcmp(f->intent, "unlinking") && f->pf != op->pf)
+				f->pf = -1;
+			else
+				f->pf = op->pf;
+			if (strcmp(f->intent, "creating"))
+				set_intent(f, f->intent[0] ? "relinking" : "linking");
+			break;
+		case EPDMA_OP_UNLINK:
+			set_intent(f, "unlinking");
+			break;
+		case EPDMA_OP_RMDIR:
+			set_intent(f, "removing");
+			break;
+		default:
+			break;
+		}
+	}
+	return any;
+}
+
+/*
+ * Write-ahead: the intents reach the disk before the kernel is asked, so that
+ * a run killed between a kernel call and the record (SIGKILL, OOM, power
+ * loss with a persistent /run) leaves nothing the next run calls foreign.
+ * One record write before, one after: not one per operation.
+ */
+static int record_intents(struct applier *a, const struct epdma_graph *g)
+{
+	struct epdma_graph_state st;
 	int r;
 
-	if (op->type == EPDMA_OP_WRITE || op->type == EPDMA_OP_START || op->type == EPDMA_OP_STOP)
-		return;
-	r = epdma_graph_state_write(a->ctx, &a->state);
-	if (r < 0 && !a->res->record_error)
-		a->res->record_error = r;
+	if (!plan_intents(a->plan, g, &st))
+		return 0;
+	r = epdma_graph_state_write(a->ctx, &st);
+	if (r < 0)
+		return r;
 	a->recorded = true;
+	epdma_graph_state_format(&st, a->written, sizeof(a->written));
+	return 0;
+}
+
+/* The settled record after the run, unless the disk holds it already. */
+static int record_settled(struct applier *a, const struct epdma_graph *g)
+{
+	char now[sizeof(a->written)];
+
+	epdma_graph_state_format(&a->state, now, sizeof(now));
+	if (a->recorded ? !strcmp(now, a->written)
+			: !g->state.reconciled && !strcmp(now, a->before))
+		return 0;
+	return epdma_graph_state_write(a->ctx, &a->state);
 }
 
 /* vNTB bind made a virtual bus the kernel keeps after unlink: say so. */
@@ -499,7 +590,6 @@ static int apply_ops(struct applier *a)
 		}
 		a->nundo++;
 		record_state(a, op);
-		note_ownership(a, op);
 	}
 	return 0;
 }
@@ -515,7 +605,8 @@ static void roll_back(struct applier *a, const struct epdma_graph *g, char **bus
 	if (a->res->rollback_incomplete)
 		w = record_kept(a, g, nundo);
 	else /* everything undone: the record as it was before this run */
-		w = a->recorded ? epdma_graph_state_write(a->ctx, &g->state) : 0;
+		w = a->recorded || g->state.reconciled ? epdma_graph_state_write(a->ctx, &g->state)
+						       : 0;
 	if (w < 0 && !a->res->record_error)
 		a->res->record_error = w;
 	if (a->res->rollback_incomplete)
@@ -546,11 +637,15 @@ int epdma_plan_apply(struct epdma_ctx *ctx, const struct epdma_plan *plan,
 	a->kmsg = plan->count ? epdma_kmsg_open(ctx) : -1;
 	if (plan->count && a->kmsg < 0)
 		res->kmsg_error = a->kmsg;
-	r = apply_ops(a);
+	epdma_graph_state_format(&g->state, a->before, sizeof(a->before));
+	r = record_intents(a, g);
 	if (r < 0) {
+		/* Without its intents on disk the run must not touch the kernel. */
+		res->record_error = r;
+	} else if ((r = apply_ops(a)) < 0) {
 		roll_back(a, g, buses);
-	} else if (plan->count) {
-		r = epdma_graph_state_write(ctx, &a->state);
+	} else {
+		r = record_settled(a, g);
 		if (r < 0)
 			res->record_error = r;
 		epdma_ownership_diff(&g->state, &a->state, res);

@@ -264,7 +264,10 @@ struct epdma_function {
 struct epdma_owned_function {
 	char driver[64];
 	char name[64];
-	int pf; /* -1 = not linked / unknown */
+	int pf; /* -1 = not linked / unknown; with an intent, the PF it has or gets */
+	/* "" settled; else the change a run had begun ("creating", "linking",
+	 * "unlinking", "removing", "relinking"): reconciled with the live graph */
+	char intent[16];
 };
 
 /* What epdma created, as recorded under /run/epdma. */
@@ -272,6 +275,7 @@ struct epdma_graph_state {
 	char controller[64];
 	struct epdma_owned_function functions[EPDMA_MAX_FUNCTIONS];
 	size_t count;
+	bool reconciled; /* intents were resolved against the live graph: rewrite it */
 };
 
 struct epdma_graph {

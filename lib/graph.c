@@ -198,6 +198,39 @@ static int read_all_links(struct epdma_ctx *ctx, struct epdma_graph *g)
 	return r;
 }
 
+/*
+ * A run that died between writing its intents and settling them: what
+ * configfs shows decides. A function with an intent that does not exist is
+ * gone (its mkdir never happened, or its rmdir did) and leaves the record; one
+ * that exists is epdma's, and its PF is the recorded one exactly when it is
+ * linked (the link the intent named happened, or the unlink did not).
+ */
+static void reconcile_intents(struct epdma_graph *g)
+{
+	struct epdma_graph_state *st = &g->state;
+	size_t n = 0;
+
+	for (size_t i = 0; i < st->count; i++) {
+		struct epdma_owned_function own = st->functions[i];
+		struct epdma_function *f = epdma_graph_find(g, own.driver, own.name);
+
+		if (own.intent[0]) {
+			st->reconciled = true;
+			if (!f)
+				continue;
+			own.intent[0] = '\0';
+			own.pf = f->linked ? own.pf : -1;
+			f->pf = own.pf;
+		}
+		st->functions[n++] = own;
+	}
+	for (size_t i = n; i < st->count; i++)
+		memset(&st->functions[i], 0, sizeof(st->functions[i]));
+	st->count = n;
+	if (st->reconciled && n == 0)
+		st->controller[0] = '\0';
+}
+
 int epdma_graph_read(struct epdma_ctx *ctx, const char *epc, struct epdma_graph *g)
 {
 	char **drivers = NULL, path[256], buf[16];
@@ -233,6 +266,7 @@ int epdma_graph_read(struct epdma_ctx *ctx, const char *epc, struct epdma_graph 
 	r = read_all_links(ctx, g);
 	if (r < 0)
 		return r;
+	reconcile_intents(g);
 	if (!g->controller[0])
 		return 0;
 	snprintf(path, sizeof(path), EPDMA_PCI_EP "/controllers/%s", g->controller);

@@ -167,6 +167,8 @@ void epdma_graph_state_clear(struct epdma_graph_state *st);
 /* -EOVERFLOW when the record names more functions than epdma can hold. */
 int epdma_graph_state_read(struct epdma_ctx *ctx, struct epdma_graph_state *st);
 int epdma_graph_state_write(struct epdma_ctx *ctx, const struct epdma_graph_state *st);
+/* The record's text ("" when it names nothing); returns its length. */
+size_t epdma_graph_state_format(const struct epdma_graph_state *st, char *buf, size_t size);
 struct epdma_owned_function *epdma_graph_state_find(struct epdma_graph_state *st,
 						    const char *driver, const char *name);
 

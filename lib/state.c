@@ -1,11 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * What epdma created, recorded under /run/epdma/graph (tmp + rename), so that
- * objects someone else made are never touched and PF numbers, which configfs
- * does not expose, are known from the link order epdma used.
+ * What epdma created, recorded under /run/epdma/graph (tmp + fsync + rename +
+ * fsync of the directory), so that objects someone else made are never touched
+ * and PF numbers, which configfs does not expose, are known from the link
+ * order epdma used.
  *
  *   controller <epc>
- *   function <driver> <name> <pf|->
+ *   function <driver> <name> <pf|-> [<intent>]
+ *
+ * The record is written ahead of the kernel: before a run's first mkdir, ln,
+ * unlink or rmdir, every function it will change carries an intent
+ * ("creating", "linking", "unlinking", "removing", "relinking") and the PF it
+ * has or will get. A run killed half-way leaves intents behind, and the next
+ * graph read settles them against what configfs shows (graph.c). Lines without
+ * an intent are the format of earlier versions and mean a settled function.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,11 +47,11 @@ int epdma_graph_state_read(struct epdma_ctx *ctx, struct epdma_graph_state *st)
 		return (int)n;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		struct epdma_owned_function *f;
-		char drv[64], name[64], pf[8];
+		char drv[64], name[64], pf[8], intent[16] = "";
 
 		if (sscanf(line, "controller %63s", st->controller) == 1)
 			continue;
-		if (sscanf(line, "function %63s %63s %7s", drv, name, pf) != 3) {
+		if (sscanf(line, "function %63s %63s %7s %15s", drv, name, pf, intent) < 3) {
 			epdma_warn(ctx, "%s: ignoring malformed line \"%s\"", STATE_GRAPH, line);
 			continue;
 		}
@@ -54,29 +62,54 @@ int epdma_graph_state_read(struct epdma_ctx *ctx, struct epdma_graph_state *st)
 		snprintf(f->driver, sizeof(f->driver), "%s", drv);
 		snprintf(f->name, sizeof(f->name), "%s", name);
 		f->pf = strcmp(pf, "-") ? atoi(pf) : -1;
+		snprintf(f->intent, sizeof(f->intent), "%s", intent);
 	}
 	return 0;
 }
 
-int epdma_graph_state_write(struct epdma_ctx *ctx, const struct epdma_graph_state *st)
+size_t epdma_graph_state_format(const struct epdma_graph_state *st, char *buf, size_t size)
 {
-	char buf[4096];
 	size_t len = 0;
-	int r, fd;
 
-	if (st->count == 0 && !st->controller[0]) {
-		r = epdma_fs_unlink(ctx, STATE_GRAPH);
-		return r == -ENOENT ? 0 : r;
-	}
-	len += (size_t)snprintf(buf + len, sizeof(buf) - len, "controller %s\n", st->controller);
-	for (size_t i = 0; i < st->count; i++) {
+	buf[0] = '\0';
+	if (st->count == 0 && !st->controller[0])
+		return 0;
+	len += (size_t)snprintf(buf + len, size - len, "controller %s\n", st->controller);
+	for (size_t i = 0; i < st->count && len < size; i++) {
 		const struct epdma_owned_function *f = &st->functions[i];
 		char pf[16] = "-";
 
 		if (f->pf >= 0)
 			snprintf(pf, sizeof(pf), "%d", f->pf);
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "function %s %s %s\n",
-					f->driver, f->name, pf);
+		len += (size_t)snprintf(buf + len, size - len, "function %s %s %s%s%s\n", f->driver,
+					f->name, pf, f->intent[0] ? " " : "", f->intent);
+	}
+	return len < size ? len : size - 1;
+}
+
+/* The rename reaches the disk with the directory: fsync it too. */
+static int sync_dir(struct epdma_ctx *ctx)
+{
+	int fd = epdma_fs_open(ctx, STATE_DIR, O_RDONLY | O_DIRECTORY, 0);
+	int r = 0;
+
+	if (fd < 0)
+		return fd;
+	if (fsync(fd) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+int epdma_graph_state_write(struct epdma_ctx *ctx, const struct epdma_graph_state *st)
+{
+	char buf[8192];
+	size_t len = epdma_graph_state_format(st, buf, sizeof(buf));
+	int r, fd;
+
+	if (len == 0) {
+		r = epdma_fs_unlink(ctx, STATE_GRAPH);
+		return r == -ENOENT ? 0 : r;
 	}
 	r = epdma_fs_mkdir_p(ctx, STATE_DIR, 0755);
 	if (r < 0)
@@ -85,13 +118,13 @@ int epdma_graph_state_write(struct epdma_ctx *ctx, const struct epdma_graph_stat
 	if (fd < 0)
 		return fd;
 	r = write(fd, buf, len) == (ssize_t)len ? 0 : -EIO;
-	if (fsync(fd) < 0 && r == 0)
+	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
 	close(fd);
 	if (r == 0 && renameat(epdma_ctx_root_fd(ctx), epdma_fs_rel(STATE_GRAPH ".tmp"),
 			       epdma_ctx_root_fd(ctx), epdma_fs_rel(STATE_GRAPH)) < 0)
 		r = -errno;
-	return r;
+	return r < 0 ? r : sync_dir(ctx);
 }
 
 struct epdma_owned_function *epdma_graph_state_find(struct epdma_graph_state *st,

@@ -678,10 +678,11 @@ START_TEST(crash_mid_setup_resumes)
 	ctl(fx, &r, "setup", NULL);
 	ck_assert_int_eq(r.status, 128 + 9);
 	fx_result_free(&r);
+	/* Written ahead of the kernel: both functions being created, with their PFs. */
 	graph = fx_read(fx, "run/epdma/graph");
 	ck_assert_ptr_nonnull(graph);
-	ck_assert_str_eq(graph, "controller " EPC "\nfunction pci_epf_vntb vntb0 -\n"
-				"function pci_epf_dma dma0 -\n");
+	ck_assert_str_eq(graph, "controller " EPC "\nfunction pci_epf_vntb vntb0 0 creating\n"
+				"function pci_epf_dma dma0 1 creating\n");
 	free(graph);
 	oplog_reset(fx);
 	ctl(fx, &r, "setup", NULL);
@@ -694,7 +695,162 @@ START_TEST(crash_mid_setup_resumes)
 	free(log);
 	ck_assert_int_eq(kernel_pf(fx, "pci_epf_vntb", "vntb0"), 0);
 	ck_assert_int_eq(kernel_pf(fx, "pci_epf_dma", "dma0"), 1);
+	graph = fx_read(fx, "run/epdma/graph");
+	ck_assert_str_eq(graph, "controller " EPC "\nfunction pci_epf_vntb vntb0 0\n"
+				"function pci_epf_dma dma0 1\n");
+	free(graph);
 	fx_free(fx);
+}
+END_TEST
+
+/*
+ * A crash between any kernel call and the ownership record, at every call of
+ * a run: tests/killer.c SIGKILLs epdmactl just before or just after the N-th
+ * call that changes something below the root (mkdir, rmdir, unlink, symlink,
+ * rename, write). The same command run again, with no --adopt and no more
+ * --force than the first, must converge to the tree and the record a run
+ * without the crash leaves.
+ */
+struct crash_case {
+	const char *name;
+	void (*prepare)(struct fx *fx);
+	const char *cmd, *opt;
+};
+
+static void crash_prepare_cold(struct fx *fx)
+{
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+}
+
+static void crash_prepare_rebind(struct fx *fx)
+{
+	crash_prepare_cold(fx);
+	cold_setup(fx);
+	write_conf(fx, "dma.wr_chans=1", "dma.msi_interrupts=2");
+}
+
+static void crash_prepare_teardown(struct fx *fx)
+{
+	crash_prepare_cold(fx);
+	cold_setup(fx);
+}
+
+/* epdmactl CMD [OPT] with the killer preloaded; KILL "before:<n>"/"after:<n>" or NULL. */
+static void ctl_killer(struct fx *fx, struct fx_result *r, const struct crash_case *c,
+		       const char *kill, const char *log)
+{
+	char *preload = NULL, *killv = NULL, *logv = NULL;
+	const char *argv[12] = { "env" };
+	size_t n = 1;
+
+	if (ASAN_RUNTIME[0])
+		ck_assert_int_ge(asprintf(&preload, "LD_PRELOAD=%s:%s:%s", ASAN_RUNTIME,
+					  KILLER_PATH, FAKEKERNEL_PATH),
+				 0);
+	else
+		ck_assert_int_ge(
+			asprintf(&preload, "LD_PRELOAD=%s:%s", KILLER_PATH, FAKEKERNEL_PATH), 0);
+	ck_assert_int_ge(asprintf(&killv, "EPDMA_KILL=%s", kill ? kill : ""), 0);
+	ck_assert_int_ge(asprintf(&logv, "EPDMA_KILL_LOG=%s", log ? log : "/dev/null"), 0);
+	argv[n++] = preload;
+	argv[n++] = killv;
+	argv[n++] = logv;
+	argv[n++] = EPDMACTL_PATH;
+	argv[n++] = "--root";
+	argv[n++] = fx->root;
+	argv[n++] = c->cmd;
+	if (c->opt)
+		argv[n++] = c->opt;
+	argv[n] = NULL;
+	fx_run(fx, r, argv);
+	free(preload);
+	free(killv);
+	free(logv);
+}
+
+static void crash_rerun(struct fx *fx, const struct crash_case *c, struct fx_result *r)
+{
+	if (c->opt)
+		ctl(fx, r, c->cmd, c->opt, NULL);
+	else
+		ctl(fx, r, c->cmd, NULL);
+}
+
+/* Crash at every call of C's command; returns the number of crashed runs. */
+static unsigned long crash_every_call(const struct crash_case *c)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *want_tree, *want_record, *log, *calls_log;
+	unsigned long ncalls, runs = 0;
+
+	c->prepare(fx);
+	calls_log = fx_path(fx, "../killer.log");
+	ctl_killer(fx, &r, c, NULL, calls_log);
+	ck_assert_msg(r.status == 0, "%s: %s%s", c->name, r.out, r.err);
+	fx_result_free(&r);
+	want_tree = snapshot(fx, false);
+	want_record = fx_read(fx, "run/epdma/graph");
+	log = fx_read(fx, "../killer.log");
+	ncalls = count_lines(log, "");
+	ck_assert_uint_gt(ncalls, 3);
+	if (getenv("EPDMA_CRASH_DEBUG"))
+		printf("%s calls:\n%s", c->name, log);
+	fx_free(fx);
+
+	for (unsigned long n = 1; n <= ncalls; n++)
+		for (int after = 0; after < 2; after++) {
+			char kill[32], *tree, *record;
+
+			snprintf(kill, sizeof(kill), "%s:%lu", after ? "after" : "before", n);
+			fx = fx_new();
+			c->prepare(fx);
+			ctl_killer(fx, &r, c, kill, NULL);
+			ck_assert_msg(r.status == 128 + 9, "%s, %s: exit %d\n%s%s", c->name, kill,
+				      r.status, r.out, r.err);
+			fx_result_free(&r);
+			crash_rerun(fx, c, &r);
+			ck_assert_msg(r.status == 0, "%s, killed %s (%s): re-run exit %d\n%s%s",
+				      c->name, kill, log, r.status, r.out, r.err);
+			fx_result_free(&r);
+			tree = snapshot(fx, false);
+			ck_assert_msg(!strcmp(tree, want_tree),
+				      "%s, killed %s: tree differs near: %.300s\ncalls:\n%s",
+				      c->name, kill, first_diff(tree, want_tree), log);
+			record = fx_read(fx, "run/epdma/graph");
+			ck_assert_msg((!record && !want_record) || (record && want_record &&
+								    !strcmp(record, want_record)),
+				      "%s, killed %s: record\n%s\nwant\n%s", c->name, kill,
+				      record ? record : "(none)",
+				      want_record ? want_record : "(none)");
+			free(tree);
+			free(record);
+			fx_free(fx);
+			runs++;
+		}
+	printf("crash matrix: %s: %lu calls x before/after = %lu crashed runs\n", c->name, ncalls,
+	       runs);
+	free(log);
+	free(calls_log);
+	free(want_tree);
+	free(want_record);
+	return runs;
+}
+
+START_TEST(crash_at_every_call_converges)
+{
+	static const struct crash_case cases[] = {
+		{ "cold setup", crash_prepare_cold, "setup", NULL },
+		{ "forced DMA rebind", crash_prepare_rebind, "setup", "--force" },
+		{ "teardown", crash_prepare_teardown, "teardown", "--force" },
+	};
+	unsigned long runs = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		runs += crash_every_call(&cases[i]);
+	printf("crash matrix: %lu crashed runs in all\n", runs);
+	fflush(stdout);
 }
 END_TEST
 
@@ -1359,6 +1515,217 @@ START_TEST(stale_vntb_device_refused_while_another_is_linked)
 }
 END_TEST
 
+/* ---- 10b. what mutation testing found untested ---- */
+
+/* A kernel that keeps another value than the one written: the read-back names it, and
+ * the run rolls back. */
+START_TEST(readback_mismatch_rolls_back)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *before, *after;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	fx_kernel_config(fx, "clamp=wr_chans:1");
+	before = snapshot(fx, true);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.out, "  FAIL dma0: wr_chans = 2\n       reads back 1\n"), "%s", r.out);
+	ck_assert_msg(has(r.err, "setup: dma0: wr_chans = 2 failed: Input/output error"), "%s",
+		      r.err);
+	ck_assert_msg(has(r.err, "; the graph is as before\n"), "%s", r.err);
+	fx_result_free(&r);
+	after = snapshot(fx, true);
+	assert_same_tree(before, after, "read-back mismatch");
+	ck_assert(!fx_exists(fx, "run/epdma/graph"));
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_vntb", "vntb0"), -1);
+	free(before);
+	free(after);
+	fx_free(fx);
+}
+END_TEST
+
+/* Only the last attribute the config names drifts, on a linked DMA function: a hot
+ * write there is refused (frozen), not skipped, not done. */
+START_TEST(last_attribute_drift_refused)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *before, *after, *log, *want, set[64];
+	long long bar;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	cold_setup(fx);
+	oplog_reset(fx);
+	bar = attr_num(fx, DMA_DIR "/pci_epf_dma.1/dma_window_bar");
+	ck_assert_msg(bar >= 0 && bar <= 5, "dma_window_bar %lld", bar);
+	/* Another BAR than the one the kernel chose (and than metadata's). */
+	for (long long b = 0; b < 6; b++)
+		if (b != bar && b != attr_num(fx, DMA_DIR "/pci_epf_dma.1/metadata_bar")) {
+			snprintf(set, sizeof(set), "%lld", b);
+			break;
+		}
+	{
+		char *conf = fx_read(fx, "etc/epdma.conf");
+
+		fx_write(fx, "/etc/epdma.conf", "%sdma_window_bar = %s\n", conf, set);
+		free(conf);
+	}
+	before = snapshot(fx, false);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_int_ge(asprintf(&want,
+				  "pci_epf_dma/dma0: dma_window_bar is %lld, the config wants %s: "
+				  "the function is linked",
+				  bar, set),
+			 0);
+	ck_assert_msg(has(r.err, want), "want \"%s\" in:\n%s", want, r.err);
+	ck_assert(has(r.err, "setup: refused; nothing was changed"));
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_str_eq(log, "");
+	after = snapshot(fx, false);
+	assert_same_tree(before, after, "last attribute drift");
+	free(want);
+	free(log);
+	free(before);
+	free(after);
+	fx_free(fx);
+}
+END_TEST
+
+/* The DMA function renamed in the config while epdma's old one is still linked: refused,
+ * nothing written. */
+START_TEST(renamed_function_refused_while_old_linked)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *before, *after, *log, *conf;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	cold_setup(fx);
+	oplog_reset(fx);
+	conf = fx_read(fx, "etc/epdma.conf");
+	fx_write(fx, "/etc/epdma.conf", "%sname = dma1\n", conf);
+	free(conf);
+	before = snapshot(fx, false);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "pci_epf_dma/dma0: was created by epdma for an earlier config "
+				 "and is still linked to " EPC "; run epdmactl teardown first"),
+		      "%s", r.err);
+	ck_assert(has(r.err, "setup: refused; nothing was changed"));
+	fx_result_free(&r);
+	ctl(fx, &r, "setup", "--force", NULL);
+	ck_assert_int_eq(r.status, 1);
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_str_eq(log, "");
+	after = snapshot(fx, false);
+	assert_same_tree(before, after, "renamed function");
+	ck_assert(!fx_exists(fx, PCI_EP "/functions/pci_epf_dma/dma1"));
+	free(log);
+	free(before);
+	free(after);
+	fx_free(fx);
+}
+END_TEST
+
+/* A --force DMA rebind that fails at the relink: the rollback restores the attributes it
+ * rewrote, relinks and restarts. */
+START_TEST(failed_rebind_restores_attributes)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *log, *graph;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	cold_setup(fx);
+	oplog_reset(fx);
+	write_conf(fx, "dma.wr_chans=1", "dma.msi_interrupts=2");
+	/* Symlinks count across runs: the cold setup made two, the relink is #3. */
+	fx_kernel_config(fx, "fail=symlink:3:EBUSY");
+	ctl(fx, &r, "setup", "--force", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "setup: link dma0 to " EPC " (PF1) failed: Device or resource "
+				 "busy\n"),
+		      "%s", r.err);
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_msg(has(log, "write " DMA_DIR "/pci_epf_dma.1/wr_chans 1 = 0\n") &&
+			      has(log, "write " DMA_DIR "/msi_interrupts 2 = 0\n"),
+		      "%s", log);
+	free(log);
+	ASSERT_ATTR(fx, DMA_DIR "/pci_epf_dma.1/wr_chans", 2);
+	ASSERT_ATTR(fx, DMA_DIR "/msi_interrupts", 4);
+	ASSERT_ATTR(fx, DMA_DIR "/pci_epf_dma.1/rd_chans", 1);
+	ASSERT_ATTR(fx, START, 1);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_vntb", "vntb0"), 0);
+	ck_assert_int_eq(kernel_pf(fx, "pci_epf_dma", "dma0"), 1);
+	graph = fx_read(fx, "run/epdma/graph");
+	ck_assert_msg(graph && !strcmp(graph, "controller " EPC "\nfunction pci_epf_vntb vntb0 0\n"
+					      "function pci_epf_dma dma0 1\n"),
+		      "%s", graph);
+	free(graph);
+	fx_free(fx);
+}
+END_TEST
+
+/* After a crash right after the mkdir: status shows the half-made function without
+ * made-up numbers, and the resumed setup knows the PF of what it links. */
+START_TEST(half_made_function_status_and_resume)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	fx_kernel_config(fx, "kill=symlink:2");
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 128 + 9);
+	fx_result_free(&r);
+	ctl(fx, &r, "status", NULL);
+	ck_assert_msg(!has(r.out, "ffffffff"), "%s", r.out);
+	ck_assert_msg(has(r.out, "  PF0  pci_epf_vntb/vntb0  owned by epdma, linked\n"), "%s",
+		      r.out);
+	fx_result_free(&r);
+	ctl(fx, &r, "plan", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(has(r.out, "link dma0 to " EPC " (PF1)\n"), "%s", r.out);
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
+/* role = host on an endpoint: the error names the line of the key. */
+START_TEST(role_error_has_line)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	char *conf, *rest;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	conf = fx_read(fx, "etc/epdma.conf");
+	rest = strstr(conf, "[general]\n");
+	ck_assert_ptr_nonnull(rest);
+	fx_write(fx, "/etc/epdma.conf", "[general]\nrole = host\n%s", rest + strlen("[general]\n"));
+	free(conf);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "epdma.conf:2: general.role: "), "%s", r.err);
+	fx_result_free(&r);
+	ctl(fx, &r, "status", NULL);
+	ck_assert_msg(has(r.err, "epdma.conf:2: general.role: "), "%s", r.err);
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
 /* ---- 11. one run at a time ---- */
 
 START_TEST(lock_held_by_another_run)
@@ -1836,6 +2203,7 @@ static Suite *endpoint_suite(void)
 	Suite *s = suite_create("endpoint");
 	TCase *tc = tcase_create("endpoint");
 	TCase *slow = tcase_create("every-step");
+	TCase *crash = tcase_create("crash");
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, cold_setup_builds_the_graph);
@@ -1870,6 +2238,12 @@ static Suite *endpoint_suite(void)
 	tcase_add_test(tc, golden_converged);
 	tcase_add_test(tc, golden_drifted);
 	tcase_add_test(tc, setup_json_lists_operations);
+	tcase_add_test(tc, readback_mismatch_rolls_back);
+	tcase_add_test(tc, last_attribute_drift_refused);
+	tcase_add_test(tc, renamed_function_refused_while_old_linked);
+	tcase_add_test(tc, failed_rebind_restores_attributes);
+	tcase_add_test(tc, half_made_function_status_and_resume);
+	tcase_add_test(tc, role_error_has_line);
 	suite_add_tcase(s, tc);
 	/* One fresh machine per injected failure. */
 	tcase_set_timeout(slow, 600);
@@ -1877,6 +2251,10 @@ static Suite *endpoint_suite(void)
 	tcase_add_test(slow, failed_write_rolls_back);
 	tcase_add_test(slow, failed_link_rolls_back);
 	suite_add_tcase(s, slow);
+	/* One fresh machine per crash point. */
+	tcase_set_timeout(crash, 900);
+	tcase_add_test(crash, crash_at_every_call_converges);
+	suite_add_tcase(s, crash);
 	return s;
 }
 

@@ -753,6 +753,20 @@ static ssize_t start_write(const char *epc, const char *val, size_t len)
 	return (ssize_t)len;
 }
 
+/*
+ * clamp=<attr>:<value>: a store of <attr> succeeds but the kernel keeps
+ * <value>, as a driver that clamps or rounds what it is given does.
+ */
+static void clamp_store(const char *rel, const char *attr)
+{
+	const char *spec = fk_config("clamp");
+	const char *colon = spec ? strchr(spec, ':') : NULL;
+
+	if (!colon || strncmp(spec, attr, (size_t)(colon - spec)) || attr[colon - spec] != '\0')
+		return;
+	fk_write_file(rel, "%s\n", colon + 1);
+}
+
 ssize_t fk_cfs_write(const char *rel, const char *buf, size_t len)
 {
 	char c[8][256], val[4096];
@@ -777,6 +791,8 @@ ssize_t fk_cfs_write(const char *rel, const char *buf, size_t len)
 		links_load(&ls, st);
 		r = fk_epf_write_attr(&fn, n == 5 ? c[3] : NULL, c[n - 1], val, len,
 				      link_of(&ls, fn.drv, fn.name, false) != NULL, st);
+		if (r >= 0)
+			clamp_store(rel, c[n - 1]);
 		fn_record(st, &fn);
 		fk_state_save(st);
 	}
