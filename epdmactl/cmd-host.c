@@ -44,8 +44,8 @@ int cmd_host_setup(struct cli *cli)
 	if (cfg)
 		lock = cli_lock(cli, &errs);
 	if (cfg && lock >= 0)
-		r = epdma_host_setup(cli->ctx, cfg, cli_run_flags(cli),
-				     cfg->host.settle_timeout_ms, &run);
+		r = epdma_host_setup(cli->ctx, cfg, cli_run_flags(cli), cfg->host.settle_timeout_ms,
+				     &run);
 	if (cli->json) {
 		print_json(cli, &run, r == 0);
 	} else {

@@ -12,7 +12,6 @@ struct cmd {
 	struct epdma_config *cfg;
 	struct epdma_errors errs; /* the front end's own: config, role, lock */
 	struct epdma_run run;
-	int lock;
 };
 
 typedef int (*run_fn)(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
@@ -260,12 +259,11 @@ static int report_apply(struct cmd *c)
 	return EXIT_FAIL;
 }
 
-/* Config, role and (for a mutating command) the lock: what the front end does itself. */
-static int prepare(struct cmd *c, bool mutate, bool endpoint_only)
+/* Config and role: what the front end does itself (the runs take the lock). */
+static int prepare(struct cmd *c, bool endpoint_only)
 {
 	enum epdma_role role = EPDMA_ROLE_ENDPOINT;
 
-	c->lock = -1;
 	c->cfg = cli_load_config(c->cli, &c->errs);
 	if (!c->cfg)
 		return -EINVAL;
@@ -284,11 +282,6 @@ static int prepare(struct cmd *c, bool mutate, bool endpoint_only)
 			c->cli->command);
 		return -EINVAL;
 	}
-	if (mutate) {
-		c->lock = cli_lock(c->cli, &c->errs);
-		if (c->lock < 0)
-			return c->lock;
-	}
 	return 0;
 }
 
@@ -298,7 +291,7 @@ static int run_command(struct cli *cli, run_fn fn, bool mutate, bool endpoint_on
 	int ret;
 
 	epdma_run_init(&c.run);
-	if (prepare(&c, mutate, endpoint_only) < 0)
+	if (prepare(&c, endpoint_only) < 0)
 		ret = refuse(&c);
 	else if (fn(cli->ctx, c.cfg, cli_run_flags(cli), &c.run) < 0 && !c.run.outcomes)
 		ret = refuse(&c);
@@ -308,7 +301,6 @@ static int run_command(struct cli *cli, run_fn fn, bool mutate, bool endpoint_on
 		ret = (print_plan(c.run.plan), EXIT_OK);
 	else
 		ret = report_apply(&c);
-	epdma_unlock(c.lock);
 	epdma_run_free(&c.run);
 	epdma_errors_clear(&c.errs);
 	epdma_config_free(c.cfg);

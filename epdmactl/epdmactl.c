@@ -176,6 +176,7 @@ int main(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	epdma_ctx_set_log_fn(cli.ctx, log_stderr, NULL);
+	epdma_ctx_set_lock_timeout(cli.ctx, cli_lock_timeout_ms());
 	epdma_ctx_set_log_priority(cli.ctx, cli.verbose >= 2   ? LOG_DEBUG
 					    : cli.verbose == 1 ? LOG_INFO
 							       : LOG_WARNING);

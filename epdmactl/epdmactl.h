@@ -32,6 +32,8 @@ struct epdma_config *cli_load_config(struct cli *cli, struct epdma_errors *errs)
 unsigned int cli_run_flags(const struct cli *cli);
 /* The lock for a mutating command; -errno with ERRS saying who holds it. */
 int cli_lock(struct cli *cli, struct epdma_errors *errs);
+/* EPDMA_LOCK_TIMEOUT_MS from the environment (the tests shorten it), else the default. */
+unsigned int cli_lock_timeout_ms(void);
 
 /* Text: "epdmactl: file:line: key: message[advice]" on stderr. */
 void cli_print_errors(const struct epdma_errors *errs);

@@ -27,7 +27,7 @@ unsigned int cli_run_flags(const struct cli *cli)
 	return (cli->force ? EPDMA_F_FORCE : 0) | (cli->adopt ? EPDMA_F_ADOPT : 0);
 }
 
-static unsigned int lock_timeout_ms(void)
+unsigned int cli_lock_timeout_ms(void)
 {
 	const char *s = getenv("EPDMA_LOCK_TIMEOUT_MS");
 
@@ -36,7 +36,7 @@ static unsigned int lock_timeout_ms(void)
 
 int cli_lock(struct cli *cli, struct epdma_errors *errs)
 {
-	unsigned int ms = lock_timeout_ms();
+	unsigned int ms = cli_lock_timeout_ms();
 	pid_t holder;
 	int fd = epdma_lock(cli->ctx, ms, &holder);
 

@@ -50,6 +50,7 @@ int epdma_ctx_new(struct epdma_ctx **out, const char *root)
 		return -ENOMEM;
 	}
 	ctx->log_priority = LOG_WARNING;
+	ctx->lock_timeout_ms = EPDMA_LOCK_TIMEOUT_MS;
 	*out = ctx;
 	return 0;
 }
@@ -68,6 +69,11 @@ void epdma_ctx_set_log_fn(struct epdma_ctx *ctx, epdma_log_fn fn, void *data)
 {
 	ctx->log_fn = fn;
 	ctx->log_data = data;
+}
+
+void epdma_ctx_set_lock_timeout(struct epdma_ctx *ctx, unsigned int timeout_ms)
+{
+	ctx->lock_timeout_ms = timeout_ms;
 }
 
 void epdma_ctx_set_log_priority(struct epdma_ctx *ctx, int priority)

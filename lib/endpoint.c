@@ -164,52 +164,115 @@ static int apply(struct epdma_ctx *ctx, struct epdma_run *run)
 	return r;
 }
 
-int epdma_endpoint_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
-			 struct epdma_run *run)
+/* Forget a pass's findings before the pass that runs under the lock. */
+static void run_reset(struct epdma_run *run)
+{
+	epdma_errors_clear(&run->errors);
+	epdma_checks_clear(&run->checks);
+	free(run->plan);
+	free(run->graph);
+	run->plan = NULL;
+	run->graph = NULL;
+}
+
+static int setup_pass(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+		      bool fix, struct epdma_run *run)
 {
 	struct epdma_endpoint_facts facts;
-	int r = preflight(ctx, cfg, flags, true, &facts, run);
+	int r = preflight(ctx, cfg, flags, fix, &facts, run);
 
 	if (r == 0)
 		r = read_graph(ctx, &facts, run);
 	if (r == 0)
 		r = plan_setup(cfg, &facts, flags, run);
+	return r;
+}
+
+/*
+ * The lock is taken before anything is read when its file exists. Before the
+ * first run ever made it, a refused or converged setup must not create it
+ * (a refusal writes nothing): plan without it, then lock and plan again.
+ */
+static int lock_for_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+			  struct epdma_run *run, int *lock)
+{
+	int r;
+
+	*lock = epdma_run_lock(ctx, false, run);
+	if (*lock != -ENOENT)
+		return *lock < 0 ? *lock : 0;
+	r = setup_pass(ctx, cfg, flags, false, run);
+	if (r < 0 || !run->plan->count)
+		return r < 0 ? r : 1;
+	run_reset(run);
+	*lock = epdma_run_lock(ctx, true, run);
+	return *lock < 0 ? *lock : 0;
+}
+
+int epdma_endpoint_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+			 struct epdma_run *run)
+{
+	int lock, r = lock_for_setup(ctx, cfg, flags, run, &lock);
+
 	if (r == 0)
-		r = apply(ctx, run);
+		r = setup_pass(ctx, cfg, flags, true, run);
+	if (r >= 0)
+		r = apply(ctx, run); /* converged: an empty plan writes nothing */
+	epdma_unlock(lock);
 	return epdma_run_finish(run, r);
 }
 
-int epdma_endpoint_teardown(struct epdma_ctx *ctx, const struct epdma_config *cfg,
-			    unsigned int flags, struct epdma_run *run)
+/* What epdma's record names, read back from configfs, and the plan that removes it. */
+static int teardown_pass(struct epdma_ctx *ctx, unsigned int flags, struct epdma_run *run)
 {
 	struct epdma_graph *g = calloc(1, sizeof(*g));
 	int r;
 
-	run->role = EPDMA_ROLE_ENDPOINT;
 	run->graph = g;
 	run->plan = calloc(1, sizeof(*run->plan));
 	if (!g || !run->plan)
-		return epdma_run_finish(run, -ENOMEM);
+		return -ENOMEM;
 	/* Teardown undoes what the record names, wherever the config points now. */
 	r = epdma_graph_state_read(ctx, &g->state);
 	if (r < 0) {
 		epdma_errors_add(&run->errors, "/run/epdma/graph", 0, NULL, "cannot read: %s",
 				 strerror(-r));
-		return epdma_run_finish(run, r);
+		return r;
 	}
 	snprintf(run->controller, sizeof(run->controller), "%s", g->state.controller);
 	if (!run->controller[0] || !epdma_configfs_mounted(ctx))
-		return epdma_run_finish(run, 0); /* epdma owns nothing: an empty plan */
+		return 1; /* epdma owns nothing: nothing to do */
 	r = epdma_graph_read(ctx, run->controller, g);
 	if (r < 0) {
 		epdma_errors_add(&run->errors, NULL, 0, "configfs", "cannot read the graph: %s",
 				 strerror(-r));
-		return epdma_run_finish(run, r);
+		return r;
 	}
-	r = epdma_plan_teardown(g, flags & EPDMA_F_FORCE, run->plan, &run->errors);
+	return epdma_plan_teardown(g, flags & EPDMA_F_FORCE, run->plan, &run->errors);
+}
+
+int epdma_endpoint_teardown(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			    unsigned int flags, struct epdma_run *run)
+{
+	int lock, r;
+
+	run->role = EPDMA_ROLE_ENDPOINT;
+	lock = epdma_run_lock(ctx, false, run);
+	if (lock == -ENOENT) {
+		/* No run ever locked: a refusal or "nothing to do" must not create the file. */
+		r = teardown_pass(ctx, flags, run);
+		if (r != 0 || !run->plan->count)
+			return epdma_run_finish(run, r < 0 ? r : 0);
+		run_reset(run);
+		lock = epdma_run_lock(ctx, true, run);
+	}
+	if (lock < 0)
+		return epdma_run_finish(run, lock);
+	r = teardown_pass(ctx, flags, run);
 	if (r == 0)
 		r = apply(ctx, run);
-	return epdma_run_finish(run, r);
+	epdma_unlock(lock);
+	return epdma_run_finish(run, r == 1 ? 0 : r);
 }
 
 /* Linked functions by PF, then the rest by driver and name, as read. */

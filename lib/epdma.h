@@ -216,7 +216,11 @@ int epdma_role_resolve(struct epdma_ctx *ctx, const struct epdma_config *cfg, en
  * Take the lock every mutating run holds, waiting up to TIMEOUT_MS (0: try
  * once, never sleep). Returns the fd to pass to epdma_unlock(); -ETIMEDOUT
  * with *HOLDER set to the holder's pid (0 unknown) when it stayed taken.
+ * The endpoint's setup and teardown runs take it themselves, only once they
+ * are about to write, waiting as long as epdma_ctx_set_lock_timeout() says
+ * (default EPDMA_LOCK_TIMEOUT_MS; the daemon sets 0).
  */
+void epdma_ctx_set_lock_timeout(struct epdma_ctx *ctx, unsigned int timeout_ms);
 int epdma_lock(struct epdma_ctx *ctx, unsigned int timeout_ms, pid_t *holder);
 void epdma_unlock(int fd);
 

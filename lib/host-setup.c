@@ -21,7 +21,7 @@
 
 #include "internal.h"
 
-#define HOST_RECORD	"/run/epdma/host"
+#define HOST_RECORD	 "/run/epdma/host"
 #define MODPROBE_SNIPPET "/run/modprobe.d/epdma.conf"
 
 static uint64_t now_ms(void)
@@ -248,8 +248,8 @@ static int hand_over(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	transport_options(cfg, bdf, opts, sizeof(opts));
 	r = epdma_module_load(mods, name, opts);
 	if (r < 0) {
-		epdma_errors_add(&run->errors, NULL, 0, name, "insert with \"%s\" failed: %s",
-				 opts, strerror(-r));
+		epdma_errors_add(&run->errors, NULL, 0, name, "insert with \"%s\" failed: %s", opts,
+				 strerror(-r));
 		return r;
 	}
 	*inserted = true;
@@ -337,8 +337,8 @@ static int host_bind(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsi
 	int r = epdma_modules_new(ctx, &mods);
 
 	if (r < 0) {
-		epdma_errors_add(&run->errors, NULL, 0, "modules", "cannot read the module index: %s",
-				 strerror(-r));
+		epdma_errors_add(&run->errors, NULL, 0, "modules",
+				 "cannot read the module index: %s", strerror(-r));
 		return r;
 	}
 	r = vntb_driver(ctx, mods, &h->candidates[h->vntb], run);

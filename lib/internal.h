@@ -26,6 +26,7 @@ struct epdma_ctx {
 	epdma_log_fn log_fn;
 	void *log_data;
 	int log_priority;
+	unsigned int lock_timeout_ms; /* how long a mutating run waits for the lock */
 };
 
 void epdma_log(struct epdma_ctx *ctx, int priority, const char *fmt, ...) _printf_(3, 4);
@@ -301,3 +302,11 @@ void epdma_ownership_diff(const struct epdma_graph_state *before,
 
 /* A run's return value: R, or -ENOMEM when its lists lost what they had to report. */
 int epdma_run_finish(struct epdma_run *run, int r);
+
+/* ---- the run lock (lib/lock.c) ---- */
+
+/* epdma_lock(); without CREATE -ENOENT when there is no lock file yet. */
+int epdma_lock_open(struct epdma_ctx *ctx, bool create, unsigned int timeout_ms, pid_t *holder);
+/* The lock for RUN, waiting the context's lock timeout; a failure goes to
+ * RUN's errors (-ENOENT without CREATE and no lock file: no error). */
+int epdma_run_lock(struct epdma_ctx *ctx, bool create, struct epdma_run *run);

@@ -1715,7 +1715,8 @@ START_TEST(role_error_has_line)
 	ck_assert_ptr_nonnull(rest);
 	fx_write(fx, "/etc/epdma.conf", "[general]\nrole = host\n%s", rest + strlen("[general]\n"));
 	free(conf);
-	ctl(fx, &r, "setup", NULL);
+	/* plan: setup on the host role is the host's setup now; plan is endpoint-only. */
+	ctl(fx, &r, "plan", NULL);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_msg(has(r.err, "epdma.conf:2: general.role: "), "%s", r.err);
 	fx_result_free(&r);

@@ -234,6 +234,67 @@ START_TEST(stale_device_listing_error_fails_the_check)
 }
 END_TEST
 
+/* A refusal writes nothing at all: not even the lock file. */
+START_TEST(refused_setup_creates_no_lock_file)
+{
+	struct fx *fx = fx_new();
+	const char *setup[] = { "epdmactl", "--root", fx->root, "setup", NULL };
+	struct fx_result r;
+
+	fx_rk3588(fx); /* one function: the DMA function cannot be had */
+	fx_write(fx, "/etc/epdma.conf", "[general]\nprofile = imx8\n[vntb]\nvbus_number = 0x10\n");
+	fx_run(fx, &r, setup);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "setup: refused; nothing was changed"), "%s", r.err);
+	ck_assert(!fx_exists(fx, "/run/epdma/lock"));
+	ck_assert(!fx_exists(fx, "/run/epdma"));
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
+/* A converged system without a lock file (say /run was cleaned) stays untouched. */
+START_TEST(converged_setup_creates_no_lock_file)
+{
+	struct fx *fx = fx_new();
+	const char *setup[] = { "epdmactl", "--root", fx->root, "setup", NULL };
+	const char *teardown[] = { "epdmactl", "--root", fx->root, "teardown", "--force", NULL };
+	char *path, *log, *oplog = NULL;
+	struct fx_result r;
+
+	fx_rcar_s4(fx);
+	fx_write(fx, "/etc/epdma.conf", "%s", conf);
+	fx_run(fx, &r, setup);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	fx_result_free(&r);
+	ck_assert(fx_exists(fx, "/run/epdma/lock"));
+	path = fx_path(fx, "/run/epdma/lock");
+	ck_assert_int_eq(unlink(path), 0);
+	free(oplog);
+	ck_assert_int_ge(asprintf(&oplog, "%s/oplog", fx->state), 0);
+	ck_assert_int_eq(truncate(oplog, 0), 0);
+	fx_run(fx, &r, setup);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(has(r.out, "Nothing to do"), "%s", r.out);
+	ck_assert(!fx_exists(fx, "/run/epdma/lock"));
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_str_eq(log, "");
+	free(log);
+	/* Work to do: the lock file is made, and the run holds it. */
+	fx_run(fx, &r, teardown);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert(fx_exists(fx, "/run/epdma/lock"));
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_msg(has(log, "rmdir"), "%s", log);
+	free(log);
+	free(path);
+	free(oplog);
+	fx_free(fx);
+}
+END_TEST
+
 /* Timeout 0 tries once: the daemon must never sleep in the lock. */
 START_TEST(lock_try_once)
 {
@@ -343,6 +404,8 @@ static Suite *run_suite(void)
 	tcase_add_test(tc, graph_overflow_is_an_error);
 	tcase_add_test(tc, role_detection_error_is_reported);
 	tcase_add_test(tc, stale_device_listing_error_fails_the_check);
+	tcase_add_test(tc, refused_setup_creates_no_lock_file);
+	tcase_add_test(tc, converged_setup_creates_no_lock_file);
 	tcase_add_test(tc, lock_try_once);
 	tcase_add_test(tc, plan_is_a_function_of_its_inputs);
 	tcase_add_test(tc, refusal_reason_without_cli_words);
