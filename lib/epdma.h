@@ -476,3 +476,19 @@ bool epdma_uevent_is_libudev(const void *buf, size_t len);
 bool epdma_uevent_from_kernel(uint32_t portid, bool have_creds, uid_t uid);
 /* EV may change what a reconcile of ROLE finds (auto: either role). */
 bool epdma_uevent_triggers(enum epdma_role role, const struct epdma_uevent *ev);
+
+/* ---- the daemon's state file and what it watches (lib/daemon.c) ---- */
+
+#define EPDMA_DAEMON_STATUS_PATH "/run/epdma/status.json"
+
+/* Replace the state file with TEXT atomically (a temp file renamed over it). */
+int epdma_daemon_status_write(struct epdma_ctx *ctx, const char *text);
+/* The state file's text (caller frees); -ENOENT when no daemon wrote one. */
+int epdma_daemon_status_read(struct epdma_ctx *ctx, char **text);
+/* An O_RDONLY fd of the state file's directory (created if missing), to watch. */
+int epdma_daemon_status_dir(struct epdma_ctx *ctx);
+/* /proc/self/mountinfo: EPOLLPRI on it says the mount table changed. */
+int epdma_mountinfo_open(struct epdma_ctx *ctx);
+/* A failed run that trying again later can help: a busy or transient errno,
+ * a controller or EPF driver that is not there yet. */
+bool epdma_run_retryable(const struct epdma_run *run);
