@@ -10,6 +10,7 @@
  * and count reconciles, uevents and kernel operations.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <linux/netlink.h>
@@ -66,6 +67,9 @@ static char *strdupf(const char *fmt, ...)
 	return s;
 }
 
+/* NOTIFY_SOCKET as "@name": an abstract socket, as systemd may give it. */
+static bool abstract_notify;
+
 static char **daemon_env(struct fx *fx)
 {
 	char **env = calloc(16, sizeof(*env));
@@ -81,22 +85,31 @@ static char **daemon_env(struct fx *fx)
 				   : strdupf("LD_PRELOAD=%s", FAKEKERNEL_PATH);
 	env[n++] = strdupf("EPDMA_FAKE_ROOT=%s", fx->root);
 	env[n++] = strdupf("EPDMA_FAKE_STATE=%s", fx->state);
-	env[n++] = strdupf("NOTIFY_SOCKET=%s/notify", fx->dir);
+	env[n++] = abstract_notify ? strdupf("NOTIFY_SOCKET=@epdmad-test-%d", (int)getpid())
+				   : strdupf("NOTIFY_SOCKET=%s/notify", fx->dir);
 	env[n++] = strdupf("LC_ALL=C");
 	return env;
 }
 
-/* A datagram socket at <dir>/notify, as the service manager has one. */
+/* A datagram socket at <dir>/notify (or @epdmad-test-<pid>), as the service manager has one. */
 static int notify_socket(struct fx *fx)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct timeval tv = { .tv_sec = 120 }; /* a hung daemon fails the test, not a slow one */
 	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	socklen_t len = sizeof(sa);
 
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_lt(snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/notify", fx->dir),
-			 (int)sizeof(sa.sun_path));
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	if (abstract_notify) {
+		int n = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1, "epdmad-test-%d",
+				 (int)getpid());
+
+		len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n);
+	} else {
+		ck_assert_int_lt(snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/notify", fx->dir),
+				 (int)sizeof(sa.sun_path));
+	}
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, len), 0);
 	ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
 	return fd;
 }
@@ -522,6 +535,109 @@ START_TEST(failed_run_reported)
 }
 END_TEST
 
+/* The same datagrams, in the same order, through an abstract NOTIFY_SOCKET. */
+START_TEST(notify_abstract_socket)
+{
+	struct fx *fx = fx_new();
+	struct dmn d;
+	char *seq;
+
+	abstract_notify = true;
+	machine(fx);
+	start(fx, &d, false, NULL);
+	seq = until_status(&d, "converged");
+	ck_assert_str_eq(seq, "STATUS=reconciling|READY=1\nSTATUS=converged");
+	free(seq);
+	stop(&d);
+	free(d.log);
+	fx_free(fx);
+}
+END_TEST
+
+/* epdmactl status shows the daemon beside its live read. */
+START_TEST(status_shows_daemon)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	struct dmn d;
+
+	machine(fx);
+	fx_run(fx, &r, (const char *const[]){ "epdmactl", "--root", fx->root, "status", NULL });
+	ck_assert_msg(!has(r.out, "daemon:"), "%s", r.out); /* no daemon ever ran */
+	fx_result_free(&r);
+	start(fx, &d, false, NULL);
+	free(until_status(&d, "converged"));
+	fx_run(fx, &r, (const char *const[]){ "epdmactl", "--root", fx->root, "status", NULL });
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(has(r.out, "In sync with the config.\ndaemon: converged (" EPC ")\n"), "%s",
+		      r.out);
+	fx_result_free(&r);
+	fx_run(fx, &r,
+	       (const char *const[]){ "epdmactl", "--root", fx->root, "status", "--json", NULL });
+	ck_assert_msg(has(r.out, "\"daemon\": {") || has(r.out, "\"daemon\":{"), "%s", r.out);
+	fx_result_free(&r);
+	stop(&d);
+	fx_run(fx, &r, (const char *const[]){ "epdmactl", "--root", fx->root, "status", NULL });
+	ck_assert_msg(has(r.out, "daemon: stopped\n"), "%s", r.out);
+	fx_result_free(&r);
+	free(d.log);
+	fx_free(fx);
+}
+END_TEST
+
+/* epdmactl monitor --json: one line per state change of the daemon. */
+START_TEST(monitor_follows_the_daemon)
+{
+	struct fx *fx = fx_new();
+	char **env, *line = NULL;
+	size_t cap = 0;
+	struct dmn d;
+	int out[2], status;
+	pid_t pid;
+	FILE *f;
+
+	machine(fx);
+	env = daemon_env(fx);
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		const char *argv[] = {
+			EPDMACTL_PATH, "--root", fx->root, "monitor", "--json", NULL
+		};
+
+		if (dup2(out[1], 1) < 0)
+			_exit(126);
+		execve(EPDMACTL_PATH, (char *const *)argv, env);
+		_exit(127);
+	}
+	for (size_t i = 0; env[i]; i++)
+		free(env[i]);
+	free(env);
+	close(out[1]);
+	f = fdopen(out[0], "r");
+	ck_assert_ptr_nonnull(f);
+	/* The first line comes once the state file is watched. */
+	ck_assert_int_gt(getline(&line, &cap, f), 0);
+	ck_assert_str_eq(line, "{\"type\":\"daemon\",\"status\":null}\n");
+	start(fx, &d, false, NULL);
+	free(until_status(&d, "converged"));
+	ck_assert_int_gt(getline(&line, &cap, f), 0);
+	ck_assert_msg(has(line, "\"type\":\"daemon\"") && has(line, "\"state\":\"converged\""),
+		      "%s", line);
+	stop(&d);
+	ck_assert_int_gt(getline(&line, &cap, f), 0);
+	ck_assert_msg(has(line, "\"state\":\"stopped\""), "%s", line);
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+	free(line);
+	fclose(f);
+	free(d.log);
+	fx_free(fx);
+}
+END_TEST
+
 static int enter_netns(void)
 {
 	if (unshare(CLONE_NEWNET) == 0)
@@ -603,6 +719,9 @@ static Suite *epdmad_suite(void)
 	tcase_add_test(tc, lock_held_retries);
 	tcase_add_test(tc, sighup_reloads);
 	tcase_add_test(tc, failed_run_reported);
+	tcase_add_test(tc, notify_abstract_socket);
+	tcase_add_test(tc, status_shows_daemon);
+	tcase_add_test(tc, monitor_follows_the_daemon);
 	suite_add_tcase(s, tc);
 	return s;
 }
