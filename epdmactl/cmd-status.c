@@ -148,6 +148,7 @@ static void print_json(struct cli *cli, const struct epdma_run *run)
 		json_function(run, fns, &g->functions[i]);
 	cli_json_int(root, "missing_functions", (int64_t)run->missing_functions);
 	cli_json_bool(root, "in_sync", run->in_sync);
+	cli_status_daemon(cli, root);
 	cli_json_print(root);
 }
 
@@ -214,6 +215,7 @@ int cmd_status(struct cli *cli)
 		print_json(cli, &run);
 	} else {
 		print_text(&run);
+		cli_status_daemon(cli, NULL);
 	}
 	epdma_run_free(&run);
 	epdma_errors_clear(&errs);

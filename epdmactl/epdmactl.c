@@ -30,6 +30,8 @@ static const struct command commands[] = {
 	{ "setup", cmd_setup, "jfa", "build the vNTB + DMA function graph and start the link" },
 	{ "teardown", cmd_teardown, "jf", "stop, unlink and remove what epdma created" },
 	{ "status", cmd_status, "j", "controller, functions, PF numbers, drift from the config" },
+	{ "monitor", cmd_monitor, "j",
+	  "show uevents that matter and the daemon's state as they come" },
 	{ "version", cmd_version, "", "print the version" },
 };
 
@@ -64,6 +66,18 @@ static void usage(FILE *f)
 		   "  --adopt            take over existing functions that match the config\n"
 		   "\n"
 		   "Exit status: 0 done, 1 failed or refused, 2 usage error.\n");
+}
+
+/* For the shell completion: each command and its options, one line each. */
+static int list_commands(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		printf("%s", commands[i].name);
+		for (const char *o = commands[i].options; *o; o++)
+			printf(" %s", *o == 'j' ? "--json" : *o == 'f' ? "--force" : "--adopt");
+		printf("\n");
+	}
+	return EXIT_OK;
 }
 
 static void log_stderr(void *data, int priority, const char *msg)
@@ -115,6 +129,7 @@ static int parse_global_options(struct cli *cli, int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "list-commands", no_argument, NULL, 'L' }, /* not in --help: for completion */
 		{},
 	};
 	int c;
@@ -135,6 +150,8 @@ static int parse_global_options(struct cli *cli, int argc, char **argv)
 			return EXIT_OK;
 		case 'V':
 			return cmd_version(cli);
+		case 'L':
+			return list_commands();
 		default:
 			usage(stderr);
 			return EXIT_USAGE;

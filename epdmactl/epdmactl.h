@@ -63,3 +63,12 @@ int cmd_plan(struct cli *cli);
 int cmd_setup(struct cli *cli);
 int cmd_teardown(struct cli *cli);
 int cmd_status(struct cli *cli);
+int cmd_monitor(struct cli *cli);
+
+/* The daemon's state file (daemon-status.c): parsed, NULL when there is none. */
+json_object *cli_daemon_state(struct cli *cli);
+/* "converged (e65d0000.pcie-ep)", "waiting: controller: ...". */
+void cli_daemon_describe(json_object *state, char *buf, size_t size);
+/* status: a "daemon:" line, or (ROOT != NULL) a "daemon" object in the JSON; nothing
+ * when no daemon wrote its state file. */
+void cli_status_daemon(struct cli *cli, json_object *root);

@@ -526,3 +526,52 @@ const char *epdma_host_kind_name(enum epdma_host_kind kind);
  */
 int epdma_host_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
 		     unsigned int wait_ms, struct epdma_run *run);
+
+/* ---- kernel uevents (lib/uevent.c) ---- */
+
+#define EPDMA_UEVENT_MAX 8192 /* bytes: the kernel sends at most 2048 of records */
+
+/* One kernel uevent; the keys epdma reads, "" when absent. */
+struct epdma_uevent {
+	char action[16];    /* add, remove, change, move, online, offline, bind, unbind */
+	char devpath[512];  /* below /sys, e.g. /devices/platform/soc/e65d0000.pcie-ep/... */
+	char subsystem[64]; /* pci_epc, module, pci, ... */
+	char devtype[64];
+	char driver[64];
+	char pci_id[16];	/* "1912:0031" */
+	char pci_slot_name[32]; /* "0000:01:00.1" */
+	char modalias[256];
+	uint64_t seqnum;
+	size_t nkeys; /* KEY=VALUE records, read or not */
+};
+
+/*
+ * Parse one kernel uevent of LEN bytes: "ACTION@DEVPATH\0KEY=VALUE\0...".
+ * 0; -EPROTONOSUPPORT for udevd's "libudev" format; -EMSGSIZE when the
+ * message or a value epdma keeps is longer than it can be; -EINVAL for
+ * anything else (unterminated, a record without a key, a repeated key,
+ * ACTION/DEVPATH/SUBSYSTEM/SEQNUM missing or disagreeing with the header).
+ */
+int epdma_uevent_parse(const void *buf, size_t len, struct epdma_uevent *ev);
+/* BUF starts with udevd's "libudev\0" header and its magic. */
+bool epdma_uevent_is_libudev(const void *buf, size_t len);
+/* A message from netlink port PORTID with credentials UID is the kernel's. */
+bool epdma_uevent_from_kernel(uint32_t portid, bool have_creds, uid_t uid);
+/* EV may change what a reconcile of ROLE finds (auto: either role). */
+bool epdma_uevent_triggers(enum epdma_role role, const struct epdma_uevent *ev);
+
+/* ---- the daemon's state file and what it watches (lib/daemon.c) ---- */
+
+#define EPDMA_DAEMON_STATUS_PATH "/run/epdma/status.json"
+
+/* Replace the state file with TEXT atomically (a temp file renamed over it). */
+int epdma_daemon_status_write(struct epdma_ctx *ctx, const char *text);
+/* The state file's text (caller frees); -ENOENT when no daemon wrote one. */
+int epdma_daemon_status_read(struct epdma_ctx *ctx, char **text);
+/* An O_RDONLY fd of the state file's directory (created if missing), to watch. */
+int epdma_daemon_status_dir(struct epdma_ctx *ctx);
+/* /proc/self/mountinfo: EPOLLPRI on it says the mount table changed. */
+int epdma_mountinfo_open(struct epdma_ctx *ctx);
+/* A failed run that trying again later can help: a busy or transient errno,
+ * a controller or EPF driver that is not there yet. */
+bool epdma_run_retryable(const struct epdma_run *run);

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "epdma.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+enum daemon_state {
+	STATE_STARTING,
+	STATE_RECONCILING,
+	STATE_CONVERGED,
+	STATE_WAITING, /* refused before writing: the system is not ready (no controller, lock held)
+			*/
+	STATE_FAILED,  /* the config is unusable, or a run failed and was rolled back */
+	STATE_STOPPED, /* the daemon exited; what it set up stays */
+};
+
+/*
+ * Test-only event source (--uevent-fd FD): datagrams of this header followed
+ * by the message, so tests can say which netlink port and uid "sent" it. The
+ * daemon checks and parses them exactly as it does netlink messages.
+ */
+struct epdmad_test_uevent {
+	uint32_t portid;
+	uint32_t uid;
+};
+
+struct daemon {
+	struct epdma_ctx *ctx;
+	const char *root;
+	const char *config_path;
+	int verbose;
+	bool foreground;
+	int uevent_fd_arg; /* --uevent-fd, -1 = netlink */
+	unsigned int retry_ms, retry_max_ms, retry_attempts_max;
+
+	int ep, sigfd, timerfd, mountfd;
+	struct uevent_source *uevents;
+	struct epdma_config *cfg;
+	bool cfg_error;
+	struct epdma_errors cfg_errs;
+
+	enum daemon_state state;
+	enum epdma_role role;
+	bool ready_sent;
+	bool timer_armed;
+	bool timer_is_retry;
+	uint64_t timer_due_ms;
+	unsigned int attempt; /* retries so far since the last event */
+	uint64_t next_retry_ms;
+	char error[512];       /* the last reconcile's cause, "" none */
+	char failed_step[256]; /* the operation or check that failed, "" none */
+	char controller[64];
+	uint64_t since_us, updated_us; /* CLOCK_REALTIME */
+	struct {
+		uint64_t wakeups, uevents, ignored, triggers, reconciles, writes;
+	} count;
+	struct epdma_owned_function objects[EPDMA_MAX_FUNCTIONS];
+	size_t nobjects;
+};
+
+/* reconcile.c */
+void reconcile(struct daemon *d, bool after_event);
+int daemon_load_config(struct daemon *d);
+const char *daemon_state_name(enum daemon_state s);
+void daemon_write_status(struct daemon *d);
+
+/* notify.c: sd_notify(3) without libsystemd; 0 when NOTIFY_SOCKET is unset. */
+int notify(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* uevents.c */
+struct uevent_source;
+/* The kernel's uevent group through libnl, or (tests) the datagrams on FD >= 0. */
+int uevent_source_open(int fd, struct uevent_source **src);
+int uevent_source_fd(const struct uevent_source *src);
+/* Read every message queued now; calls FN for each kernel uevent that parsed. */
+int uevent_source_drain(struct uevent_source *src, struct daemon *d,
+			void (*fn)(struct daemon *d, const struct epdma_uevent *ev));
+void uevent_source_free(struct uevent_source *src);
+
+/* epdmad.c */
+void daemon_log(struct daemon *d, int priority, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+uint64_t now_us(clockid_t clock);
+/* Reconcile after MS (unless one is due sooner); RETRY: a back-off retry. */
+void daemon_schedule(struct daemon *d, unsigned int ms, bool retry);
