@@ -14,7 +14,7 @@
 /*
  * Setup may mount configfs and load the EPF driver modules: system
  * prerequisites, not part of the graph, so never rolled back. Nothing is
- * written to the pci_ep graph here.
+ * written to the pci_ep graph here. 1 when something was put in place.
  */
 static int prepare_system(struct epdma_ctx *ctx, const struct epdma_endpoint_facts *facts,
 			  struct epdma_errors *errs)
@@ -26,7 +26,10 @@ static int prepare_system(struct epdma_ctx *ctx, const struct epdma_endpoint_fac
 	struct epdma_modules *mods = NULL;
 	int r;
 
+	int changed = 0;
+
 	if (!facts->configfs_mounted) {
+		changed = 1;
 		r = epdma_fs_mount(ctx, "none", "/sys/kernel/config", "configfs", 0);
 		if (r < 0 && r != -EBUSY) {
 			epdma_errors_add(errs, NULL, 0, "configfs",
@@ -51,9 +54,10 @@ static int prepare_system(struct epdma_ctx *ctx, const struct epdma_endpoint_fac
 			return r;
 		}
 		epdma_info(ctx, "loaded module %s", modules[i][1]);
+		changed = 1;
 	}
 	epdma_modules_free(mods);
-	return 0;
+	return changed;
 }
 
 /* Probe and preflight; with FIX (setup) put configfs and the drivers in place first. */
@@ -69,11 +73,14 @@ static int preflight(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsi
 		r = prepare_system(ctx, facts, &run->errors);
 		if (r < 0)
 			return r;
+		if (r == 0)
+			goto out; /* all was in place: the facts stand */
 		/* Again, now that configfs and the drivers are there. */
 		epdma_checks_clear(&run->checks);
 		epdma_endpoint_probe(ctx, cfg, facts);
 		r = epdma_check_endpoint(ctx, cfg, facts, flags, &run->checks);
 	}
+out:
 	snprintf(run->controller, sizeof(run->controller), "%s", facts->controller);
 	return r < 0 ? -EPERM : 0;
 }
@@ -164,22 +171,11 @@ static int apply(struct epdma_ctx *ctx, struct epdma_run *run)
 	return r;
 }
 
-/* Forget a pass's findings before the pass that runs under the lock. */
-static void run_reset(struct epdma_run *run)
-{
-	epdma_errors_clear(&run->errors);
-	epdma_checks_clear(&run->checks);
-	free(run->plan);
-	free(run->graph);
-	run->plan = NULL;
-	run->graph = NULL;
-}
-
 static int setup_pass(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
-		      bool fix, struct epdma_run *run)
+		      struct epdma_run *run)
 {
 	struct epdma_endpoint_facts facts;
-	int r = preflight(ctx, cfg, flags, fix, &facts, run);
+	int r = preflight(ctx, cfg, flags, true, &facts, run);
 
 	if (r == 0)
 		r = read_graph(ctx, &facts, run);
@@ -188,37 +184,17 @@ static int setup_pass(struct epdma_ctx *ctx, const struct epdma_config *cfg, uns
 	return r;
 }
 
-/*
- * The lock is taken before anything is read when its file exists. Before the
- * first run ever made it, a refused or converged setup must not create it
- * (a refusal writes nothing): plan without it, then lock and plan again.
- */
-static int lock_for_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
-			  struct epdma_run *run, int *lock)
-{
-	int r;
-
-	*lock = epdma_run_lock(ctx, false, run);
-	if (*lock != -ENOENT)
-		return *lock < 0 ? *lock : 0;
-	r = setup_pass(ctx, cfg, flags, false, run);
-	if (r < 0 || !run->plan->count)
-		return r < 0 ? r : 1;
-	run_reset(run);
-	*lock = epdma_run_lock(ctx, true, run);
-	return *lock < 0 ? *lock : 0;
-}
-
 int epdma_endpoint_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
 			 struct epdma_run *run)
 {
-	int lock, r = lock_for_setup(ctx, cfg, flags, run, &lock);
+	unsigned int made;
+	int lock = epdma_run_lock(ctx, run, &made), r = lock;
 
-	if (r == 0)
-		r = setup_pass(ctx, cfg, flags, true, run);
+	if (lock >= 0)
+		r = setup_pass(ctx, cfg, flags, run);
 	if (r >= 0)
 		r = apply(ctx, run); /* converged: an empty plan writes nothing */
-	epdma_unlock(lock);
+	epdma_run_unlock(ctx, lock, made, run->done > 0);
 	return epdma_run_finish(run, r);
 }
 
@@ -254,24 +230,15 @@ static int teardown_pass(struct epdma_ctx *ctx, unsigned int flags, struct epdma
 int epdma_endpoint_teardown(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 			    unsigned int flags, struct epdma_run *run)
 {
+	unsigned int made;
 	int lock, r;
 
 	run->role = EPDMA_ROLE_ENDPOINT;
-	lock = epdma_run_lock(ctx, false, run);
-	if (lock == -ENOENT) {
-		/* No run ever locked: a refusal or "nothing to do" must not create the file. */
-		r = teardown_pass(ctx, flags, run);
-		if (r != 0 || !run->plan->count)
-			return epdma_run_finish(run, r < 0 ? r : 0);
-		run_reset(run);
-		lock = epdma_run_lock(ctx, true, run);
-	}
-	if (lock < 0)
-		return epdma_run_finish(run, lock);
-	r = teardown_pass(ctx, flags, run);
+	lock = epdma_run_lock(ctx, run, &made);
+	r = lock < 0 ? lock : teardown_pass(ctx, flags, run);
 	if (r == 0)
 		r = apply(ctx, run);
-	epdma_unlock(lock);
+	epdma_run_unlock(ctx, lock, made, run->done > 0);
 	return epdma_run_finish(run, r == 1 ? 0 : r);
 }
 

@@ -234,7 +234,23 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int epdma_fs_list(struct epdma_ctx *ctx, const char *path, char ***names)
+/* The entry's type from readdir, or from fstatat() where the file system gives none. */
+static unsigned char entry_type(DIR *d, const struct dirent *de)
+{
+	struct stat st;
+
+	if (de->d_type != DT_UNKNOWN)
+		return de->d_type;
+	if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return DT_UNKNOWN;
+	return S_ISDIR(st.st_mode)   ? DT_DIR
+	       : S_ISLNK(st.st_mode) ? DT_LNK
+	       : S_ISREG(st.st_mode) ? DT_REG
+				     : DT_UNKNOWN;
+}
+
+/* Sorted names of PATH's entries of TYPE (DT_UNKNOWN: all of them). */
+static int list_entries(struct epdma_ctx *ctx, const char *path, unsigned char type, char ***names)
 {
 	int fd = epdma_fs_open(ctx, path, O_RDONLY | O_DIRECTORY, 0);
 	char **v = NULL;
@@ -254,6 +270,8 @@ int epdma_fs_list(struct epdma_ctx *ctx, const char *path, char ***names)
 		char **nv;
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (type != DT_UNKNOWN && entry_type(d, de) != type)
 			continue;
 		nv = realloc(v, (n + 2) * sizeof(*v));
 		if (!nv || !(nv[n] = strdup(de->d_name))) {
@@ -277,6 +295,17 @@ int epdma_fs_list(struct epdma_ctx *ctx, const char *path, char ***names)
 	qsort(v, n, sizeof(*v), cmp_str);
 	*names = v;
 	return (int)n;
+}
+
+int epdma_fs_list(struct epdma_ctx *ctx, const char *path, char ***names)
+{
+	return list_entries(ctx, path, DT_UNKNOWN, names);
+}
+
+/* configfs and sysfs give every entry's type in readdir: no stat per entry. */
+int epdma_fs_list_files(struct epdma_ctx *ctx, const char *path, char ***names)
+{
+	return list_entries(ctx, path, DT_REG, names);
 }
 
 void epdma_strv_free(char **strv)

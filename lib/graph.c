@@ -52,38 +52,40 @@ struct epdma_function *epdma_graph_find(struct epdma_graph *g, const char *drive
 /*
  * Reading mwN above num_mws fails and logs an error on 6.12 ("Invalid num_nws")
  * and 6.18 (ERANGE): a reader must not make the kernel complain, so those
- * windows (and their BAR selectors) are left alone.
+ * windows (and their BAR selectors) are left alone. NUM is num_mws as read.
  */
-static bool beyond_num_mws(struct epdma_ctx *ctx, const char *dir, const char *name)
+static bool beyond_num_mws(const char *name, uint64_t num)
 {
-	char path[512], tail[8] = "";
+	char tail[8] = "";
 	unsigned int n;
-	uint64_t num;
 
 	if (sscanf(name, "mw%u%7s", &n, tail) < 1 || (tail[0] && strcmp(tail, "_bar")))
 		return false;
-	snprintf(path, sizeof(path), "%s/num_mws", dir);
-	return epdma_fs_read_u64(ctx, path, &num) == 0 && n > num;
+	return n > num;
 }
 
 /* Regular files of DIR become attributes (directories and links are skipped). */
 static void read_attrs(struct epdma_ctx *ctx, struct epdma_function *f, const char *dir, bool sub)
 {
-	char **names = NULL;
+	bool vntb = sub && !strcmp(f->driver, EPDMA_EPF_VNTB);
+	uint64_t num_mws = EPDMA_MAX_MWS;
+	char **names = NULL, path[512];
 
-	if (epdma_fs_list(ctx, dir, &names) < 0)
+	if (epdma_fs_list_files(ctx, dir, &names) < 0)
 		return;
+	if (vntb) {
+		/* Unreadable: read no window at all rather than one too many. */
+		snprintf(path, sizeof(path), "%s/num_mws", dir);
+		if (epdma_fs_read_u64(ctx, path, &num_mws) < 0)
+			num_mws = 0;
+	}
 	for (char **n = names; *n && f->nattrs < EPDMA_MAX_ATTRS; n++) {
 		struct epdma_attr_value *a = &f->attrs[f->nattrs];
-		char path[512], text[64];
-		char link[8];
+		char text[64];
 
-		if (sub && !strcmp(f->driver, EPDMA_EPF_VNTB) && beyond_num_mws(ctx, dir, *n))
+		if (vntb && beyond_num_mws(*n, num_mws))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, *n);
-		if (epdma_fs_is_dir(ctx, path) ||
-		    epdma_fs_readlink(ctx, path, link, sizeof(link)) >= 0)
-			continue;
 		if (epdma_fs_read(ctx, path, text, sizeof(text)) < 0 ||
 		    epdma_strscpy(a->name, *n, sizeof(a->name)) < 0 ||
 		    epdma_strscpy(a->text, text, sizeof(a->text)) < 0)

@@ -81,6 +81,8 @@ int epdma_fs_mount(struct epdma_ctx *ctx, const char *source, const char *target
 		   const char *fstype, unsigned long flags);
 /* Sorted entry names of a directory (no "." / ".."); NULL-terminated, free with epdma_strv_free. */
 int epdma_fs_list(struct epdma_ctx *ctx, const char *path, char ***names);
+/* The same, regular files only (attributes: no directories, no links). */
+int epdma_fs_list_files(struct epdma_ctx *ctx, const char *path, char ***names);
 void epdma_strv_free(char **strv);
 size_t epdma_strv_length(char *const *strv);
 
@@ -305,8 +307,13 @@ int epdma_run_finish(struct epdma_run *run, int r);
 
 /* ---- the run lock (lib/lock.c) ---- */
 
+#define EPDMA_LOCK_MADE_FILE 0x1 /* the lock call created the lock file */
+#define EPDMA_LOCK_MADE_DIR  0x2 /* ... and /run/epdma */
+
 /* epdma_lock(); without CREATE -ENOENT when there is no lock file yet. */
-int epdma_lock_open(struct epdma_ctx *ctx, bool create, unsigned int timeout_ms, pid_t *holder);
-/* The lock for RUN, waiting the context's lock timeout; a failure goes to
- * RUN's errors (-ENOENT without CREATE and no lock file: no error). */
-int epdma_run_lock(struct epdma_ctx *ctx, bool create, struct epdma_run *run);
+int epdma_lock_open(struct epdma_ctx *ctx, bool create, unsigned int timeout_ms, pid_t *holder,
+		    unsigned int *made);
+/* The lock for RUN, waiting the context's lock timeout; a failure goes to RUN's errors. */
+int epdma_run_lock(struct epdma_ctx *ctx, struct epdma_run *run, unsigned int *made);
+/* Release it; a lock file (and /run/epdma) that a run which WROTE nothing made is removed. */
+void epdma_run_unlock(struct epdma_ctx *ctx, int fd, unsigned int made, bool wrote);

@@ -35,16 +35,26 @@ static bool still_linked(struct epdma_ctx *ctx, int fd)
 	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-static int open_lock(struct epdma_ctx *ctx, bool create)
+/* *MADE: this call created the file (and /run/epdma, when it did). */
+static int open_lock(struct epdma_ctx *ctx, bool create, unsigned int *made)
 {
-	int r;
+	int fd, r;
 
-	if (!create)
+	fd = epdma_fs_open(ctx, EPDMA_LOCK_PATH, O_RDWR | O_CLOEXEC, 0);
+	if (fd != -ENOENT || !create)
+		return fd;
+	if (!epdma_fs_is_dir(ctx, "/run/epdma")) {
+		r = epdma_fs_mkdir_p(ctx, "/run/epdma", 0755);
+		if (r < 0)
+			return r;
+		*made |= EPDMA_LOCK_MADE_DIR;
+	}
+	fd = epdma_fs_open(ctx, EPDMA_LOCK_PATH, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd == -EEXIST) /* another run made it meanwhile */
 		return epdma_fs_open(ctx, EPDMA_LOCK_PATH, O_RDWR | O_CLOEXEC, 0);
-	r = epdma_fs_mkdir_p(ctx, "/run/epdma", 0755);
-	if (r < 0)
-		return r;
-	return epdma_fs_open(ctx, EPDMA_LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd >= 0)
+		*made |= EPDMA_LOCK_MADE_FILE;
+	return fd;
 }
 
 /* flock FD, waiting until DEADLINE; 0, 1 when the kernel has no file locking, or -errno. */
@@ -77,15 +87,17 @@ static pid_t read_holder(int fd)
 	return (pid_t)atoi(pid);
 }
 
-int epdma_lock_open(struct epdma_ctx *ctx, bool create, unsigned int timeout_ms, pid_t *holder)
+int epdma_lock_open(struct epdma_ctx *ctx, bool create, unsigned int timeout_ms, pid_t *holder,
+		    unsigned int *made)
 {
 	long deadline = now_ms() + (long)timeout_ms;
 	char pid[32];
 	int fd, r;
 
 	*holder = 0;
+	*made = 0;
 	for (;;) {
-		fd = open_lock(ctx, create);
+		fd = open_lock(ctx, create, made);
 		if (fd < 0)
 			return fd;
 		r = wait_lock(ctx, fd, deadline);
@@ -107,14 +119,16 @@ int epdma_lock_open(struct epdma_ctx *ctx, bool create, unsigned int timeout_ms,
 
 int epdma_lock(struct epdma_ctx *ctx, unsigned int timeout_ms, pid_t *holder)
 {
-	return epdma_lock_open(ctx, true, timeout_ms, holder);
+	unsigned int made;
+
+	return epdma_lock_open(ctx, true, timeout_ms, holder, &made);
 }
 
-int epdma_run_lock(struct epdma_ctx *ctx, bool create, struct epdma_run *run)
+int epdma_run_lock(struct epdma_ctx *ctx, struct epdma_run *run, unsigned int *made)
 {
 	unsigned int ms = ctx->lock_timeout_ms;
 	pid_t holder;
-	int fd = epdma_lock_open(ctx, create, ms, &holder);
+	int fd = epdma_lock_open(ctx, true, ms, &holder, made);
 
 	if (fd == -ETIMEDOUT) {
 		/* Whole seconds when they are exact: "300 ms" must not read "0 s". */
@@ -122,7 +136,7 @@ int epdma_run_lock(struct epdma_ctx *ctx, bool create, struct epdma_run *run)
 				 "another epdma run (pid %d) holds the lock; gave up after %u %s",
 				 (int)holder, ms % 1000 ? ms : ms / 1000, ms % 1000 ? "ms" : "s");
 		run->errors.items[run->errors.count - 1].reason = EPDMA_REASON_LOCKED;
-	} else if (fd < 0 && !(fd == -ENOENT && !create)) {
+	} else if (fd < 0) {
 		epdma_errors_add(&run->errors, EPDMA_LOCK_PATH, 0, NULL, "cannot lock: %s",
 				 strerror(-fd));
 	}
@@ -135,5 +149,23 @@ void epdma_unlock(int fd)
 		return;
 	/* Clear the holder's pid; close() releases the lock even if that fails. */
 	(void)!ftruncate(fd, 0);
+	close(fd);
+}
+
+/*
+ * A run that wrote nothing leaves nothing, not even the lock file it made:
+ * while still holding the lock, remove the file (and /run/epdma, when it made
+ * it and it is empty). A run waiting on the removed file sees that it is no
+ * longer linked and takes the lock on the new one (epdma_lock_open()).
+ */
+void epdma_run_unlock(struct epdma_ctx *ctx, int fd, unsigned int made, bool wrote)
+{
+	if (fd < 0)
+		return;
+	if ((made & EPDMA_LOCK_MADE_FILE) && !wrote) {
+		epdma_fs_unlink(ctx, EPDMA_LOCK_PATH);
+		if (made & EPDMA_LOCK_MADE_DIR)
+			epdma_fs_rmdir(ctx, "/run/epdma");
+	}
 	close(fd);
 }
