@@ -252,6 +252,9 @@ static int report_apply(struct cmd *c)
 	print_rollback(run);
 	describe_failure(run, buf, sizeof(buf));
 	fprintf(stderr, "epdmactl: %s: %s\n", cmd, buf);
+	if (run->failed >= 0)
+		cli_print_log_causes(cmd, run->outcomes[run->failed].log,
+				     run->outcomes[run->failed].nlog);
 	print_rolled_back(cmd, run);
 	if (run->leftover_bus[0]) {
 		leftover_text(run, buf, sizeof(buf));

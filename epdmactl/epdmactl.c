@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "setup", cmd_setup, "jfa", "build the vNTB + DMA function graph and start the link" },
 	{ "teardown", cmd_teardown, "jf", "stop, unlink and remove what epdma created" },
 	{ "status", cmd_status, "j", "controller, functions, PF numbers, drift from the config" },
+	{ "doctor", cmd_doctor, "j", "known causes in the kernel log and the live state" },
 	{ "version", cmd_version, "", "print the version" },
 };
 

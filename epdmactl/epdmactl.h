@@ -57,3 +57,6 @@ int cmd_plan(struct cli *cli);
 int cmd_setup(struct cli *cli);
 int cmd_teardown(struct cli *cli);
 int cmd_status(struct cli *cli);
+int cmd_doctor(struct cli *cli);
+/* "epdmactl: CMD: known cause ID: ..." on stderr for each known cause in RECS (cmd-doctor.c). */
+void cli_print_log_causes(const char *cmd, const struct epdma_kmsg_record *recs, size_t n);

@@ -443,3 +443,56 @@ int epdma_endpoint_status(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 /* Host runs (the host role's discovery and binding come next). */
 int epdma_host_check(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
 		     struct epdma_run *run);
+
+/* ---- doctor: known causes in the kernel log and the live state (lib/doctor.c) ---- */
+
+/* One known problem (lib/doctor-causes.c): stated in kernel and config words. */
+struct epdma_cause {
+	const char *id;	       /* stable: "vntb-db-count" */
+	const char *subsystem; /* "pci-epf-vntb", "ntb_hw_epf", "pci" ... */
+	const char *title;
+	const char *meaning;
+	const char *action; /* in config keys and kernel terms; the front end may add advice */
+	enum epdma_reason reason;
+	bool live; /* found from the live state, not from a log line */
+};
+
+/* The table, for documentation and tests; NULL past the end. */
+const struct epdma_cause *epdma_cause_get(size_t index);
+const struct epdma_cause *epdma_cause_find(const char *id);
+
+/* One cause found: the log records that prove it, or the live fact. */
+struct epdma_finding {
+	const struct epdma_cause *cause;
+	char subject[96]; /* the device the log lines name ("ntb_hw_epf 0000:08:00.0"), or "" */
+	struct epdma_kmsg_record *log; /* copies */
+	size_t nlog;
+	char *fact; /* live causes: what was seen; NULL for log causes */
+};
+
+struct epdma_doctor {
+	struct epdma_finding *findings;
+	size_t count;
+	size_t lost;	  /* findings not recorded: out of memory */
+	size_t nrecords;  /* kernel log records read */
+	int kmsg_error;	  /* reading /dev/kmsg failed: -errno */
+	bool state_known; /* the live state was examined (a config was given) */
+	struct epdma_errors errors;
+};
+
+void epdma_doctor_init(struct epdma_doctor *d);
+void epdma_doctor_free(struct epdma_doctor *d);
+/*
+ * Match N kernel log records against the table of known causes and append
+ * what is found to OUT (in the order of the table). Pure: no I/O. Returns
+ * the number of findings added, or -ENOMEM.
+ */
+int epdma_doctor_match(const struct epdma_kmsg_record *recs, size_t n, struct epdma_doctor *out);
+/*
+ * The whole kernel log of this boot (/dev/kmsg from its start) and, with CFG,
+ * the live state of ROLE's side (EPDMA_ROLE_AUTO: resolved). Returns the
+ * number of findings (0: nothing known is wrong), or -errno when the log
+ * could not be read (OUT says why).
+ */
+int epdma_doctor(struct epdma_ctx *ctx, const struct epdma_config *cfg, enum epdma_role role,
+		 struct epdma_doctor *out);

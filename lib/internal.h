@@ -271,3 +271,27 @@ void epdma_ownership_diff(const struct epdma_graph_state *before,
 
 /* A run's return value: R, or -ENOMEM when its lists lost what they had to report. */
 int epdma_run_finish(struct epdma_run *run, int r);
+
+/* ---- doctor's table (lib/doctor-causes.c, read by lib/doctor.c) ---- */
+
+/*
+ * A log cause matches a record whose priority is at most MAX_PRIO and whose
+ * text holds one of MATCH: each pattern is pieces separated by '*' found in
+ * that order (no regular expressions). ALSO: patterns of the lines that
+ * follow it from the same device (the "Failed to init device" and the
+ * probe's error after the first failure), shown with it.
+ */
+#define EPDMA_CAUSE_MATCHES 3
+#define EPDMA_CAUSE_ALSO    5
+
+struct epdma_cause_rule {
+	struct epdma_cause cause;
+	int max_prio;
+	const char *match[EPDMA_CAUSE_MATCHES];
+	const char *also[EPDMA_CAUSE_ALSO];
+};
+
+extern const struct epdma_cause_rule epdma_cause_rules[];
+extern const size_t epdma_ncause_rules;
+/* PATTERN ("a*b") found in TEXT: its pieces in order. */
+bool epdma_cause_pattern_match(const char *text, const char *pattern);
