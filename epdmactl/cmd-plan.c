@@ -240,6 +240,7 @@ static int report_apply(struct cmd *c)
 		return EXIT_OK;
 	}
 	print_results(run);
+	cli_print_transport(cmd, run);
 	if (!run->error) {
 		if (!run->plan->count)
 			printf("Nothing to do: %s matches the config.\n", run->controller);

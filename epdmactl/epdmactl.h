@@ -58,5 +58,7 @@ int cmd_setup(struct cli *cli);
 int cmd_teardown(struct cli *cli);
 int cmd_status(struct cli *cli);
 int cmd_doctor(struct cli *cli);
+/* Setup's transport step: what it did, warnings, and its errors (cmd-link.c). */
+void cli_print_transport(const char *cmd, const struct epdma_run *run);
 /* "epdmactl: CMD: known cause ID: ..." on stderr for each known cause in RECS (cmd-doctor.c). */
 void cli_print_log_causes(const char *cmd, const struct epdma_kmsg_record *recs, size_t n);

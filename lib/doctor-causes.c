@@ -14,30 +14,34 @@
 #define P_INFO 6
 #define P_ANY  7
 
-#define RULE(id_, sub_, prio_, title_, meaning_, action_, ...)                          \
-	{                                                                               \
-		.cause = { .id = (id_), .subsystem = (sub_), .title = (title_),         \
-			   .meaning = (meaning_), .action = (action_) },                \
-		.max_prio = (prio_), __VA_ARGS__                                        \
+#define RULE(id_, sub_, prio_, title_, meaning_, action_, ...) \
+	{                                                      \
+		.cause = { .id = (id_),                        \
+			   .subsystem = (sub_),                \
+			   .title = (title_),                  \
+			   .meaning = (meaning_),              \
+			   .action = (action_) },              \
+		.max_prio = (prio_), __VA_ARGS__               \
 	}
 #define MATCH(...) .match = { __VA_ARGS__ }
 #define ALSO(...)  .also = { __VA_ARGS__ }
 
 /* Lines a failed vNTB bind prints after the first error (pci-epf-vntb.c:732-757, 1302-1326). */
-#define VNTB_AFTER                                                                       \
+#define VNTB_AFTER                                                                               \
 	ALSO("Interrupt configuration failed", "Failed to initialize EPC", "MW BAR init failed", \
 	     "DB BAR init failed", "Config/self SPAD BAR init failed")
 
 /* Lines a failed ntb_hw_epf probe prints after the first error (ntb_hw_epf.c:726-738, dd.c:655). */
-#define EPF_AFTER                                                                         \
-	ALSO("Failed to init ISR", "Failed to init device", "Failed to init PCI",          \
+#define EPF_AFTER                                                                 \
+	ALSO("Failed to init ISR", "Failed to init device", "Failed to init PCI", \
 	     "probe with driver * failed with error")
 
 const struct epdma_cause_rule epdma_cause_rules[] = {
 	/* ---- pci-epf-vntb (endpoint) ---- */
 	/* pci-epf-vntb.c:499 "DB count %d out of range (1 - %d)\n" */
 	RULE("vntb-db-count", "pci-epf-vntb", P_ERR, "vNTB db_count out of range",
-	     "the vNTB function refused to bind: its doorbell count must be 1..32 (MAX_DB_COUNT), so "
+	     "the vNTB function refused to bind: its doorbell count must be 1..32 (MAX_DB_COUNT), "
+	     "so "
 	     "the link to the controller failed",
 	     "set [vntb] db_count between 1 and 32 (keep it >= num_mws + 1 for ntb_transport)",
 	     MATCH("DB count * out of range (1 - "), VNTB_AFTER),
@@ -66,7 +70,8 @@ const struct epdma_cause_rule epdma_cause_rules[] = {
 	RULE("vntb-db-bar", "pci-epf-vntb", P_ERR, "vNTB doorbell BAR could not be set up",
 	     "the doorbell BAR needs an outbound address from the controller's window and a free "
 	     "BAR; the controller gave neither",
-	     "free a BAR for the doorbells ([vntb] db_bar on 6.18+, fewer BARs for [dma]) and check "
+	     "free a BAR for the doorbells ([vntb] db_bar on 6.18+, fewer BARs for [dma]) and "
+	     "check "
 	     "the controller's outbound window in its device tree",
 	     MATCH("Failed to allocate OB address", "Doorbell BAR set failed"), VNTB_AFTER),
 	/* pci-epf-vntb.c:611 "MW set failed\n" */
@@ -235,7 +240,8 @@ const struct epdma_cause_rule epdma_cause_rules[] = {
 	     MATCH("Unable to set mw* translation")),
 	/* ntb_transport.c:1277 "Inbound MW based NTB API is required\n" */
 	RULE("transport-api", "ntb_transport", P_ERR, "NTB device unsuitable for ntb_transport",
-	     "ntb_transport needs an NTB driver with inbound memory windows", "use ntb_hw_epf / "
+	     "ntb_transport needs an NTB driver with inbound memory windows",
+	     "use ntb_hw_epf / "
 	     "pci-epf-vntb, not another NTB hardware driver, under the transport",
 	     MATCH("Inbound MW based NTB API is required")),
 	/* ntb_netdev.c:359 "Error changing MTU, device inoperable\n" */
@@ -302,7 +308,9 @@ const struct epdma_cause_rule epdma_cause_rules[] = {
 	     MATCH("probe with driver * failed with error")),
 
 	/* ---- from the live state, not the log ---- */
-	{ .cause = { .id = "dma-unbound", .subsystem = "host", .live = true,
+	{ .cause = { .id = "dma-unbound",
+		     .subsystem = "host",
+		     .live = true,
 		     .title = "DMA function without a driver",
 		     .meaning = "the PCI DMA function is present but no driver is bound to it: "
 				"dw-edma-pcie binds it only through driver_override (part 1 of "
@@ -310,13 +318,17 @@ const struct epdma_cause_rule epdma_cause_rules[] = {
 				"nothing happens",
 		     .action = "check that the host kernel has dw-edma-pcie with PCI DMA "
 			       "function support, and [host] dma_driver" } },
-	{ .cause = { .id = "vntb-unbound", .subsystem = "host", .live = true,
+	{ .cause = { .id = "vntb-unbound",
+		     .subsystem = "host",
+		     .live = true,
 		     .title = "vNTB function without a driver",
 		     .meaning = "the vNTB function is present but ntb_hw_epf is not bound: it "
 				"binds only by PCI ID with class 0x0500xx",
 		     .action = "load ntb_hw_epf; use a [vntb] vendor_id:device_id and class that "
 			       "the host's ntb_hw_epf knows" } },
-	{ .cause = { .id = "transport-params", .subsystem = "ntb_transport", .live = true,
+	{ .cause = { .id = "transport-params",
+		     .subsystem = "ntb_transport",
+		     .live = true,
 		     .title = "transport loaded with other parameters",
 		     .meaning = "the transport module runs with values other than the config's; "
 				"both ends must use the same, or the link never comes up",

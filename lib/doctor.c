@@ -141,8 +141,9 @@ static int finding_add_line(struct epdma_finding *f, const struct epdma_kmsg_rec
 }
 
 /* The lines after record I from the same device that a first failure brings along. */
-static int claim_followers(const struct epdma_cause_rule *rule, const struct epdma_kmsg_record *recs,
-			   size_t n, size_t i, bool *claimed, struct epdma_finding *f)
+static int claim_followers(const struct epdma_cause_rule *rule,
+			   const struct epdma_kmsg_record *recs, size_t n, size_t i, bool *claimed,
+			   struct epdma_finding *f)
 {
 	char dev[96], other[96];
 	int r = 0;
@@ -283,9 +284,8 @@ static void transport_params(struct epdma_ctx *ctx, const struct epdma_config *c
 		snprintf(path, sizeof(path), "/sys/module/%s/parameters/%s", mod, params[i].name);
 		if (epdma_fs_read_u64(ctx, path, &v) < 0 || v == params[i].want)
 			continue;
-		live_finding(d, "transport-params", mod,
-			     "%s %s is %llu, [transport] %s is %llu", mod, params[i].name,
-			     (unsigned long long)v, params[i].name,
+		live_finding(d, "transport-params", mod, "%s %s is %llu, [transport] %s is %llu",
+			     mod, params[i].name, (unsigned long long)v, params[i].name,
 			     (unsigned long long)params[i].want);
 	}
 }
@@ -314,8 +314,8 @@ int epdma_doctor(struct epdma_ctx *ctx, const struct epdma_config *cfg, enum epd
 
 	if (r < 0) {
 		out->kmsg_error = r;
-		epdma_errors_add(&out->errors, "/dev/kmsg", 0, NULL, "cannot read the kernel log: %s",
-				 strerror(-r));
+		epdma_errors_add(&out->errors, "/dev/kmsg", 0, NULL,
+				 "cannot read the kernel log: %s", strerror(-r));
 	} else {
 		out->nrecords = n;
 		r = epdma_doctor_match(recs, n, out);
@@ -324,7 +324,8 @@ int epdma_doctor(struct epdma_ctx *ctx, const struct epdma_config *cfg, enum epd
 	if (r < 0 && !out->kmsg_error)
 		return r;
 	if (cfg) {
-		if (role == EPDMA_ROLE_AUTO && epdma_role_resolve(ctx, cfg, &role, &out->errors) < 0)
+		if (role == EPDMA_ROLE_AUTO &&
+		    epdma_role_resolve(ctx, cfg, &role, &out->errors) < 0)
 			return out->kmsg_error ? out->kmsg_error : -EINVAL;
 		out->state_known = true;
 		if (role == EPDMA_ROLE_HOST)

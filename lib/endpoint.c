@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "transport.h"
 
 /*
  * Setup may mount configfs and load the EPF driver modules: system
@@ -176,6 +177,8 @@ int epdma_endpoint_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg, 
 		r = plan_setup(cfg, &facts, flags, run);
 	if (r == 0)
 		r = apply(ctx, run);
+	if (r == 0) /* the NTB transport on the started link (lib/transport.c) */
+		r = epdma_transport_ensure(ctx, cfg, EPDMA_ROLE_ENDPOINT, NULL, flags, run);
 	return epdma_run_finish(run, r);
 }
 

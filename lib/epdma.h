@@ -56,6 +56,7 @@ enum epdma_reason {
 	EPDMA_REASON_NEEDS_REBOOT,     /* the kernel keeps state until reboot */
 	EPDMA_REASON_WRONG_ROLE,       /* the command is not for this system's role */
 	EPDMA_REASON_LOCKED,	       /* another run holds the lock */
+	EPDMA_REASON_MODULE_RELOAD,    /* loaded with other read-only parameters: force reloads */
 };
 
 /* One user-facing error: "file:line: key: message" (file/key may be NULL, line 0). */
@@ -153,6 +154,7 @@ struct epdma_config_transport {
 	uint32_t max_num_clients;
 	uint64_t max_mw_size;
 	uint32_t transport_mtu;
+	char clients[128]; /* client modules, separated by spaces or commas; "" = none */
 };
 
 struct epdma_config_host {
@@ -417,6 +419,10 @@ struct epdma_run {
 	unsigned int max_functions;
 	bool max_functions_known;
 	bool in_sync;
+
+	/* setup's last step on either end: the NTB transport and its clients (lib/transport.c) */
+	struct epdma_checks transport;
+	size_t transport_changes; /* modules loaded or removed, parameters written */
 };
 
 void epdma_run_init(struct epdma_run *run);

@@ -109,6 +109,8 @@ enum epdma_module_state epdma_module_state(struct epdma_modules *m, const char *
 int epdma_module_alias_match(struct epdma_modules *m, const char *modalias, const char *module);
 /* Load MODULE (and its dependencies) with OPTIONS; 0 when already loaded. */
 int epdma_module_load(struct epdma_modules *m, const char *module, const char *options);
+/* Remove MODULE without waiting; -EWOULDBLOCK (= -EAGAIN) while it is in use. */
+int epdma_module_remove(struct epdma_modules *m, const char *module);
 
 /* ---- PCI discovery (lib/pci.c) ---- */
 

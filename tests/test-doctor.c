@@ -62,19 +62,19 @@ static const struct {
 	const char *id;
 	size_t lines;
 } expect[] = {
-	{ "vntb-db-count", 3 },	     { "vntb-no-msi", 3 },	    { "epf-msi-config", 3 },
-	{ "vntb-spad-bar", 3 },	     { "vntb-db-bar", 3 },	    { "vntb-mw-bar", 3 },
-	{ "vntb-ob-window", 3 },     { "vntb-mw-map", 1 },	    { "vntb-bus-kept", 1 },
-	{ "vntb-second", 2 },	     { "ntb-register", 1 },	    { "vntb-mw-attr", 1 },
-	{ "epc-max-functions", 1 },  { "epc-start", 1 },	    { "epf-unbound", 1 },
-	{ "epf-bar-fixed", 3 },	     { "epf-bar-alloc", 2 },	    { "epc-no-features", 1 },
-	{ "dma-no-bar", 1 },	     { "dma-same-bar", 1 },	    { "dma-bar-reserved", 1 },
-	{ "dma-no-chans", 1 },	     { "dma-no-msi", 1 },	    { "dma-setup", 1 },
-	{ "ntb-epf-no-msi", 4 },     { "ntb-epf-mw-count", 3 },	    { "ntb-epf-resources", 3 },
-	{ "ntb-mw-size", 2 },	     { "transport-mw-alloc", 1 },   { "transport-mw-xlat", 1 },
-	{ "transport-api", 1 },	     { "netdev-mtu", 1 },	    { "module-param-invalid", 1 },
+	{ "vntb-db-count", 3 },	       { "vntb-no-msi", 3 },	    { "epf-msi-config", 3 },
+	{ "vntb-spad-bar", 3 },	       { "vntb-db-bar", 3 },	    { "vntb-mw-bar", 3 },
+	{ "vntb-ob-window", 3 },       { "vntb-mw-map", 1 },	    { "vntb-bus-kept", 1 },
+	{ "vntb-second", 2 },	       { "ntb-register", 1 },	    { "vntb-mw-attr", 1 },
+	{ "epc-max-functions", 1 },    { "epc-start", 1 },	    { "epf-unbound", 1 },
+	{ "epf-bar-fixed", 3 },	       { "epf-bar-alloc", 2 },	    { "epc-no-features", 1 },
+	{ "dma-no-bar", 1 },	       { "dma-same-bar", 1 },	    { "dma-bar-reserved", 1 },
+	{ "dma-no-chans", 1 },	       { "dma-no-msi", 1 },	    { "dma-setup", 1 },
+	{ "ntb-epf-no-msi", 4 },       { "ntb-epf-mw-count", 3 },   { "ntb-epf-resources", 3 },
+	{ "ntb-mw-size", 2 },	       { "transport-mw-alloc", 1 }, { "transport-mw-xlat", 1 },
+	{ "transport-api", 1 },	       { "netdev-mtu", 1 },	    { "module-param-invalid", 1 },
 	{ "module-param-unknown", 1 }, { "edma-irq", 2 },	    { "edma-bar", 2 },
-	{ "edma-probe", 2 },	     { "pci-bar-space", 2 },	    { "pci-bar-unassigned", 1 },
+	{ "edma-probe", 2 },	       { "pci-bar-space", 2 },	    { "pci-bar-unassigned", 1 },
 	{ "probe-failed", 1 },
 };
 
@@ -164,7 +164,8 @@ END_TEST
 /* A priority above the cause's (a debug line quoting the text) is not the cause. */
 START_TEST(priority_is_part_of_the_match)
 {
-	struct epdma_kmsg_record rec = { .priority = 7, .usec = 1,
+	struct epdma_kmsg_record rec = { .priority = 7,
+					 .usec = 1,
 					 .text = (char *)"x y: create pci bus failed" };
 	struct epdma_doctor d;
 
