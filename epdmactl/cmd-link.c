@@ -29,8 +29,9 @@ void cli_print_transport(const char *cmd, const struct epdma_run *run)
 	/* The transport's refusals come after the graph was applied: the graph stays. */
 	if (run->error && run->failed < 0 && run->errors.count) {
 		cli_print_errors(&run->errors);
-		fprintf(stderr, "epdmactl: %s: the graph is set up and started; the transport is "
-				"not\n",
+		fprintf(stderr,
+			"epdmactl: %s: the graph is set up and started; the transport is "
+			"not\n",
 			cmd);
 	}
 }

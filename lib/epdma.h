@@ -502,3 +502,30 @@ int epdma_doctor_match(const struct epdma_kmsg_record *recs, size_t n, struct ep
  */
 int epdma_doctor(struct epdma_ctx *ctx, const struct epdma_config *cfg, enum epdma_role role,
 		 struct epdma_doctor *out);
+
+/* ---- the link's state (lib/link.c) ---- */
+
+#define EPDMA_LINK_MAX_QPS 8
+
+/* The NTB device, the transport's queues and the client's network interface. */
+struct epdma_link_state {
+	bool ntb_present;
+	char ntb_device[64]; /* on /sys/bus/ntb/devices */
+	char pci_device[64]; /* the PCI device it sits on ("" unknown) */
+	bool debugfs;	     /* /sys/kernel/debug/ntb_transport/<dev> was readable */
+	unsigned int nqps, qps_up;
+	char netdev[32]; /* the client's interface ("" none) */
+	bool nl_known;	 /* its state was read through rtnetlink */
+	int nl_error;	 /* -errno when it could not be */
+	char operstate[16];
+	bool carrier;
+	unsigned int mtu;
+	uint64_t rx_bytes, tx_bytes;
+};
+
+/* Read what is there now; fields stay empty where a piece is missing. */
+int epdma_link_read(struct epdma_ctx *ctx, struct epdma_link_state *st);
+/* The state of network interface IFNAME through rtnetlink (libnl-route, loaded on first use). */
+int epdma_link_netdev(struct epdma_ctx *ctx, const char *ifname, struct epdma_link_state *st);
+/* "up" when the queues and the interface are up, else a reason ("unknown: debugfs not mounted"). */
+const char *epdma_link_summary(const struct epdma_link_state *st, char *buf, size_t size);

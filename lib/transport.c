@@ -80,7 +80,8 @@ static int write_modprobe_conf(struct epdma_ctx *ctx, const char *module, const 
 		r = -EIO;
 	close(fd);
 	if (r == 0) {
-		_cleanup_free_ char *from = epdma_fs_path(ctx, EPDMA_TRANSPORT_MODPROBE_CONF ".tmp");
+		_cleanup_free_ char *from = epdma_fs_path(ctx,
+							  EPDMA_TRANSPORT_MODPROBE_CONF ".tmp");
 		_cleanup_free_ char *to = epdma_fs_path(ctx, EPDMA_TRANSPORT_MODPROBE_CONF);
 
 		r = from && to ? (rename(from, to) < 0 ? -errno : 0) : -ENOMEM;
@@ -88,7 +89,8 @@ static int write_modprobe_conf(struct epdma_ctx *ctx, const char *module, const 
 	return r;
 }
 
-/* A line of the text index PATH names module WANT (modules.dep "path: deps", modules.builtin "path"). */
+/* A line of the text index PATH names module WANT (modules.dep "path: deps", modules.builtin
+ * "path"). */
 static bool index_lists(const char *path, const char *want)
 {
 	char line[1024];
@@ -169,7 +171,7 @@ static bool module_in_use(struct epdma_ctx *ctx, const char *mod, uint64_t *refc
 		*refcnt = 0;
 	snprintf(path, sizeof(path), "/sys/module/%s/holders", mod);
 	used = *refcnt > 0;
-	if (epdma_fs_list(ctx, path, &holders) == 0) {
+	if (epdma_fs_list(ctx, path, &holders) >= 0) {
 		used |= holders[0] != NULL;
 		epdma_strv_free(holders);
 	}
@@ -192,8 +194,8 @@ static int modules_open(struct ensure *e)
 	int r = e->mods ? 0 : epdma_modules_new(e->ctx, &e->mods);
 
 	if (r < 0)
-		epdma_errors_add(&e->run->errors, NULL, 0, "modules", "cannot read the module index: %s",
-				 strerror(-r));
+		epdma_errors_add(&e->run->errors, NULL, 0, "modules",
+				 "cannot read the module index: %s", strerror(-r));
 	return r;
 }
 
@@ -209,9 +211,10 @@ static int params_adjust(struct ensure *e, char *stuck, size_t size)
 		int r = param_read(e->ctx, e->mod, p->name, live, sizeof(live));
 
 		if (r < 0) {
-			epdma_checks_add(&e->run->transport, "transport parameter", EPDMA_CHECK_WARN,
-					 "set [transport] module to the transport that has it",
-					 "%s has no parameter %s (%s)", e->mod, p->name, strerror(-r));
+			epdma_checks_add(
+				&e->run->transport, "transport parameter", EPDMA_CHECK_WARN,
+				"set [transport] module to the transport that has it",
+				"%s has no parameter %s (%s)", e->mod, p->name, strerror(-r));
 			continue;
 		}
 		if (param_equal(p, live))
@@ -219,8 +222,9 @@ static int params_adjust(struct ensure *e, char *stuck, size_t size)
 		snprintf(path, sizeof(path), "/sys/module/%s/parameters/%s", e->mod, p->name);
 		r = epdma_fs_write(e->ctx, path, p->value);
 		if (r == 0) {
-			epdma_checks_add(&e->run->transport, "transport parameter", EPDMA_CHECK_PASS,
-					 NULL, "%s %s: %s -> %s", e->mod, p->name, live, p->value);
+			epdma_checks_add(&e->run->transport, "transport parameter",
+					 EPDMA_CHECK_PASS, NULL, "%s %s: %s -> %s", e->mod, p->name,
+					 live, p->value);
 			e->run->transport_changes++;
 			changed++;
 			continue;
@@ -286,11 +290,12 @@ static int ensure_transport(struct ensure *e, unsigned int flags)
 
 	if (!epdma_module_loaded(e->ctx, e->mod)) {
 		if (!module_installed(e->ctx, e->mod)) {
-			epdma_checks_add(&e->run->transport, "transport module", EPDMA_CHECK_WARN,
-					 "install it, or set [transport] module",
-					 "%s is not installed for this kernel: the NTB device has no "
-					 "transport",
-					 e->mod);
+			epdma_checks_add(
+				&e->run->transport, "transport module", EPDMA_CHECK_WARN,
+				"install it, or set [transport] module",
+				"%s is not installed for this kernel: the NTB device has no "
+				"transport",
+				e->mod);
 			return 1; /* nothing for the clients to sit on */
 		}
 		return insert(e);
@@ -303,9 +308,9 @@ static int ensure_transport(struct ensure *e, unsigned int flags)
 		return 0;
 	}
 	if (!(flags & EPDMA_F_FORCE)) {
-		epdma_errors_addr(&e->run->errors, EPDMA_REASON_MODULE_RELOAD, e->mod,
-				  "loaded with %s: read-only parameters, only a reload changes them",
-				  stuck);
+		epdma_errors_addr(
+			&e->run->errors, EPDMA_REASON_MODULE_RELOAD, e->mod,
+			"loaded with %s: read-only parameters, only a reload changes them", stuck);
 		return -EPERM;
 	}
 	r = reload(e);
@@ -380,7 +385,8 @@ int epdma_transport_ensure(struct epdma_ctx *ctx, const struct epdma_config *cfg
 	r = write_modprobe_conf(ctx, e.mod, e.options);
 	if (r < 0)
 		epdma_checks_add(&run->transport, "modprobe.d", EPDMA_CHECK_WARN, NULL,
-				 "cannot write " EPDMA_TRANSPORT_MODPROBE_CONF ": %s", strerror(-r));
+				 "cannot write " EPDMA_TRANSPORT_MODPROBE_CONF ": %s",
+				 strerror(-r));
 	r = ensure_transport(&e, flags);
 	if (r == 0)
 		ensure_clients(&e);
@@ -430,10 +436,11 @@ int epdma_transport_compare(const struct epdma_transport_spads *host,
 			continue;
 		snprintf(name, sizeof(name), "transport MW%u size", i + 1);
 		snprintf(what, sizeof(what), "MW%u size", i + 1);
-		mismatch(out, name, "set the same [transport] max_mw_size on both ends, and "
+		mismatch(out, name,
+			 "set the same [transport] max_mw_size on both ends, and "
 			 "[vntb] mwN to at least that",
-			 what, (unsigned long long)host->mw_size[i], (unsigned long long)ep->mw_size[i],
-			 true);
+			 what, (unsigned long long)host->mw_size[i],
+			 (unsigned long long)ep->mw_size[i], true);
 	}
 	n = (int)(out->count - before);
 	if (n == 0)

@@ -33,9 +33,9 @@ int epdma_transport_ensure(struct epdma_ctx *ctx, const struct epdma_config *cfg
  * decoded by epdma_transport_spads_decode(): HOST is what the host's
  * transport wrote (it lands in the endpoint's half, EPDMA_SPAD_ENDPOINT), EP
  * what the endpoint's transport wrote (the host's half, EPDMA_SPAD_HOST).
- * Version, queue count, MW count and MW sizes are compared. Each mismatch is a failed check naming both values and the key to
- * change; an end that has not written yet is a skipped check. Returns the
- * number of mismatches.
+ * Version, queue count, MW count and MW sizes are compared. Each mismatch is a failed check naming
+ * both values and the key to change; an end that has not written yet is a skipped check. Returns
+ * the number of mismatches.
  */
 int epdma_transport_compare(const struct epdma_transport_spads *host,
 			    const struct epdma_transport_spads *ep, const struct epdma_config *cfg,

@@ -9,7 +9,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sched.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fixture.h"
 #include "transport.h"
@@ -315,9 +317,14 @@ END_TEST
 /* From BAR images: what the decoder reads from both halves feeds the comparison. */
 START_TEST(compare_from_bar_halves)
 {
-	struct fx_vntb_bar b = { .num_mws = 1, .spad_count = 64, .db_count = 4,
-				 .transport = true, .version = 4, .num_qps = 1,
-				 .spad_num_mws = 1, .mw_size = { 0x100000 } };
+	struct fx_vntb_bar b = { .num_mws = 1,
+				 .spad_count = 64,
+				 .db_count = 4,
+				 .transport = true,
+				 .version = 4,
+				 .num_qps = 1,
+				 .spad_num_mws = 1,
+				 .mw_size = { 0x100000 } };
 	struct epdma_transport_spads ep, host;
 	struct epdma_vntb_ctrl ctrl;
 	struct epdma_config cfg = { 0 };
@@ -328,9 +335,9 @@ START_TEST(compare_from_bar_halves)
 	ck_assert_int_eq(epdma_vntb_ctrl_parse(img, len, &ctrl, NULL), EPDMA_BAR_OK);
 	ck_assert_int_eq(epdma_transport_spads_decode(img, len, &ctrl, EPDMA_SPAD_HOST, &ep, NULL),
 			 EPDMA_BAR_OK);
-	ck_assert_int_eq(epdma_transport_spads_decode(img, len, &ctrl, EPDMA_SPAD_ENDPOINT, &host,
-						      NULL),
-			 EPDMA_BAR_OK);
+	ck_assert_int_eq(
+		epdma_transport_spads_decode(img, len, &ctrl, EPDMA_SPAD_ENDPOINT, &host, NULL),
+		EPDMA_BAR_OK);
 	/* The host's transport has not written yet: the endpoint's half is blank. */
 	ck_assert_int_eq(epdma_transport_compare(&host, &ep, &cfg, &c), 0);
 	ck_assert_int_eq(c.items[0].result, EPDMA_CHECK_SKIP);
@@ -342,6 +349,107 @@ START_TEST(compare_from_bar_halves)
 	ck_assert_str_eq(c.items[0].name, "transport MW1 size");
 	epdma_checks_clear(&c);
 	free(img);
+}
+END_TEST
+
+/* ---- link state ---- */
+
+#define NTBDEV "sys/devices/pci0000:10/0000:10:00.0/0000:10:00.0"
+
+static struct fx *link_tree(bool debugfs, bool up)
+{
+	struct fx *fx = fx_new();
+
+	fx_mkdir(fx, NTBDEV "/ntb_netdev0/net/epdmatest0");
+	fx_mkdir(fx, "sys/bus/ntb/devices");
+	fx_symlink_rel(fx, NTBDEV, "sys/bus/ntb/devices/0000:10:00.0");
+	if (debugfs) {
+		/* ntb_transport.c:546 (v6.12): "QP Link - \t%s\n", "Up" or "Down". */
+		fx_write(fx, "sys/kernel/debug/ntb_transport/0000:10:00.0/qp0/stats",
+			 "\nNTB QP stats:\n\nrx_bytes - \t0\nQP Link - \t%s\n", up ? "Up" : "Down");
+		fx_write(fx, "sys/kernel/debug/ntb_transport/0000:10:00.0/qp1/stats",
+			 "\nNTB QP stats:\n\nQP Link - \tUp\n");
+	}
+	return fx;
+}
+
+START_TEST(link_state_from_sysfs_and_debugfs)
+{
+	struct fx *fx = link_tree(true, true);
+	struct epdma_link_state st;
+	struct epdma_ctx *ctx;
+	char buf[64];
+
+	ck_assert_int_eq(epdma_ctx_new(&ctx, fx->root), 0);
+	ck_assert_int_eq(epdma_link_read(ctx, &st), 0);
+	ck_assert(st.ntb_present);
+	ck_assert_str_eq(st.ntb_device, "0000:10:00.0");
+	ck_assert_str_eq(st.pci_device, "0000:10:00.0");
+	ck_assert(st.debugfs);
+	ck_assert_uint_eq(st.nqps, 2);
+	ck_assert_uint_eq(st.qps_up, 2);
+	/* Found through sysfs; the machine has no such interface: rtnetlink says so. */
+	ck_assert_str_eq(st.netdev, "epdmatest0");
+	ck_assert(!st.nl_known);
+	ck_assert_int_ne(st.nl_error, 0);
+	ck_assert_str_eq(epdma_link_summary(&st, buf, sizeof(buf)), "up");
+	epdma_ctx_free(ctx);
+	fx_free(fx);
+
+	fx = link_tree(true, false);
+	ck_assert_int_eq(epdma_ctx_new(&ctx, fx->root), 0);
+	ck_assert_int_eq(epdma_link_read(ctx, &st), 0);
+	ck_assert_str_eq(epdma_link_summary(&st, buf, sizeof(buf)), "down: 1 of 2 queues up");
+	epdma_ctx_free(ctx);
+	fx_free(fx);
+
+	fx = link_tree(false, false);
+	ck_assert_int_eq(epdma_ctx_new(&ctx, fx->root), 0);
+	ck_assert_int_eq(epdma_link_read(ctx, &st), 0);
+	ck_assert_str_eq(epdma_link_summary(&st, buf, sizeof(buf)), "unknown: debugfs not mounted");
+	epdma_ctx_free(ctx);
+	fx_free(fx);
+
+	fx = fx_new();
+	ck_assert_int_eq(epdma_ctx_new(&ctx, fx->root), 0);
+	ck_assert_int_eq(epdma_link_read(ctx, &st), 0);
+	ck_assert_str_eq(epdma_link_summary(&st, buf, sizeof(buf)), "down: no NTB device");
+	epdma_ctx_free(ctx);
+	fx_free(fx);
+}
+END_TEST
+
+/*
+ * rtnetlink in a private network namespace (this forked test only): a dummy
+ * interface stands in for the NTB netdev when the kernel can make one, else
+ * the namespace's own loopback.
+ */
+START_TEST(netdev_state_through_rtnetlink)
+{
+	struct epdma_link_state st = { 0 };
+	struct epdma_ctx *ctx;
+	const char *ifname = "epdmatest0";
+
+	ck_assert_msg(unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0,
+		      "no private network namespace here: %s", strerror(errno));
+	if (system("ip link add epdmatest0 mtu 9000 type dummy 2>/dev/null && "
+		   "ip link set epdmatest0 up") != 0)
+		ifname = "lo";
+	ck_assert_int_eq(epdma_ctx_new(&ctx, "/"), 0);
+	ck_assert_int_eq(epdma_link_netdev(ctx, ifname, &st), 0);
+	ck_assert(st.nl_known);
+	if (!strcmp(ifname, "lo")) {
+		ck_assert_uint_eq(st.mtu, 65536);
+		ck_assert_str_eq(st.operstate, "down");
+	} else {
+		ck_assert_uint_eq(st.mtu, 9000);
+		ck_assert_str_eq(st.operstate, "unknown"); /* dummy has no operstate of its own */
+		ck_assert(st.carrier);
+	}
+	memset(&st, 0, sizeof(st));
+	ck_assert_int_eq(epdma_link_netdev(ctx, "nosuch0", &st), -ENODEV);
+	ck_assert_int_eq(st.nl_error, -ENODEV);
+	epdma_ctx_free(ctx);
 }
 END_TEST
 
@@ -360,6 +468,8 @@ static Suite *link_suite(void)
 	tcase_add_test(tc, compare_names_each_mismatch);
 	tcase_add_test(tc, compare_skips_an_end_not_written);
 	tcase_add_test(tc, compare_from_bar_halves);
+	tcase_add_test(tc, link_state_from_sysfs_and_debugfs);
+	tcase_add_test(tc, netdev_state_through_rtnetlink);
 	suite_add_tcase(s, tc);
 	return s;
 }
