@@ -239,6 +239,7 @@ static int report_apply(struct cmd *c)
 		return EXIT_OK;
 	}
 	print_results(run);
+	cli_print_transport(cmd, run);
 	if (!run->error) {
 		if (!run->plan->count)
 			printf("Nothing to do: %s matches the config.\n", run->controller);
@@ -251,6 +252,9 @@ static int report_apply(struct cmd *c)
 	print_rollback(run);
 	describe_failure(run, buf, sizeof(buf));
 	fprintf(stderr, "epdmactl: %s: %s\n", cmd, buf);
+	if (run->failed >= 0)
+		cli_print_log_causes(cmd, run->outcomes[run->failed].log,
+				     run->outcomes[run->failed].nlog);
 	print_rolled_back(cmd, run);
 	if (run->leftover_bus[0]) {
 		leftover_text(run, buf, sizeof(buf));

@@ -32,6 +32,7 @@ static const struct command commands[] = {
 	{ "status", cmd_status, "j", "controller, functions, PF numbers, drift from the config" },
 	{ "monitor", cmd_monitor, "j",
 	  "show uevents that matter and the daemon's state as they come" },
+	{ "doctor", cmd_doctor, "j", "known causes in the kernel log and the live state" },
 	{ "version", cmd_version, "", "print the version" },
 };
 

@@ -72,3 +72,8 @@ void cli_daemon_describe(json_object *state, char *buf, size_t size);
 /* status: a "daemon:" line, or (ROOT != NULL) a "daemon" object in the JSON; nothing
  * when no daemon wrote its state file. */
 void cli_status_daemon(struct cli *cli, json_object *root);
+int cmd_doctor(struct cli *cli);
+/* Setup's transport step: what it did, warnings, and its errors (cmd-link.c). */
+void cli_print_transport(const char *cmd, const struct epdma_run *run);
+/* "epdmactl: CMD: known cause ID: ..." on stderr for each known cause in RECS (cmd-doctor.c). */
+void cli_print_log_causes(const char *cmd, const struct epdma_kmsg_record *recs, size_t n);

@@ -81,6 +81,8 @@ const char *cli_advice(enum epdma_reason reason, const char *key, char *buf, siz
 		return "; run epdmactl teardown first (with --force for a vNTB function)";
 	case EPDMA_REASON_VNTB_UNLINK:
 		return "; --force unlinks it anyway";
+	case EPDMA_REASON_MODULE_RELOAD:
+		return "; --force reloads it when nothing uses it";
 	default:
 		return "";
 	}

@@ -12,6 +12,7 @@ enum cfg_type {
 	T_PROFILE,    /* a profile name, stored as string ("none" -> "") */
 	T_NAME,	      /* configfs function name */
 	T_IDENT,      /* module, parameter or driver name: ends up in module options */
+	T_IDENTS,     /* T_IDENTs separated by spaces or commas; "" = none */
 	T_CONTROLLER, /* endpoint controller directory name; "" = the only one */
 	T_PCI_SLOT,   /* "" or a PCI slot DDDD:BB:SS or function DDDD:BB:SS.F (hex) */
 	T_UINT,	      /* decimal or 0x hex, min..max */

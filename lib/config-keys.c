@@ -69,6 +69,8 @@ const struct cfg_key cfg_keys[] = {
 	KEY("transport", "max_mw_size", T_SIZE, 0, 1ULL << 40, "0", transport.max_mw_size),
 	KEY("transport", "transport_mtu", T_UINT, 64, 0x1000000, "0x10000", transport.transport_mtu,
 	    .hex = true),
+	/* Modules loaded on top of the transport on both ends (ntb_transport's clients). */
+	KEY("transport", "clients", T_IDENTS, 0, 0, "ntb_netdev", transport.clients),
 	KEY("host", "dma_driver", T_IDENT, 0, 0, "dw-edma-pcie", host.dma_driver),
 	KEY("host", "rescan", T_ENUM, 0, 0, "backoff", host.rescan, .choices = rescan_names),
 	KEY("host", "rescan_interval_ms", T_UINT, 10, 3600000, "1000", host.rescan_interval_ms),

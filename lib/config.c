@@ -464,6 +464,15 @@ static int cfg_parse_string(const struct cfg_key *k, const char *s, char *msg, s
 			return -EINVAL;
 		}
 		return 0;
+	case T_IDENTS:
+		if (len >= k->size || cfg_bad_char(s, "_-, ", what, sizeof(what))) {
+			snprintf(msg, size,
+				 "'%s' is not a list of module names (up to %zu characters of A-Z "
+				 "a-z 0-9 _ -, separated by spaces or commas)",
+				 s, k->size - 1);
+			return -EINVAL;
+		}
+		return 0;
 	case T_CONTROLLER:
 		/* A directory name below controllers/: never a path. */
 		if (len >= k->size || !strcmp(s, ".") || !strcmp(s, "..") ||

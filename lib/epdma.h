@@ -56,6 +56,7 @@ enum epdma_reason {
 	EPDMA_REASON_NEEDS_REBOOT,     /* the kernel keeps state until reboot */
 	EPDMA_REASON_WRONG_ROLE,       /* the command is not for this system's role */
 	EPDMA_REASON_LOCKED,	       /* another run holds the lock */
+	EPDMA_REASON_MODULE_RELOAD,    /* loaded with other read-only parameters: force reloads */
 };
 
 /* One user-facing error: "file:line: key: message" (file/key may be NULL, line 0). */
@@ -153,6 +154,7 @@ struct epdma_config_transport {
 	uint32_t max_num_clients;
 	uint64_t max_mw_size;
 	uint32_t transport_mtu;
+	char clients[128]; /* client modules, separated by spaces or commas; "" = none */
 };
 
 struct epdma_config_host {
@@ -431,6 +433,9 @@ struct epdma_run {
 
 	/* host runs: what discovery found, what was bound and handed over */
 	struct epdma_host *host;
+	/* setup's last step on either end: the NTB transport and its clients (lib/transport.c) */
+	struct epdma_checks transport;
+	size_t transport_changes; /* modules loaded or removed, parameters written */
 };
 
 void epdma_run_init(struct epdma_run *run);
@@ -575,3 +580,83 @@ int epdma_mountinfo_open(struct epdma_ctx *ctx);
 /* A failed run that trying again later can help: a busy or transient errno,
  * a controller or EPF driver that is not there yet. */
 bool epdma_run_retryable(const struct epdma_run *run);
+
+/* ---- doctor: known causes in the kernel log and the live state (lib/doctor.c) ---- */
+
+/* One known problem (lib/doctor-causes.c): stated in kernel and config words. */
+struct epdma_cause {
+	const char *id;	       /* stable: "vntb-db-count" */
+	const char *subsystem; /* "pci-epf-vntb", "ntb_hw_epf", "pci" ... */
+	const char *title;
+	const char *meaning;
+	const char *action; /* in config keys and kernel terms; the front end may add advice */
+	enum epdma_reason reason;
+	bool live; /* found from the live state, not from a log line */
+};
+
+/* The table, for documentation and tests; NULL past the end. */
+const struct epdma_cause *epdma_cause_get(size_t index);
+const struct epdma_cause *epdma_cause_find(const char *id);
+
+/* One cause found: the log records that prove it, or the live fact. */
+struct epdma_finding {
+	const struct epdma_cause *cause;
+	char subject[96]; /* the device the log lines name ("ntb_hw_epf 0000:08:00.0"), or "" */
+	struct epdma_kmsg_record *log; /* copies */
+	size_t nlog;
+	char *fact; /* live causes: what was seen; NULL for log causes */
+};
+
+struct epdma_doctor {
+	struct epdma_finding *findings;
+	size_t count;
+	size_t lost;	  /* findings not recorded: out of memory */
+	size_t nrecords;  /* kernel log records read */
+	int kmsg_error;	  /* reading /dev/kmsg failed: -errno */
+	bool state_known; /* the live state was examined (a config was given) */
+	struct epdma_errors errors;
+};
+
+void epdma_doctor_init(struct epdma_doctor *d);
+void epdma_doctor_free(struct epdma_doctor *d);
+/*
+ * Match N kernel log records against the table of known causes and append
+ * what is found to OUT (in the order of the table). Pure: no I/O. Returns
+ * the number of findings added, or -ENOMEM.
+ */
+int epdma_doctor_match(const struct epdma_kmsg_record *recs, size_t n, struct epdma_doctor *out);
+/*
+ * The whole kernel log of this boot (/dev/kmsg from its start) and, with CFG,
+ * the live state of ROLE's side (EPDMA_ROLE_AUTO: resolved). Returns the
+ * number of findings (0: nothing known is wrong), or -errno when the log
+ * could not be read (OUT says why).
+ */
+int epdma_doctor(struct epdma_ctx *ctx, const struct epdma_config *cfg, enum epdma_role role,
+		 struct epdma_doctor *out);
+
+/* ---- the link's state (lib/link.c) ---- */
+
+#define EPDMA_LINK_MAX_QPS 8
+
+/* The NTB device, the transport's queues and the client's network interface. */
+struct epdma_link_state {
+	bool ntb_present;
+	char ntb_device[64]; /* on /sys/bus/ntb/devices */
+	char pci_device[64]; /* the PCI device it sits on ("" unknown) */
+	bool debugfs;	     /* /sys/kernel/debug/ntb_transport/<dev> was readable */
+	unsigned int nqps, qps_up;
+	char netdev[32]; /* the client's interface ("" none) */
+	bool nl_known;	 /* its state was read through rtnetlink */
+	int nl_error;	 /* -errno when it could not be */
+	char operstate[16];
+	bool carrier;
+	unsigned int mtu;
+	uint64_t rx_bytes, tx_bytes;
+};
+
+/* Read what is there now; fields stay empty where a piece is missing. */
+int epdma_link_read(struct epdma_ctx *ctx, struct epdma_link_state *st);
+/* The state of network interface IFNAME through rtnetlink (libnl-route, loaded on first use). */
+int epdma_link_netdev(struct epdma_ctx *ctx, const char *ifname, struct epdma_link_state *st);
+/* "up" when the queues and the interface are up, else a reason ("unknown: debugfs not mounted"). */
+const char *epdma_link_summary(const struct epdma_link_state *st, char *buf, size_t size);

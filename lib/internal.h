@@ -112,6 +112,8 @@ enum epdma_module_state epdma_module_state(struct epdma_modules *m, const char *
 int epdma_module_alias_match(struct epdma_modules *m, const char *modalias, const char *module);
 /* Load MODULE (and its dependencies) with OPTIONS; 0 when already loaded. */
 int epdma_module_load(struct epdma_modules *m, const char *module, const char *options);
+/* Remove MODULE without waiting; -EWOULDBLOCK (= -EAGAIN) while it is in use. */
+int epdma_module_remove(struct epdma_modules *m, const char *module);
 
 /* ---- PCI discovery (lib/pci.c) ---- */
 
@@ -317,3 +319,26 @@ int epdma_lock_open(struct epdma_ctx *ctx, bool create, unsigned int timeout_ms,
 int epdma_run_lock(struct epdma_ctx *ctx, struct epdma_run *run, unsigned int *made);
 /* Release it; a lock file (and /run/epdma) that a run which WROTE nothing made is removed. */
 void epdma_run_unlock(struct epdma_ctx *ctx, int fd, unsigned int made, bool wrote);
+/* ---- doctor's table (lib/doctor-causes.c, read by lib/doctor.c) ---- */
+
+/*
+ * A log cause matches a record whose priority is at most MAX_PRIO and whose
+ * text holds one of MATCH: each pattern is pieces separated by '*' found in
+ * that order (no regular expressions). ALSO: patterns of the lines that
+ * follow it from the same device (the "Failed to init device" and the
+ * probe's error after the first failure), shown with it.
+ */
+#define EPDMA_CAUSE_MATCHES 3
+#define EPDMA_CAUSE_ALSO    5
+
+struct epdma_cause_rule {
+	struct epdma_cause cause;
+	int max_prio;
+	const char *match[EPDMA_CAUSE_MATCHES];
+	const char *also[EPDMA_CAUSE_ALSO];
+};
+
+extern const struct epdma_cause_rule epdma_cause_rules[];
+extern const size_t epdma_ncause_rules;
+/* PATTERN ("a*b") found in TEXT: its pieces in order. */
+bool epdma_cause_pattern_match(const char *text, const char *pattern);

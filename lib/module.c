@@ -9,6 +9,7 @@
  * commands never map libkmod nor what it pulls in (libcrypto, libzstd, liblzma).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <libkmod.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@ static EPDMA_DLSYM_PROTOTYPE(kmod_module_get_path);
 static EPDMA_DLSYM_PROTOTYPE(kmod_module_insert_module);
 static EPDMA_DLSYM_PROTOTYPE(kmod_module_new_from_lookup);
 static EPDMA_DLSYM_PROTOTYPE(kmod_module_new_from_name);
+static EPDMA_DLSYM_PROTOTYPE(kmod_module_remove_module);
 static EPDMA_DLSYM_PROTOTYPE(kmod_module_unref);
 static EPDMA_DLSYM_PROTOTYPE(kmod_module_unref_list);
 static EPDMA_DLSYM_PROTOTYPE(kmod_new);
@@ -40,6 +42,7 @@ static const struct epdma_dlsym kmod_syms[] = {
 	EPDMA_DLSYM(kmod_module_insert_module),
 	EPDMA_DLSYM(kmod_module_new_from_lookup),
 	EPDMA_DLSYM(kmod_module_new_from_name),
+	EPDMA_DLSYM(kmod_module_remove_module),
 	EPDMA_DLSYM(kmod_module_unref),
 	EPDMA_DLSYM(kmod_module_unref_list),
 	EPDMA_DLSYM(kmod_new),
@@ -275,6 +278,25 @@ int epdma_module_load(struct epdma_modules *m, const char *module, const char *o
 		return -ENOENT;
 	}
 	r = insert_one(m, mod, options);
+	sym_kmod_module_unref(mod);
+	return r;
+}
+
+int epdma_module_remove(struct epdma_modules *m, const char *module)
+{
+	struct kmod_module *mod = NULL;
+	char name[128];
+	int r;
+
+	epdma_module_name(module, name, sizeof(name));
+	r = modules_kmod(m);
+	if (r < 0)
+		return r;
+	r = sym_kmod_module_new_from_name(m->kmod, name, &mod);
+	if (r < 0)
+		return r;
+	/* O_NONBLOCK: the kernel answers EWOULDBLOCK for a module in use instead of waiting. */
+	r = sym_kmod_module_remove_module(mod, O_NONBLOCK);
 	sym_kmod_module_unref(mod);
 	return r;
 }

@@ -16,6 +16,7 @@ void epdma_run_free(struct epdma_run *run)
 {
 	epdma_errors_clear(&run->errors);
 	epdma_checks_clear(&run->checks);
+	epdma_checks_clear(&run->transport);
 	for (size_t i = 0; run->outcomes && i < run->done; i++)
 		epdma_kmsg_records_free(run->outcomes[i].log, run->outcomes[i].nlog);
 	free(run->outcomes);

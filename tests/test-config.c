@@ -370,7 +370,7 @@ START_TEST(unknown_key)
 {
 	assert_errors("[transport]\nmtu = 9000\n", CONF
 		      ":2: transport.mtu: unknown key (keys in [transport]: module, bdf_param, "
-		      "max_num_clients, max_mw_size, transport_mtu)");
+		      "max_num_clients, max_mw_size, transport_mtu, clients)");
 }
 END_TEST
 

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The link's state: the NTB device on /sys/bus/ntb, the transport's queue
+ * pairs from debugfs (ntb_transport.c:1236-1240, 1380-1383: <debugfs>/
+ * ntb_transport/<pci name>/qp<N>/stats, "QP Link - \tUp|Down" at :546), and
+ * the ntb_netdev client's interface, a child of the transport's client
+ * device "ntb_netdev<N>" under the NTB device (ntb_transport.c:409-412,
+ * ntb_netdev.c SET_NETDEV_DEV), read through rtnetlink. libnl-route is
+ * loaded only here, so commands that never show the link never map it.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dl.h"
+
+static EPDMA_DLSYM_PROTOTYPE(nl_socket_alloc);
+static EPDMA_DLSYM_PROTOTYPE(nl_socket_free);
+static EPDMA_DLSYM_PROTOTYPE(nl_connect);
+static EPDMA_DLSYM_PROTOTYPE(nl_syserr2nlerr);
+static const struct epdma_dlsym nl_syms[] = {
+	EPDMA_DLSYM(nl_socket_alloc),
+	EPDMA_DLSYM(nl_socket_free),
+	EPDMA_DLSYM(nl_connect),
+	EPDMA_DLSYM(nl_syserr2nlerr),
+};
+static struct epdma_dl nl_dl = EPDMA_DL_INIT("libnl-3.so.200", "libnl-3-200", nl_syms);
+
+static EPDMA_DLSYM_PROTOTYPE(rtnl_link_get_kernel);
+static EPDMA_DLSYM_PROTOTYPE(rtnl_link_put);
+static EPDMA_DLSYM_PROTOTYPE(rtnl_link_get_operstate);
+static EPDMA_DLSYM_PROTOTYPE(rtnl_link_operstate2str);
+static EPDMA_DLSYM_PROTOTYPE(rtnl_link_get_carrier);
+static EPDMA_DLSYM_PROTOTYPE(rtnl_link_get_mtu);
+static EPDMA_DLSYM_PROTOTYPE(rtnl_link_get_stat);
+static const struct epdma_dlsym route_syms[] = {
+	EPDMA_DLSYM(rtnl_link_get_kernel),   EPDMA_DLSYM(rtnl_link_put),
+	EPDMA_DLSYM(rtnl_link_get_operstate), EPDMA_DLSYM(rtnl_link_operstate2str),
+	EPDMA_DLSYM(rtnl_link_get_carrier),  EPDMA_DLSYM(rtnl_link_get_mtu),
+	EPDMA_DLSYM(rtnl_link_get_stat),
+};
+static struct epdma_dl route_dl = EPDMA_DL_INIT("libnl-route-3.so.200", "libnl-route-3-200",
+						route_syms);
+
+/* libnl's -NLE_* as an errno: the few it can give here. */
+static int nl_errno(int nle)
+{
+	switch (-nle) {
+	case NLE_OBJ_NOTFOUND:
+	case NLE_NODEV:
+		return -ENODEV;
+	case NLE_PERM:
+		return -EPERM;
+	case NLE_NOMEM:
+		return -ENOMEM;
+	default:
+		return -EIO;
+	}
+}
+
+int epdma_link_netdev(struct epdma_ctx *ctx, const char *ifname, struct epdma_link_state *st)
+{
+	struct nl_sock *sk;
+	struct rtnl_link *link = NULL;
+	char buf[32];
+	int r = epdma_dl_open(ctx, &nl_dl);
+
+	if (r == 0)
+		r = epdma_dl_open(ctx, &route_dl);
+	if (r < 0)
+		return st->nl_error = r;
+	sk = sym_nl_socket_alloc();
+	if (!sk)
+		return st->nl_error = -ENOMEM;
+	r = sym_nl_connect(sk, NETLINK_ROUTE);
+	if (r == 0)
+		r = sym_rtnl_link_get_kernel(sk, 0, ifname, &link);
+	sym_nl_socket_free(sk);
+	if (r < 0)
+		return st->nl_error = nl_errno(r);
+	snprintf(st->operstate, sizeof(st->operstate), "%s",
+		 sym_rtnl_link_operstate2str(sym_rtnl_link_get_operstate(link), buf, sizeof(buf)));
+	st->carrier = sym_rtnl_link_get_carrier(link) == 1;
+	st->mtu = sym_rtnl_link_get_mtu(link);
+	st->rx_bytes = sym_rtnl_link_get_stat(link, RTNL_LINK_RX_BYTES);
+	st->tx_bytes = sym_rtnl_link_get_stat(link, RTNL_LINK_TX_BYTES);
+	sym_rtnl_link_put(link);
+	st->nl_known = true;
+	return 0;
+}
+
+/* qp<N>/stats of the transport on DEV: how many queues, how many "QP Link - \tUp". */
+static void read_qps(struct epdma_ctx *ctx, struct epdma_link_state *st)
+{
+	char dir[160], **qps = NULL;
+
+	snprintf(dir, sizeof(dir), "/sys/kernel/debug/ntb_transport/%s", st->ntb_device);
+	if (epdma_fs_list(ctx, dir, &qps) < 0)
+		return;
+	st->debugfs = true;
+	for (size_t i = 0; qps[i] && st->nqps < EPDMA_LINK_MAX_QPS; i++) {
+		char path[256], text[2048];
+
+		if (strncmp(qps[i], "qp", 2))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/stats", dir, qps[i]);
+		if (epdma_fs_read(ctx, path, text, sizeof(text)) < 0)
+			continue;
+		st->nqps++;
+		st->qps_up += strstr(text, "QP Link - \tUp") != NULL;
+	}
+	epdma_strv_free(qps);
+}
+
+/* <ntbdev>/ntb_netdev<N>/net/<ifname>: the client's interface. */
+static void find_netdev(struct epdma_ctx *ctx, struct epdma_link_state *st)
+{
+	char dir[160], **clients = NULL;
+
+	/* "/.": through the bus link to the device directory. */
+	snprintf(dir, sizeof(dir), "/sys/bus/ntb/devices/%s/.", st->ntb_device);
+	if (epdma_fs_list(ctx, dir, &clients) < 0)
+		return;
+	for (size_t i = 0; clients[i] && !st->netdev[0]; i++) {
+		char path[256], **nets = NULL;
+
+		if (strncmp(clients[i], "ntb_netdev", 10))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/net", dir, clients[i]);
+		if (epdma_fs_list(ctx, path, &nets) >= 0 && nets[0])
+			snprintf(st->netdev, sizeof(st->netdev), "%s", nets[0]);
+		epdma_strv_free(nets);
+	}
+	epdma_strv_free(clients);
+}
+
+int epdma_link_read(struct epdma_ctx *ctx, struct epdma_link_state *st)
+{
+	char **devs = NULL, path[160];
+
+	memset(st, 0, sizeof(*st));
+	if (epdma_fs_list(ctx, "/sys/bus/ntb/devices", &devs) < 0 || !devs[0]) {
+		epdma_strv_free(devs);
+		return 0;
+	}
+	st->ntb_present = true;
+	snprintf(st->ntb_device, sizeof(st->ntb_device), "%s", devs[0]);
+	epdma_strv_free(devs);
+	/* The NTB device is a child of its PCI device (ntb_register_device()). */
+	snprintf(path, sizeof(path), "/sys/bus/ntb/devices/%s/..", st->ntb_device);
+	{
+		_cleanup_free_ char *abs = epdma_fs_path(ctx, path);
+		_cleanup_free_ char *real = abs ? realpath(abs, NULL) : NULL;
+		const char *base = real ? strrchr(real, '/') : NULL;
+
+		if (base)
+			snprintf(st->pci_device, sizeof(st->pci_device), "%s", base + 1);
+	}
+	read_qps(ctx, st);
+	find_netdev(ctx, st);
+	if (st->netdev[0])
+		epdma_link_netdev(ctx, st->netdev, st);
+	return 0;
+}
+
+const char *epdma_link_summary(const struct epdma_link_state *st, char *buf, size_t size)
+{
+	if (!st->ntb_present)
+		snprintf(buf, size, "down: no NTB device");
+	else if (!st->debugfs)
+		snprintf(buf, size, "unknown: debugfs not mounted");
+	else if (!st->nqps)
+		snprintf(buf, size, "down: no transport queue");
+	else if (st->qps_up < st->nqps)
+		snprintf(buf, size, "down: %u of %u queues up", st->qps_up, st->nqps);
+	else
+		snprintf(buf, size, "up");
+	return buf;
+}

@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The link, both ends: setup loads the NTB transport with the shared
+ * [transport] values and its clients after start (fake kernel modules with
+ * parameters), writes what it can, reloads only with --force and never a
+ * module in use; both ends' scratchpads compared.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sched.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "transport.h"
+
+#define TRANSPORT_KO "lib/modules/6.18.3-rcar-s4/kernel/drivers/ntb/ntb_transport_ep_dma.ko"
+
+static const char base_conf[] = "[general]\nprofile = rcar-gen4\n[vntb]\nvbus_number = 0x10\n"
+				"[dma]\nwr_chans = 2\nrd_chans = 1\nmsi_interrupts = 4\n";
+
+static void write_conf(struct fx *fx, const char *transport)
+{
+	fx_write(fx, "etc/epdma.conf", "%s[transport]\n%s", base_conf, transport ? transport : "");
+}
+
+static void ctl(struct fx *fx, struct fx_result *r, const char *a, const char *b)
+{
+	const char *argv[] = { "epdmactl", "--root", fx->root, a, b, NULL };
+
+	fx_run(fx, r, argv);
+}
+
+static struct fx *endpoint(bool modules)
+{
+	struct fx *fx = fx_new();
+
+	fx_rcar_s4(fx);
+	if (modules)
+		fx_host_modules(fx, true);
+	return fx;
+}
+
+START_TEST(setup_loads_transport_and_clients)
+{
+	struct fx *fx = endpoint(true);
+	struct fx_result r;
+	char *log, *conf, *v;
+
+	write_conf(fx, "max_mw_size = 1M\ntransport_mtu = 0x2000\n");
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.out, "  ok   ntb device: 0000:10:00.0\n"), "%s", r.out);
+	ck_assert(has(r.out, "  ok   transport module: ntb_transport_ep_dma loaded with "
+			     "max_num_clients=0 max_mw_size=1048576 transport_mtu=8192\n"));
+	ck_assert(has(r.out, "  ok   transport client: ntb_netdev loaded\n"));
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	/* After start, with the shared values and never the host's BDF parameter. */
+	ck_assert_msg(has(log, "finit_module " TRANSPORT_KO " max_num_clients=0 "
+			       "max_mw_size=1048576 transport_mtu=8192 = 0\n"),
+		      "%s", log);
+	ck_assert(strstr(log, "controllers/e65d0000.pcie-ep/start") <
+		  strstr(log, "finit_module " TRANSPORT_KO));
+	ck_assert(!has(log, "dma_bdf"));
+	ck_assert(has(log, "ntb_netdev.ko = 0\n"));
+	free(log);
+	v = fx_read(fx, "sys/module/ntb_transport_ep_dma/parameters/transport_mtu");
+	ck_assert_str_eq(v, "8192\n");
+	free(v);
+	conf = fx_read(fx, "run/modprobe.d/epdma.conf");
+	ck_assert_msg(has(conf, "\noptions ntb_transport_ep_dma max_num_clients=0 "
+				"max_mw_size=1048576 transport_mtu=8192\n"),
+		      "%s", conf);
+	free(conf);
+	fx_free(fx);
+}
+END_TEST
+
+START_TEST(loaded_with_other_values_writes_them)
+{
+	struct fx *fx = endpoint(true);
+	struct fx_result r;
+	char *v, *log;
+
+	write_conf(fx, NULL);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 0);
+	fx_result_free(&r);
+	write_conf(fx, "transport_mtu = 0x2000\n");
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.out, "  ok   transport parameter: ntb_transport_ep_dma transport_mtu: "
+				 "65536 -> 8192\n"),
+		      "%s", r.out);
+	fx_result_free(&r);
+	v = fx_read(fx, "sys/module/ntb_transport_ep_dma/parameters/transport_mtu");
+	ck_assert_str_eq(v, "8192\n");
+	free(v);
+	log = fx_oplog(fx);
+	ck_assert_int_eq(has(log, "delete_module"), 0);
+	free(log);
+	fx_free(fx);
+}
+END_TEST
+
+/* A transport whose parameter is read-only (0444). */
+static struct fx *endpoint_ro(void)
+{
+	static const char *const parms[] = { "max_mw_size:ulong:0644:0",
+					     "transport_mtu:uint:0444:65536",
+					     "max_num_clients:byte:0644:0", NULL };
+	struct fx *fx = endpoint(true);
+
+	fx_module_parm(fx, "drivers/ntb", "ntb_transport_ro", NULL, "ntb", parms);
+	fx_depmod(fx);
+	return fx;
+}
+
+START_TEST(read_only_parameter_needs_force)
+{
+	struct fx *fx = endpoint_ro();
+	struct fx_result r;
+	char *log, *v;
+
+	write_conf(fx, "module = ntb_transport_ro\nclients =\n");
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert(!has(r.out, "transport client"));
+	fx_result_free(&r);
+	write_conf(fx, "module = ntb_transport_ro\nclients =\ntransport_mtu = 0x2000\n");
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "epdmactl: ntb_transport_ro: loaded with transport_mtu=65536 "
+				 "(config 8192, Permission denied): read-only parameters, only a "
+				 "reload changes them; --force reloads it when nothing uses it\n"),
+		      "%s", r.err);
+	ck_assert(has(r.err, "the graph is set up and started; the transport is not\n"));
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert(!has(log, "delete_module"));
+	free(log);
+
+	ctl(fx, &r, "setup", "--force");
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_msg(has(log, "delete_module ntb_transport_ro = 0\n"), "%s", log);
+	ck_assert(strstr(log, "delete_module ntb_transport_ro") <
+		  strstr(log, "max_mw_size=0 transport_mtu=8192 = 0\n"));
+	free(log);
+	v = fx_read(fx, "sys/module/ntb_transport_ro/parameters/transport_mtu");
+	ck_assert_str_eq(v, "8192\n");
+	free(v);
+	fx_free(fx);
+}
+END_TEST
+
+START_TEST(force_never_reloads_a_module_in_use)
+{
+	struct fx *fx = endpoint_ro();
+	struct fx_result r;
+	char *log;
+
+	fx_kernel_config(fx, "refcnt=ntb_transport_ro:1");
+	write_conf(fx, "module = ntb_transport_ro\nclients =\n");
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 0);
+	fx_result_free(&r);
+	write_conf(fx, "module = ntb_transport_ro\nclients =\ntransport_mtu = 0x2000\n");
+	ctl(fx, &r, "setup", "--force");
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "epdmactl: ntb_transport_ro: in use (refcnt 1 or holders): not "
+				 "reloaded"),
+		      "%s", r.err);
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert(!has(log, "delete_module"));
+	free(log);
+	fx_free(fx);
+}
+END_TEST
+
+START_TEST(transport_not_installed_is_a_warning)
+{
+	struct fx *fx = endpoint(false);
+	struct fx_result r;
+
+	write_conf(fx, NULL);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.out, "  WARN transport module: ntb_transport_ep_dma is not installed "
+				 "for this kernel: the NTB device has no transport\n"),
+		      "%s", r.out);
+	ck_assert_str_eq(r.err, "");
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
+/* ---- config: [transport] clients ---- */
+
+static int load(struct fx *fx, const char *transport, struct epdma_config **cfg,
+		struct epdma_errors *errs)
+{
+	struct epdma_ctx *ctx;
+	char *p;
+	int r;
+
+	write_conf(fx, transport);
+	p = fx_path(fx, "etc/epdma.conf");
+	ck_assert_int_eq(chmod(p, 0644), 0);
+	free(p);
+	ck_assert_int_eq(epdma_ctx_new(&ctx, fx->root), 0);
+	r = epdma_config_load(ctx, NULL, cfg, errs);
+	epdma_ctx_free(ctx);
+	return r;
+}
+
+START_TEST(clients_key)
+{
+	struct fx *fx = fx_new();
+	struct epdma_errors errs = { 0 };
+	struct epdma_config *cfg = NULL;
+
+	ck_assert_int_eq(load(fx, NULL, &cfg, &errs), 0);
+	ck_assert_str_eq(cfg->transport.clients, "ntb_netdev");
+	epdma_config_free(cfg);
+	ck_assert_int_eq(load(fx, "clients =\n", &cfg, &errs), 0);
+	ck_assert_str_eq(cfg->transport.clients, "");
+	epdma_config_free(cfg);
+	ck_assert_int_eq(load(fx, "clients = ntb_netdev, ntb_tool\n", &cfg, &errs), 0);
+	ck_assert_str_eq(cfg->transport.clients, "ntb_netdev, ntb_tool");
+	epdma_config_free(cfg);
+	cfg = NULL;
+	ck_assert_int_eq(load(fx, "clients = ntb_netdev foo=1\n", &cfg, &errs), -EINVAL);
+	ck_assert_uint_eq(errs.count, 1);
+	ck_assert_msg(has(errs.items[0].message, "is not a list of module names"), "%s",
+		      errs.items[0].message);
+	epdma_errors_clear(&errs);
+	fx_free(fx);
+}
+END_TEST
+
+/* ---- both ends' scratchpads ---- */
+
+static struct epdma_transport_spads spads(uint32_t qps, uint32_t mws, uint64_t mw1)
+{
+	return (struct epdma_transport_spads){ .state = EPDMA_TRANSPORT_WRITTEN,
+					       .version = 4,
+					       .qp_links = 0,
+					       .num_qps = qps,
+					       .num_mws = mws,
+					       .mw_size = { mw1, mw1 } };
+}
+
+START_TEST(compare_equal_passes)
+{
+	struct epdma_transport_spads h = spads(1, 1, 0x100000), e = h;
+	struct epdma_config cfg = { 0 };
+	struct epdma_checks c = { 0 };
+
+	cfg.transport.max_mw_size = 0x100000;
+	ck_assert_int_eq(epdma_transport_compare(&h, &e, &cfg, &c), 0);
+	ck_assert_uint_eq(c.count, 1);
+	ck_assert_int_eq(c.items[0].result, EPDMA_CHECK_PASS);
+	ck_assert_str_eq(c.items[0].message,
+			 "version 4, 1 queue, 1 MW on both ends (max_mw_size 1048576)");
+	epdma_checks_clear(&c);
+}
+END_TEST
+
+START_TEST(compare_names_each_mismatch)
+{
+	struct epdma_transport_spads h = spads(2, 2, 0x200000), e = spads(1, 1, 0x100000);
+	struct epdma_config cfg = { 0 };
+	struct epdma_checks c = { 0 };
+
+	e.version = 3;
+	ck_assert_int_eq(epdma_transport_compare(&h, &e, &cfg, &c), 4);
+	ck_assert_str_eq(c.items[0].name, "transport version");
+	ck_assert_str_eq(c.items[0].message, "ntb_transport protocol version: host 4, endpoint 3: "
+					     "the link never comes up");
+	ck_assert_str_eq(c.items[1].name, "transport queues");
+	ck_assert_str_eq(c.items[1].message,
+			 "queue pairs: host 2, endpoint 1: the link never comes up");
+	ck_assert(has(c.items[1].hint, "[transport] max_num_clients"));
+	ck_assert_str_eq(c.items[2].name, "transport MWs");
+	ck_assert(has(c.items[2].hint, "[vntb] num_mws"));
+	ck_assert_str_eq(c.items[3].name, "transport MW1 size");
+	ck_assert_str_eq(c.items[3].message,
+			 "MW1 size: host 0x200000, endpoint 0x100000: the link never comes up");
+	ck_assert(has(c.items[3].hint, "[transport] max_mw_size"));
+	for (size_t i = 0; i < c.count; i++)
+		ck_assert_int_eq(c.items[i].result, EPDMA_CHECK_FAIL);
+	epdma_checks_clear(&c);
+}
+END_TEST
+
+START_TEST(compare_skips_an_end_not_written)
+{
+	struct epdma_transport_spads h = spads(1, 1, 0x100000), e = h;
+	struct epdma_config cfg = { 0 };
+	struct epdma_checks c = { 0 };
+
+	e.state = EPDMA_TRANSPORT_PARTIAL;
+	ck_assert_int_eq(epdma_transport_compare(&h, &e, &cfg, &c), 0);
+	ck_assert_int_eq(c.items[0].result, EPDMA_CHECK_SKIP);
+	ck_assert_str_eq(c.items[0].message,
+			 "the endpoint's transport has not written its scratchpads (yet)");
+	epdma_checks_clear(&c);
+}
+END_TEST
+
+/* From BAR images: what the decoder reads from both halves feeds the comparison. */
+START_TEST(compare_from_bar_halves)
+{
+	struct fx_vntb_bar b = { .num_mws = 1,
+				 .spad_count = 64,
+				 .db_count = 4,
+				 .transport = true,
+				 .version = 4,
+				 .num_qps = 1,
+				 .spad_num_mws = 1,
+				 .mw_size = { 0x100000 } };
+	struct epdma_transport_spads ep, host;
+	struct epdma_vntb_ctrl ctrl;
+	struct epdma_config cfg = { 0 };
+	struct epdma_checks c = { 0 };
+	size_t len;
+	uint8_t *img = fx_vntb_bar_image(&b, &len);
+
+	ck_assert_int_eq(epdma_vntb_ctrl_parse(img, len, &ctrl, NULL), EPDMA_BAR_OK);
+	ck_assert_int_eq(epdma_transport_spads_decode(img, len, &ctrl, EPDMA_SPAD_HOST, &ep, NULL),
+			 EPDMA_BAR_OK);
+	ck_assert_int_eq(
+		epdma_transport_spads_decode(img, len, &ctrl, EPDMA_SPAD_ENDPOINT, &host, NULL),
+		EPDMA_BAR_OK);
+	/* The host's transport has not written yet: the endpoint's half is blank. */
+	ck_assert_int_eq(epdma_transport_compare(&host, &ep, &cfg, &c), 0);
+	ck_assert_int_eq(c.items[0].result, EPDMA_CHECK_SKIP);
+	ck_assert(has(c.items[0].message, "host's transport"));
+	epdma_checks_clear(&c);
+	host = ep;
+	host.mw_size[0] = 0x200000;
+	ck_assert_int_eq(epdma_transport_compare(&host, &ep, &cfg, &c), 1);
+	ck_assert_str_eq(c.items[0].name, "transport MW1 size");
+	epdma_checks_clear(&c);
+	free(img);
+}
+END_TEST
+
+/* ---- link state ---- */
+
+#define NTBDEV "sys/devices/pci0000:10/0000:10:00.0/0000:10:00.0"
+
+static struct fx *link_tree(bool debugfs, bool up)
+{
+	struct fx *fx = fx_new();
+
+	fx_mkdir(fx, NTBDEV "/ntb_netdev0/net/epdmatest0");
+	fx_mkdir(fx, "sys/bus/ntb/devices");
+	fx_symlink_rel(fx, NTBDEV, "sys/bus/ntb/devices/0000:10:00.0");
+	if (debugfs) {
+		/* ntb_transport.c:546 (v6.12): "QP Link - \t%s\n", "Up" or "Down". */
+		fx_write(fx, "sys/kernel/debug/ntb_transport/0000:10:00.0/qp0/stats",
+			 "\nNTB QP stats:\n\nrx_bytes - \t0\nQP Link - \t%s\n", up ? "Up" : "Down");
+		fx_write(fx, "sys/kernel/debug/ntb_transport/0000:10:00.0/qp1/stats",
+			 "\nNTB QP stats:\n\nQP Link - \tUp\n");
+	}
+	return fx;
+}
+
+START_TEST(link_state_from_sysfs_and_debugfs)
+{
+	struct fx *fx = link_tree(true, true);
+	struct epdma_link_state st;
+	struct epdma_ctx *ctx;
+	char buf[64];
+
+	ck_assert_int_eq(epdma_ctx_new(&ctx, fx->root), 0);
+	ck_assert_int_eq(epdma_link_read(ctx, &st), 0);
+	ck_assert(st.ntb_present);
+	ck_assert_str_eq(st.ntb_device, "0000:10:00.0");
+	ck_assert_str_eq(st.pci_device, "0000:10:00.0");
+	ck_assert(st.debugfs);
+	ck_assert_uint_eq(st.nqps, 2);
+	ck_assert_uint_eq(st.qps_up, 2);
+	/* Found through sysfs; the machine has no such interface: rtnetlink says so. */
+	ck_assert_str_eq(st.netdev, "epdmatest0");
+	ck_assert(!st.nl_known);
+	ck_assert_int_ne(st.nl_error, 0);
+	ck_assert_str_eq(epdma_link_summary(&st, buf, sizeof(buf)), "up");
+	epdma_ctx_free(ctx);
+	fx_free(fx);
+
+	fx = link_tree(true, false);
+	ck_assert_int_eq(epdma_ctx_new(&ctx, fx->root), 0);
+	ck_assert_int_eq(epdma_link_read(ctx, &st), 0);
+	ck_assert_str_eq(epdma_link_summary(&st, buf, sizeof(buf)), "down: 1 of 2 queues up");
+	epdma_ctx_free(ctx);
+	fx_free(fx);
+
+	fx = link_tree(false, false);
+	ck_assert_int_eq(epdma_ctx_new(&ctx, fx->root), 0);
+	ck_assert_int_eq(epdma_link_read(ctx, &st), 0);
+	ck_assert_str_eq(epdma_link_summary(&st, buf, sizeof(buf)), "unknown: debugfs not mounted");
+	epdma_ctx_free(ctx);
+	fx_free(fx);
+
+	fx = fx_new();
+	ck_assert_int_eq(epdma_ctx_new(&ctx, fx->root), 0);
+	ck_assert_int_eq(epdma_link_read(ctx, &st), 0);
+	ck_assert_str_eq(epdma_link_summary(&st, buf, sizeof(buf)), "down: no NTB device");
+	epdma_ctx_free(ctx);
+	fx_free(fx);
+}
+END_TEST
+
+/*
+ * rtnetlink in a private network namespace (this forked test only): a dummy
+ * interface stands in for the NTB netdev when the kernel can make one, else
+ * the namespace's own loopback.
+ */
+START_TEST(netdev_state_through_rtnetlink)
+{
+	struct epdma_link_state st = { 0 };
+	struct epdma_ctx *ctx;
+	const char *ifname = "epdmatest0";
+
+	ck_assert_msg(unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0,
+		      "no private network namespace here: %s", strerror(errno));
+	if (system("ip link add epdmatest0 mtu 9000 type dummy 2>/dev/null && "
+		   "ip link set epdmatest0 up") != 0)
+		ifname = "lo";
+	ck_assert_int_eq(epdma_ctx_new(&ctx, "/"), 0);
+	ck_assert_int_eq(epdma_link_netdev(ctx, ifname, &st), 0);
+	ck_assert(st.nl_known);
+	if (!strcmp(ifname, "lo")) {
+		ck_assert_uint_eq(st.mtu, 65536);
+		ck_assert_str_eq(st.operstate, "down");
+	} else {
+		ck_assert_uint_eq(st.mtu, 9000);
+		ck_assert_str_eq(st.operstate, "unknown"); /* dummy has no operstate of its own */
+		ck_assert(st.carrier);
+	}
+	memset(&st, 0, sizeof(st));
+	ck_assert_int_eq(epdma_link_netdev(ctx, "nosuch0", &st), -ENODEV);
+	ck_assert_int_eq(st.nl_error, -ENODEV);
+	epdma_ctx_free(ctx);
+}
+END_TEST
+
+static Suite *link_suite(void)
+{
+	Suite *s = suite_create("link");
+	TCase *tc = tcase_create("transport");
+
+	tcase_add_test(tc, setup_loads_transport_and_clients);
+	tcase_add_test(tc, loaded_with_other_values_writes_them);
+	tcase_add_test(tc, read_only_parameter_needs_force);
+	tcase_add_test(tc, force_never_reloads_a_module_in_use);
+	tcase_add_test(tc, transport_not_installed_is_a_warning);
+	tcase_add_test(tc, clients_key);
+	tcase_add_test(tc, compare_equal_passes);
+	tcase_add_test(tc, compare_names_each_mismatch);
+	tcase_add_test(tc, compare_skips_an_end_not_written);
+	tcase_add_test(tc, compare_from_bar_halves);
+	tcase_add_test(tc, link_state_from_sysfs_and_debugfs);
+	tcase_add_test(tc, netdev_state_through_rtnetlink);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return fx_run_suite(link_suite());
+}
