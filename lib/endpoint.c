@@ -195,7 +195,7 @@ int epdma_endpoint_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg, 
 		r = setup_pass(ctx, cfg, flags, run);
 	if (r >= 0)
 		r = apply(ctx, run); /* converged: an empty plan writes nothing */
-	if (r == 0) /* the NTB transport on the started link (lib/transport.c) */
+	if (r == 0)		     /* the NTB transport on the started link (lib/transport.c) */
 		r = epdma_transport_ensure(ctx, cfg, EPDMA_ROLE_ENDPOINT, NULL, flags, run);
 	epdma_run_unlock(ctx, lock, made, run->done > 0 || run->transport_changes > 0);
 	return epdma_run_finish(run, r);

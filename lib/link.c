@@ -38,9 +38,9 @@ static EPDMA_DLSYM_PROTOTYPE(rtnl_link_get_carrier);
 static EPDMA_DLSYM_PROTOTYPE(rtnl_link_get_mtu);
 static EPDMA_DLSYM_PROTOTYPE(rtnl_link_get_stat);
 static const struct epdma_dlsym route_syms[] = {
-	EPDMA_DLSYM(rtnl_link_get_kernel),   EPDMA_DLSYM(rtnl_link_put),
+	EPDMA_DLSYM(rtnl_link_get_kernel),    EPDMA_DLSYM(rtnl_link_put),
 	EPDMA_DLSYM(rtnl_link_get_operstate), EPDMA_DLSYM(rtnl_link_operstate2str),
-	EPDMA_DLSYM(rtnl_link_get_carrier),  EPDMA_DLSYM(rtnl_link_get_mtu),
+	EPDMA_DLSYM(rtnl_link_get_carrier),   EPDMA_DLSYM(rtnl_link_get_mtu),
 	EPDMA_DLSYM(rtnl_link_get_stat),
 };
 static struct epdma_dl route_dl = EPDMA_DL_INIT("libnl-route-3.so.200", "libnl-route-3-200",
