@@ -630,9 +630,8 @@ static int dma_bind(const struct fk_fn *fn, int pf)
 	msi = read_num(fn->dir, "msi_interrupts", 0);
 	msix = read_num(fn->dir, "msix_interrupts", 0);
 	if (!wr && !rd) {
-		fk_kmsg(3,
-			"pci_epf_dma %s: no DMA channels requested (wr_chans and rd_chans are 0)",
-			fn->epf);
+		/* The stand-in driver's words (tests/kernel/modules/pci-epf-dma.c:238). */
+		fk_kmsg(3, "pci_epf_dma %s: wr_chans and rd_chans are both 0", fn->epf);
 		return -EINVAL;
 	}
 	if (mb >= 0 && mb == wb) {
@@ -641,10 +640,8 @@ static int dma_bind(const struct fk_fn *fn, int pf)
 		return -EINVAL;
 	}
 	if (!msi && !msix) {
-		fk_kmsg(3,
-			"pci_epf_dma %s: MSI or MSI-X is required (msi_interrupts and "
-			"msix_interrupts are 0)",
-			fn->epf);
+		/* pci-epf-dma.c:243 */
+		fk_kmsg(3, "pci_epf_dma %s: needs at least one MSI or MSI-X vector", fn->epf);
 		return -EINVAL;
 	}
 	/* Auto BARs: lowest free ones; written back and kept after unbind. */
