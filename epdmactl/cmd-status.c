@@ -126,6 +126,57 @@ static void json_function(const struct epdma_run *run, json_object *a,
 			json_drift(drift, &run->drift[i]);
 }
 
+/* The NTB device, the transport's queues and the client's interface (text). */
+static void print_link(const struct epdma_link_state *l)
+{
+	char why[96];
+
+	printf("link: %s\n", epdma_link_summary(l, why, sizeof(why)));
+	if (!l->ntb_present)
+		return;
+	printf("  NTB device %s%s%s", l->ntb_device, l->pci_device[0] ? " on " : "", l->pci_device);
+	if (l->debugfs)
+		printf(", %u of %u transport queues up", l->qps_up, l->nqps);
+	printf("\n");
+	if (!l->netdev[0])
+		printf("  no network interface on it (is the transport's client loaded?)\n");
+	else if (!l->nl_known)
+		printf("  interface %s: state unknown (%s)\n", l->netdev, strerror(-l->nl_error));
+	else
+		printf("  interface %s: %s, %s, mtu %u, rx %llu bytes, tx %llu bytes\n", l->netdev,
+		       l->operstate, l->carrier ? "carrier" : "no carrier", l->mtu,
+		       (unsigned long long)l->rx_bytes, (unsigned long long)l->tx_bytes);
+}
+
+static void json_link(json_object *root, const struct epdma_link_state *l, bool up)
+{
+	json_object *o = cli_json_object(root, "link"), *n;
+	char why[96];
+
+	cli_json_bool(o, "up", up);
+	cli_json_string(o, "summary", epdma_link_summary(l, why, sizeof(why)));
+	cli_json_string(o, "ntb_device", l->ntb_present ? l->ntb_device : NULL);
+	cli_json_string(o, "pci_device", l->pci_device[0] ? l->pci_device : NULL);
+	if (l->debugfs) {
+		cli_json_int(o, "queues", l->nqps);
+		cli_json_int(o, "queues_up", l->qps_up);
+	} else {
+		cli_json_string(o, "queues", NULL);
+		cli_json_string(o, "queues_up", NULL);
+	}
+	if (!l->netdev[0] || !l->nl_known) {
+		cli_json_string(o, "interface", NULL);
+		return;
+	}
+	n = cli_json_object(o, "interface");
+	cli_json_string(n, "name", l->netdev);
+	cli_json_string(n, "operstate", l->operstate);
+	cli_json_bool(n, "carrier", l->carrier);
+	cli_json_int(n, "mtu", l->mtu);
+	cli_json_int(n, "rx_bytes", (int64_t)l->rx_bytes);
+	cli_json_int(n, "tx_bytes", (int64_t)l->tx_bytes);
+}
+
 static void print_json(struct cli *cli, const struct epdma_run *run)
 {
 	json_object *root = cli_json_new(cli, true), *fns;
@@ -148,6 +199,7 @@ static void print_json(struct cli *cli, const struct epdma_run *run)
 		json_function(run, fns, &g->functions[i]);
 	cli_json_int(root, "missing_functions", (int64_t)run->missing_functions);
 	cli_json_bool(root, "in_sync", run->in_sync);
+	json_link(root, run->link, run->link_up);
 	cli_status_daemon(cli, root);
 	cli_json_print(root);
 }
@@ -171,6 +223,7 @@ static void print_text(const struct epdma_run *run)
 	printf("%s\n", run->in_sync ? "In sync with the config."
 				    : "Not in sync with the config: epdmactl plan shows what "
 				      "setup would do.");
+	print_link(run->link);
 }
 
 /* Cannot report: the errors, as text or in the JSON envelope --json promises. */
@@ -199,6 +252,7 @@ int cmd_status(struct cli *cli)
 	int ret = EXIT_OK;
 
 	epdma_run_init(&run);
+	run.wait_link_ms = cli->wait_link_ms;
 	if (!cfg || epdma_role_resolve(cli->ctx, cfg, &role, &errs) < 0) {
 		ret = status_fail(cli, &errs);
 	} else if (role != EPDMA_ROLE_ENDPOINT) {
@@ -217,6 +271,9 @@ int cmd_status(struct cli *cli)
 		print_text(&run);
 		cli_status_daemon(cli, NULL);
 	}
+	/* --wait-link: the exit status says whether the link came up in time. */
+	if (ret == EXIT_OK && cli->wait_link && !run.link_up)
+		ret = EXIT_FAIL;
 	epdma_run_free(&run);
 	epdma_errors_clear(&errs);
 	epdma_config_free(cfg);

@@ -12,9 +12,33 @@
 struct command {
 	const char *name;
 	int (*fn)(struct cli *cli);
-	const char *options; /* which command options it takes: j(son) f(orce) a(dopt) */
+	const char *options; /* which command options it takes: letters of cmd_options[] */
 	const char *help;
 };
+
+/* Command options: the letter a command's table entry names, its long form, its argument. */
+static const struct cmd_option {
+	char letter;
+	const char *name;
+	const char *arg; /* NULL: a flag */
+	const char *help;
+} cmd_options[] = {
+	{ 'j', "json", NULL, "print one JSON object (schema_version 1)" },
+	{ 'f', "force", NULL, "allow changes that need unlinking or rebinding" },
+	{ 'a', "adopt", NULL, "take over existing functions that match the config" },
+	{ 'l', "wait-link", "SECONDS",
+	  "status: wait for the NTB link to come up (exit 1 when not in time)" },
+};
+
+/* The option of LETTER; every letter in the command table has one. */
+static const struct cmd_option *cmd_option(char letter)
+{
+	size_t i = 0;
+
+	while (i < ARRAY_SIZE(cmd_options) - 1 && cmd_options[i].letter != letter)
+		i++;
+	return &cmd_options[i];
+}
 
 static int cmd_version(struct cli *cli)
 {
@@ -29,7 +53,7 @@ static const struct command commands[] = {
 	{ "plan", cmd_plan, "jfa", "show the operations setup would run (endpoint)" },
 	{ "setup", cmd_setup, "jfa", "build the vNTB + DMA function graph and start the link" },
 	{ "teardown", cmd_teardown, "jf", "stop, unlink and remove what epdma created" },
-	{ "status", cmd_status, "j", "controller, functions, PF numbers, drift from the config" },
+	{ "status", cmd_status, "jl", "controller, functions, PF numbers, drift, link state" },
 	{ "monitor", cmd_monitor, "j",
 	  "show uevents that matter and the daemon's state as they come" },
 	{ "doctor", cmd_doctor, "j", "known causes in the kernel log and the live state" },
@@ -51,22 +75,28 @@ static void usage(FILE *f)
 		   "\n"
 		   "Commands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
-		char opts[64] = "";
+		char opts[128] = "";
 
 		/* The table says which options each command takes. */
-		for (const char *o = commands[i].options; *o; o++)
-			strcat(opts, *o == 'j'	 ? "[--json] "
-				     : *o == 'f' ? "[--force] "
-						 : "[--adopt] ");
-		fprintf(f, "  %-9s %-30s%s\n", commands[i].name, opts, commands[i].help);
+		for (const char *o = commands[i].options; *o; o++) {
+			const struct cmd_option *c = cmd_option(*o);
+			size_t len = strlen(opts);
+
+			snprintf(opts + len, sizeof(opts) - len, "[--%s%s%s] ", c->name,
+				 c->arg ? " " : "", c->arg ? c->arg : "");
+		}
+		fprintf(f, "  %-9s %-32s%s\n", commands[i].name, opts, commands[i].help);
 	}
-	fprintf(f, "\n"
-		   "Command options:\n"
-		   "  --json             print one JSON object (schema_version 1)\n"
-		   "  --force            allow changes that need unlinking or rebinding\n"
-		   "  --adopt            take over existing functions that match the config\n"
-		   "\n"
-		   "Exit status: 0 done, 1 failed or refused, 2 usage error.\n");
+	fprintf(f, "\nCommand options:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(cmd_options); i++) {
+		char name[40];
+
+		snprintf(name, sizeof(name), "--%s%s%s", cmd_options[i].name,
+			 cmd_options[i].arg ? " " : "",
+			 cmd_options[i].arg ? cmd_options[i].arg : "");
+		fprintf(f, "  %-20s %s\n", name, cmd_options[i].help);
+	}
+	fprintf(f, "\nExit status: 0 done, 1 failed or refused, 2 usage error.\n");
 }
 
 /* For the shell completion: each command and its options, one line each. */
@@ -75,7 +105,7 @@ static int list_commands(void)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		printf("%s", commands[i].name);
 		for (const char *o = commands[i].options; *o; o++)
-			printf(" %s", *o == 'j' ? "--json" : *o == 'f' ? "--force" : "--adopt");
+			printf(" --%s", cmd_option(*o)->name);
 		printf("\n");
 	}
 	return EXIT_OK;
@@ -86,20 +116,38 @@ static void log_stderr(void *data, int priority, const char *msg)
 	fprintf(stderr, "epdmactl: %s%s\n", priority <= LOG_ERR ? "" : "", msg);
 }
 
+/* "30" -> 30000 ms; at most a day. */
+static int parse_seconds(const char *s, unsigned int *ms)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v > 86400)
+		return -EINVAL;
+	*ms = (unsigned int)v * 1000;
+	return 0;
+}
+
 static int parse_command_options(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "adopt", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
+	struct option opts[ARRAY_SIZE(cmd_options) + 2] = { { "help", no_argument, NULL, 'h' } };
 	int c;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cmd_options); i++)
+		opts[i + 1] = (struct option){ cmd_options[i].name,
+					       cmd_options[i].arg ? required_argument : no_argument,
+					       NULL, cmd_options[i].letter };
 
 	optind = 1;
 	opterr = 0; /* getopt would name the command, not epdmactl */
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == ':') {
+			fprintf(stderr, "epdmactl: %s: option '%s' needs an argument\n", cmd->name,
+				argv[optind - 1]);
+			return -EINVAL;
+		}
 		if (c == 'h') {
 			usage(stdout);
 			exit(EXIT_OK);
@@ -112,6 +160,12 @@ static int parse_command_options(struct cli *cli, const struct command *cmd, int
 		cli->json |= c == 'j';
 		cli->force |= c == 'f';
 		cli->adopt |= c == 'a';
+		cli->wait_link |= c == 'l';
+		if (c == 'l' && parse_seconds(optarg, &cli->wait_link_ms) < 0) {
+			fprintf(stderr, "epdmactl: %s: --%s takes whole seconds, not '%s'\n",
+				cmd->name, cmd_option((char)c)->name, optarg);
+			return -EINVAL;
+		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "epdmactl: %s: unexpected argument '%s'\n", cmd->name,

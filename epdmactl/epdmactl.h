@@ -18,6 +18,8 @@ struct cli {
 	bool json;
 	bool force;
 	bool adopt;
+	unsigned int wait_link_ms; /* status --wait-link */
+	bool wait_link;
 	const char *command;
 };
 

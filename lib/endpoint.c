@@ -335,5 +335,12 @@ int epdma_endpoint_status(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	epdma_specs_from_config(cfg, facts.bar_attrs > 0, specs);
 	keep_relevant(run->graph, specs);
 	compute_drift(run, specs);
+	run->link = calloc(1, sizeof(*run->link));
+	if (!run->link)
+		return epdma_run_finish(run, -ENOMEM);
+	r = epdma_link_wait(ctx, run->wait_link_ms, run->link);
+	if (r < 0)
+		return epdma_run_finish(run, r);
+	run->link_up = r == 1;
 	return epdma_run_finish(run, 0);
 }

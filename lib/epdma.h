@@ -430,6 +430,11 @@ struct epdma_run {
 	unsigned int max_functions;
 	bool max_functions_known;
 	bool in_sync;
+	/* in: status waits up to this long for the NTB link to come up (0: no wait) */
+	unsigned int wait_link_ms;
+	/* status: the NTB device, the transport's queues, the client's interface */
+	struct epdma_link_state *link;
+	bool link_up;
 
 	/* host runs: what discovery found, what was bound and handed over */
 	struct epdma_host *host;
@@ -658,5 +663,7 @@ struct epdma_link_state {
 int epdma_link_read(struct epdma_ctx *ctx, struct epdma_link_state *st);
 /* The state of network interface IFNAME through rtnetlink (libnl-route, loaded on first use). */
 int epdma_link_netdev(struct epdma_ctx *ctx, const char *ifname, struct epdma_link_state *st);
+/* Read the link until it is up or TIMEOUT_MS passed: 1 up, 0 not (ST as last read). */
+int epdma_link_wait(struct epdma_ctx *ctx, unsigned int timeout_ms, struct epdma_link_state *st);
 /* "up" when the queues and the interface are up, else a reason ("unknown: debugfs not mounted"). */
 const char *epdma_link_summary(const struct epdma_link_state *st, char *buf, size_t size);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dl.h"
 
@@ -180,4 +181,32 @@ const char *epdma_link_summary(const struct epdma_link_state *st, char *buf, siz
 	else
 		snprintf(buf, size, "up");
 	return buf;
+}
+
+static bool link_up(const struct epdma_link_state *st)
+{
+	char buf[96];
+
+	return !strcmp(epdma_link_summary(st, buf, sizeof(buf)), "up");
+}
+
+int epdma_link_wait(struct epdma_ctx *ctx, unsigned int timeout_ms, struct epdma_link_state *st)
+{
+	/* The transport retries its link every 10 ms (ntb_transport.c
+	 * NTB_LINK_DOWN_TIMEOUT); reading every 100 ms misses nothing a user waits for. */
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	unsigned int waited = 0;
+
+	for (;;) {
+		int r = epdma_link_read(ctx, st);
+
+		if (r < 0)
+			return r;
+		if (link_up(st))
+			return 1;
+		if (waited >= timeout_ms)
+			return 0;
+		nanosleep(&tick, NULL);
+		waited += 100;
+	}
 }

@@ -22,6 +22,7 @@ void epdma_run_free(struct epdma_run *run)
 	free(run->outcomes);
 	free(run->plan);
 	free(run->graph);
+	free(run->link);
 	free(run->host);
 	epdma_run_init(run);
 }

@@ -400,12 +400,15 @@ START_TEST(help_lists_commands_and_options)
 
 	fx_run(fx, &r, (const char *const[]){ "epdmactl", "--help", NULL });
 	ck_assert_int_eq(r.status, 0);
-	ck_assert_msg(has(r.out, "\n  check     [--json]                      validate the config"),
-		      "%s", r.out);
-	ck_assert(has(r.out, "\n  plan      [--json] [--force] [--adopt]  show the operations"));
-	ck_assert(has(r.out, "\n  setup     [--json] [--force] [--adopt]  build the vNTB"));
-	ck_assert(has(r.out, "\n  teardown  [--json] [--force]            stop, unlink"));
-	ck_assert(has(r.out, "\n  status    [--json]                      controller, functions"));
+	ck_assert_msg(
+		has(r.out, "\n  check     [--json]                        validate the config"),
+		"%s", r.out);
+	ck_assert(has(r.out, "\n  plan      [--json] [--force] [--adopt]    show the operations"));
+	ck_assert(has(r.out, "\n  setup     [--json] [--force] [--adopt]    build the vNTB"));
+	ck_assert(has(r.out, "\n  teardown  [--json] [--force]              stop, unlink"));
+	ck_assert(
+		has(r.out, "\n  status    [--json] [--wait-link SECONDS]  controller, functions"));
+	ck_assert(has(r.out, "\n  --wait-link SECONDS  status: wait for the NTB link"));
 	ck_assert(has(r.out, "Exit status: 0 done, 1 failed or refused, 2 usage error."));
 	fx_result_free(&r);
 	fx_free(fx);

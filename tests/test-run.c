@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -295,6 +296,60 @@ START_TEST(converged_setup_creates_no_lock_file)
 }
 END_TEST
 
+#define QP0_STATS "/sys/kernel/debug/ntb_transport/0000:10:00.0/qp0/stats"
+
+/* status --wait-link: exit 0 once the transport's queues are up, 1 when not in time. */
+START_TEST(status_wait_link)
+{
+	struct fx *fx = fx_new();
+	const char *setup[] = { "epdmactl", "--root", fx->root, "setup", NULL };
+	const char *wait0[] = { "epdmactl", "--root", fx->root, "status", "--wait-link", "0", NULL };
+	const char *wait5[] = { "epdmactl", "--root",	   fx->root, "status",
+				"--json",   "--wait-link", "5",	     NULL };
+	const char *bad[] = {
+		"epdmactl", "--root", fx->root, "status", "--wait-link", "soon", NULL
+	};
+	struct fx_result r;
+	pid_t child;
+	int status;
+
+	fx_rcar_s4(fx);
+	fx_write(fx, "/etc/epdma.conf", "%s", conf);
+	fx_run(fx, &r, setup);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	fx_result_free(&r);
+	/* No debugfs: the link's state is unknown, which is not "up". */
+	fx_run(fx, &r, wait0);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.out, "link: unknown: debugfs not mounted\n"), "%s", r.out);
+	fx_result_free(&r);
+	fx_write(fx, QP0_STATS, "\nNTB QP stats:\n\nrx_bytes - \t0\n\nQP Link - \tDown\n");
+	fx_run(fx, &r, wait0);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.out, "link: down: 0 of 1 queues up\n"), "%s", r.out);
+	fx_result_free(&r);
+	/* The queue comes up while status waits. */
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		usleep(300 * 1000);
+		fx_write(fx, QP0_STATS, "\nNTB QP stats:\n\nrx_bytes - \t0\n\nQP Link - \tUp\n");
+		_exit(0);
+	}
+	fx_run(fx, &r, wait5);
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	ck_assert_int_eq(fx_json_array_len(r.out, "functions"), 2);
+	ck_assert_msg(has(r.out, "\"up\": true") && has(r.out, "\"summary\": \"up\""), "%s", r.out);
+	fx_result_free(&r);
+	fx_run(fx, &r, bad);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_msg(has(r.err, "--wait-link takes whole seconds, not 'soon'"), "%s", r.err);
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
 /* Timeout 0 tries once: the daemon must never sleep in the lock. */
 START_TEST(lock_try_once)
 {
@@ -406,6 +461,7 @@ static Suite *run_suite(void)
 	tcase_add_test(tc, stale_device_listing_error_fails_the_check);
 	tcase_add_test(tc, refused_setup_creates_no_lock_file);
 	tcase_add_test(tc, converged_setup_creates_no_lock_file);
+	tcase_add_test(tc, status_wait_link);
 	tcase_add_test(tc, lock_try_once);
 	tcase_add_test(tc, plan_is_a_function_of_its_inputs);
 	tcase_add_test(tc, refusal_reason_without_cli_words);
