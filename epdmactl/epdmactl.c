@@ -12,7 +12,7 @@
 struct command {
 	const char *name;
 	int (*fn)(struct cli *cli);
-	const char *options; /* which command options it takes: j(son) f(orce) a(dopt) */
+	const char *options; /* which command options it takes: j(son) f(orce) a(dopt) w(ait) */
 	const char *help;
 };
 
@@ -26,10 +26,14 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "j", "validate the config and preflight this side (writes nothing)" },
 	{ "discover", cmd_discover, "j",
 	  "host: list the vNTB and DMA functions and prove the pair (writes nothing)" },
-	{ "plan", cmd_plan, "jfa", "show the operations setup would run (endpoint)" },
-	{ "setup", cmd_setup, "jfa", "build the vNTB + DMA function graph and start the link" },
-	{ "teardown", cmd_teardown, "jf", "stop, unlink and remove what epdma created" },
-	{ "status", cmd_status, "j", "controller, functions, PF numbers, drift from the config" },
+	{ "plan", cmd_plan, "jfa", "show the operations setup would run (writes nothing)" },
+	{ "setup", cmd_setup, "jfaw",
+	  "endpoint: build the vNTB + DMA function graph and start the link; host: find the "
+	  "card, bind its functions, hand the DMA function to the transport" },
+	{ "teardown", cmd_teardown, "jf", "undo what epdma's record says it created or changed" },
+	{ "status", cmd_status, "j",
+	  "endpoint: controller, functions, PF numbers, drift; host: pair, drivers, channels, "
+	  "transport" },
 	{ "version", cmd_version, "", "print the version" },
 };
 
@@ -48,20 +52,23 @@ static void usage(FILE *f)
 		   "\n"
 		   "Commands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
-		char opts[64] = "";
+		char opts[96] = "";
 
 		/* The table says which options each command takes. */
 		for (const char *o = commands[i].options; *o; o++)
 			strcat(opts, *o == 'j'	 ? "[--json] "
 				     : *o == 'f' ? "[--force] "
-						 : "[--adopt] ");
-		fprintf(f, "  %-9s %-30s%s\n", commands[i].name, opts, commands[i].help);
+				     : *o == 'a' ? "[--adopt] "
+						 : "[--wait SECONDS] ");
+		fprintf(f, "  %-9s %s\n            %s\n", commands[i].name, opts, commands[i].help);
 	}
 	fprintf(f, "\n"
 		   "Command options:\n"
 		   "  --json             print one JSON object (schema_version 1)\n"
 		   "  --force            allow changes that need unlinking or rebinding\n"
 		   "  --adopt            take over existing functions that match the config\n"
+		   "  --wait SECONDS     host setup: wait up to SECONDS for the card to appear,\n"
+		   "                     rescanning per [host] rescan\n"
 		   "\n"
 		   "Exit status: 0 done, 1 failed or refused, 2 usage error.\n");
 }
@@ -74,11 +81,9 @@ static void log_stderr(void *data, int priority, const char *msg)
 static int parse_command_options(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "adopt", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
+		{ "json", no_argument, NULL, 'j' },  { "force", no_argument, NULL, 'f' },
+		{ "adopt", no_argument, NULL, 'a' }, { "wait", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },  {},
 	};
 	int c;
 
@@ -93,6 +98,20 @@ static int parse_command_options(struct cli *cli, const struct command *cmd, int
 			fprintf(stderr, "epdmactl: %s: unknown option '%s' (see --help)\n",
 				cmd->name, argv[optind - 1]);
 			return -EINVAL;
+		}
+		if (c == 'w') {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (!*optarg || *end || optarg[0] == '-' || v > 86400) {
+				fprintf(stderr,
+					"epdmactl: %s: --wait '%s': a number of seconds, 0 to "
+					"86400\n",
+					cmd->name, optarg);
+				return -EINVAL;
+			}
+			cli->wait_set = true;
+			cli->wait_s = (unsigned int)v;
 		}
 		cli->json |= c == 'j';
 		cli->force |= c == 'f';

@@ -284,8 +284,8 @@ static void bar_unreadable(const char *name, const struct epdma_host_candidate *
 {
 	if (r == -EINVAL)
 		epdma_checks_add(c, name, EPDMA_CHECK_SKIP, NULL,
-				 "not verified: BAR%d of %s is claimed by %s (mmap refused)", bar,
-				 f->bdf, f->driver[0] ? f->driver : "a driver");
+				 "BAR%d of %s is claimed by %s: not re-verified (mmap refused)",
+				 bar, f->bdf, f->driver[0] ? f->driver : "a driver");
 	else if (r == -ENODEV)
 		epdma_checks_add(c, name, EPDMA_CHECK_FAIL, NULL,
 				 "%s is gone (bus error reading BAR%d)", f->bdf, bar);
