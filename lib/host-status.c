@@ -23,8 +23,7 @@ static void read_transport(struct epdma_ctx *ctx, const struct epdma_config *cfg
 {
 	char path[192];
 
-	epdma_module_name(cfg->transport.module, h->transport_module,
-			  sizeof(h->transport_module));
+	epdma_module_name(cfg->transport.module, h->transport_module, sizeof(h->transport_module));
 	h->transport_loaded = epdma_module_loaded(ctx, h->transport_module);
 	h->transport_bdf_known = false;
 	if (!h->transport_loaded)
@@ -54,8 +53,7 @@ static void read_ntb(struct epdma_ctx *ctx, struct epdma_host *h)
 		h->ntb_link[0] = '\0';
 }
 
-int epdma_host_status(struct epdma_ctx *ctx, const struct epdma_config *cfg,
-		      struct epdma_run *run)
+int epdma_host_status(struct epdma_ctx *ctx, const struct epdma_config *cfg, struct epdma_run *run)
 {
 	struct epdma_host_record rec;
 	struct epdma_host *h;
@@ -114,9 +112,8 @@ static int plan_remove(struct epdma_ctx *ctx, const char *module, struct epdma_r
 	return epdma_host_op_add(run, EPDMA_HOST_OP_REMOVE, module, NULL, NULL) ? 0 : -E2BIG;
 }
 
-static int plan_teardown(struct epdma_ctx *ctx, const struct epdma_config *cfg,
-			 unsigned int flags, const struct epdma_host_record *rec,
-			 struct epdma_run *run)
+static int plan_teardown(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+			 const struct epdma_host_record *rec, struct epdma_run *run)
 {
 	char path[128], cur[192], drv[64];
 	int r = 0;
