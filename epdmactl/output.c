@@ -81,6 +81,10 @@ const char *cli_advice(enum epdma_reason reason, const char *key, char *buf, siz
 		return "; run epdmactl teardown first (with --force for a vNTB function)";
 	case EPDMA_REASON_VNTB_UNLINK:
 		return "; --force unlinks it anyway";
+	case EPDMA_REASON_TRANSPORT_RELOAD:
+		return "; --force removes it and inserts it again";
+	case EPDMA_REASON_MODULE_IN_USE:
+		return "; stop what uses it first (ntb_netdev, a client driver), then run again";
 	default:
 		return "";
 	}

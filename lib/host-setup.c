@@ -166,7 +166,7 @@ int epdma_host_write_file(struct epdma_ctx *ctx, const char *path, const char *t
 		return -ENOMEM;
 	if (!text[0]) {
 		r = epdma_fs_unlink(ctx, path);
-		return r == -ENOENT ? 0 : r;
+		return r == -ENOENT || r == -ENOTDIR ? 0 : r; /* not there: nothing to remove */
 	}
 	if (slash) {
 		*slash = '\0';
@@ -778,9 +778,15 @@ int epdma_host_apply(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 		for (size_t k = i + 1; k-- > first;) {
 			if (h->ops[k].type == EPDMA_HOST_OP_RESCAN)
 				continue;
-			if (undo_op(&a, &h->ops[k]) < 0)
+			int u = undo_op(&a, &h->ops[k]);
+			char what[320];
+
+			if (u < 0) {
+				epdma_host_op_describe(&h->ops[k], what, sizeof(what));
+				epdma_errors_add(&run->errors, NULL, 0, "rollback",
+						 "undoing \"%s\" failed: %s", what, strerror(-u));
 				run->rollback_incomplete = true;
-			else if (k != i)
+			} else if (k != i)
 				run->undone++;
 		}
 	}
