@@ -28,12 +28,13 @@ static const struct command commands[] = {
 	  "host: list the vNTB and DMA functions and prove the pair (writes nothing)" },
 	{ "plan", cmd_plan, "jfa", "show the operations setup would run (writes nothing)" },
 	{ "setup", cmd_setup, "jfaw",
-	  "endpoint: build the vNTB + DMA function graph and start the link; host: find the "
-	  "card, bind its functions, hand the DMA function to the transport" },
-	{ "teardown", cmd_teardown, "jf", "undo what epdma's record says it created or changed" },
+	  "build the vNTB + DMA function graph and start the link; host: bind the card, hand "
+	  "the DMA function to the transport" },
+	{ "teardown", cmd_teardown, "jf",
+	  "stop, unlink and remove what epdma created; host: undo what setup changed" },
 	{ "status", cmd_status, "j",
-	  "endpoint: controller, functions, PF numbers, drift; host: pair, drivers, channels, "
-	  "transport" },
+	  "controller, functions, PF numbers, drift from the config; host: pair, drivers, DMA "
+	  "channels, transport" },
 	{ "version", cmd_version, "", "print the version" },
 };
 
@@ -52,15 +53,19 @@ static void usage(FILE *f)
 		   "\n"
 		   "Commands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
-		char opts[96] = "";
+		char opts[64] = "", more[64] = "";
 
-		/* The table says which options each command takes. */
+		/* The table says which options each command takes; --wait goes on a line of its
+		 * own. */
 		for (const char *o = commands[i].options; *o; o++)
-			strcat(opts, *o == 'j'	 ? "[--json] "
-				     : *o == 'f' ? "[--force] "
-				     : *o == 'a' ? "[--adopt] "
-						 : "[--wait SECONDS] ");
-		fprintf(f, "  %-9s %s\n            %s\n", commands[i].name, opts, commands[i].help);
+			strcat(*o == 'w' ? more : opts, *o == 'j'   ? "[--json] "
+							: *o == 'f' ? "[--force] "
+							: *o == 'a' ? "[--adopt] "
+								    : "[--wait SECONDS] ");
+		fprintf(f, "  %-9s %-30s%s\n", commands[i].name, opts, commands[i].help);
+		if (more[0])
+			fprintf(f, "  %-9s %-30s%s\n", "", more,
+				"host: wait for the card to appear");
 	}
 	fprintf(f, "\n"
 		   "Command options:\n"

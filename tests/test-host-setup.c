@@ -61,8 +61,8 @@ static struct fx *host(bool writable, const char *extra, const struct fx_host_ca
 }
 
 /* epdmactl --root <root> ARGS... */
-static void ctl(struct fx *fx, struct fx_result *r, const char *a1, const char *a2,
-	       const char *a3, const char *a4)
+static void ctl(struct fx *fx, struct fx_result *r, const char *a1, const char *a2, const char *a3,
+		const char *a4)
 {
 	const char *argv[] = { "epdmactl", "--root", fx->root, a1, a2, a3, a4, NULL };
 
@@ -88,11 +88,9 @@ static void load_transport(struct fx *fx, const char *bdf)
 	char *tool = tool_path("epdma-replay"), *ins;
 	struct fx_result r;
 
-	ck_assert_int_gt(asprintf(&ins, "insmod " MODS "ntb/ntb_transport_ep_dma.ko dma_bdf=%s",
-				  bdf),
-			 0);
-	fx_run(fx, &r,
-	       (const char *const[]){ tool, "-c", "insmod " MODS "ntb/ntb.ko", ins, NULL });
+	ck_assert_int_gt(
+		asprintf(&ins, "insmod " MODS "ntb/ntb_transport_ep_dma.ko dma_bdf=%s", bdf), 0);
+	fx_run(fx, &r, (const char *const[]){ tool, "-c", "insmod " MODS "ntb/ntb.ko", ins, NULL });
 	ck_assert_msg(r.status == 0, "insmod: %s%s", r.out, r.err);
 	fx_result_free(&r);
 	free(ins);
@@ -135,7 +133,8 @@ START_TEST(setup_json_status_teardown)
 	ctl(fx, &r, "setup", "--json", NULL, NULL);
 	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
 	ck_assert_int_eq(fx_json_array_len(r.out, "operations"), 6);
-	ck_assert_msg(has(r.out, "\"op\": \"load\",\n      \"target\": \"ntb_hw_epf\""), "%s", r.out);
+	ck_assert_msg(has(r.out, "\"op\": \"load\",\n      \"target\": \"ntb_hw_epf\""), "%s",
+		      r.out);
 	ck_assert(has(r.out, "\"op\": \"override\""));
 	ck_assert(has(r.out, "\"op\": \"probe\""));
 	ck_assert(has(r.out, "\"op\": \"insert\""));
@@ -482,6 +481,11 @@ START_TEST(setup_wait_rescans_with_backoff)
 	ck_assert_int_eq(r.status, 2);
 	ck_assert(has(r.err, "--wait 'soon': a number of seconds"));
 	fx_result_free(&r);
+	fx_run(fx, &r, (const char *const[]){ "epdmactl", "--help", NULL });
+	ck_assert_msg(has(r.out, "\n            [--wait SECONDS]              host: wait for the "
+				 "card to appear\n  teardown "),
+		      "%s", r.out);
+	fx_result_free(&r);
 	fx_free(fx);
 }
 END_TEST
@@ -549,8 +553,9 @@ START_TEST(transport_in_use_refused_even_forced)
 	clear_oplog(fx);
 	ctl(fx, &r, "setup", "--force", NULL, NULL);
 	ck_assert_int_eq(r.status, 1);
-	ck_assert_msg(has(r.err, "ntb_transport_ep_dma: is in use (refcnt 1, 0 holders): the kernel "
-				 "refuses to remove it"),
+	ck_assert_msg(has(r.err,
+			  "ntb_transport_ep_dma: is in use (refcnt 1, 0 holders): the kernel "
+			  "refuses to remove it"),
 		      "%s", r.err);
 	ck_assert(file_has(fx, PARM, "0000:09:00.1"));
 	ck_assert(!loaded(fx, "ntb_hw_epf"));
@@ -602,10 +607,11 @@ static void assert_nothing_left(struct fx *fx, const char *what)
 START_TEST(failure_at_every_step_is_undone)
 {
 	static const char *const faults[] = {
-		"fail=write:1:EIO",	    "fail=write:2:EIO",		"fail=probe:1:EIO",
-		"fail=probe:2:EIO",	    "fail=finit_module:1:EIO", "fail=finit_module:2:EIO",
-		"fail=finit_module:3:EIO", "fail=finit_module:4:EIO", "fail=finit_module:5:EIO",
-		"pedm_ready=0",
+		"fail=write:1:EIO",	   "fail=write:2:EIO",
+		"fail=probe:1:EIO",	   "fail=probe:2:EIO",
+		"fail=finit_module:1:EIO", "fail=finit_module:2:EIO",
+		"fail=finit_module:3:EIO", "fail=finit_module:4:EIO",
+		"fail=finit_module:5:EIO", "pedm_ready=0",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(faults); i++) {
