@@ -491,6 +491,22 @@ static void card_check(const struct epdma_config *cfg, const struct epdma_host *
 								 : "; setup rescans the bus");
 }
 
+void epdma_host_scan_error(struct epdma_ctx *ctx, const struct epdma_config *cfg, int err,
+			   struct epdma_errors *errs)
+{
+	char **names = NULL;
+	unsigned int line = 0;
+	bool epc = epdma_controllers_list(ctx, &names) == 0 && names[0];
+
+	epdma_strv_free(names);
+	epdma_config_source(cfg, "general", "role", &line);
+	epdma_errors_add(errs, cfg->file, line, "general.role",
+			 "the host role cannot scan /sys/bus/pci: %s%s", strerror(-err),
+			 epc ? "; this system has PCI endpoint controllers (/sys/class/pci_epc): "
+			       "is it the endpoint?"
+			     : "");
+}
+
 int epdma_host_find(struct epdma_ctx *ctx, const struct epdma_config *cfg, struct epdma_host *h,
 		    enum epdma_check_result absent, struct epdma_checks *c)
 {

@@ -864,6 +864,8 @@ int epdma_host_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsi
 	r = find_with_rescan(ctx, cfg, wait_ms, run);
 	if (r == -ENODEV && run->host->rescanned_nothing)
 		note_nothing_found(cfg, run);
+	else if (r < 0 && r != -ENODEV && r != -EINVAL && !run->errors.count)
+		epdma_host_scan_error(ctx, cfg, r, &run->errors);
 	if (r < 0)
 		return epdma_run_finish(run, run->host->writes ? r : -EPERM);
 	first = run->host->nops; /* the rescans ran already */
@@ -917,6 +919,8 @@ int epdma_host_plan(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsig
 						     ? 0
 						     : -ENOMEM);
 	}
+	if (r < 0 && r != -ENODEV && r != -EINVAL)
+		epdma_host_scan_error(ctx, cfg, r, &run->errors);
 	if (r < 0)
 		return epdma_run_finish(run, -EPERM);
 	r = modules_open(ctx, &mods, run);

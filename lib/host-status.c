@@ -66,8 +66,10 @@ int epdma_host_status(struct epdma_ctx *ctx, const struct epdma_config *cfg, str
 	if (!h)
 		return epdma_run_finish(run, -ENOMEM);
 	r = epdma_host_find(ctx, cfg, h, EPDMA_CHECK_FAIL, &run->checks);
-	if (r < 0 && r != -ENODEV && r != -EINVAL)
+	if (r < 0 && r != -ENODEV && r != -EINVAL) {
+		epdma_host_scan_error(ctx, cfg, r, &run->errors);
 		return epdma_run_finish(run, r);
+	}
 	epdma_host_verified_read(ctx, h);
 	epdma_host_record_read(ctx, &rec);
 	snprintf(h->override_bdf, sizeof(h->override_bdf), "%s", rec.override_bdf);

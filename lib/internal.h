@@ -156,6 +156,9 @@ int epdma_pci_driver(struct epdma_ctx *ctx, const char *bdf, char *buf, size_t s
 int epdma_host_find(struct epdma_ctx *ctx, const struct epdma_config *cfg, struct epdma_host *h,
 		    enum epdma_check_result absent, struct epdma_checks *checks);
 struct epdma_host *epdma_host_new(void);
+/* The bus could not be scanned (ERR): an error naming the line of general.role. */
+void epdma_host_scan_error(struct epdma_ctx *ctx, const struct epdma_config *cfg, int err,
+			   struct epdma_errors *errs);
 
 /* ---- host setup, plan, teardown, status (lib/host-setup.c, lib/host-status.c) ---- */
 
