@@ -313,6 +313,8 @@ static int run_command(struct cli *cli, run_fn fn, bool mutate, bool endpoint_on
 
 int cmd_plan(struct cli *cli)
 {
+	if (cli_role_is_host(cli))
+		return cmd_host_plan(cli);
 	return run_command(cli, epdma_endpoint_plan, false, true);
 }
 
@@ -320,11 +322,17 @@ int cmd_setup(struct cli *cli)
 {
 	if (cli_role_is_host(cli))
 		return cmd_host_setup(cli);
+	if (cli->wait_set) {
+		fprintf(stderr, "epdmactl: setup: --wait is for the host role\n");
+		return EXIT_USAGE;
+	}
 	return run_command(cli, epdma_endpoint_setup, true, true);
 }
 
 int cmd_teardown(struct cli *cli)
 {
 	/* Teardown undoes what epdma's record names, whatever the config says now. */
+	if (cli_role_is_host(cli))
+		return cmd_host_teardown(cli);
 	return run_command(cli, epdma_endpoint_teardown, true, false);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* epdmactl status (endpoint): the live graph, who owns what, and how it drifts from the config. */
+/* epdmactl status (endpoint; the host's is in cmd-host.c): the live graph, who owns what, and how
+ * it drifts from the config. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,13 +257,8 @@ int cmd_status(struct cli *cli)
 	if (!cfg || epdma_role_resolve(cli->ctx, cfg, &role, &errs) < 0) {
 		ret = status_fail(cli, &errs);
 	} else if (role != EPDMA_ROLE_ENDPOINT) {
-		unsigned int line = 0;
-
-		epdma_config_source(cfg, "general", "role", &line);
-		epdma_errors_add(&errs, cfg->file, line, "general.role",
-				 "status: this system resolves to the host role, whose status is "
-				 "not in this version");
-		ret = status_fail(cli, &errs);
+		if (!cli_host_status(cli, cfg, &run))
+			ret = status_fail(cli, &run.errors);
 	} else if (epdma_endpoint_status(cli->ctx, cfg, &run) < 0) {
 		ret = status_fail(cli, &run.errors);
 	} else if (cli->json) {

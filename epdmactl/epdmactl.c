@@ -26,6 +26,7 @@ static const struct cmd_option {
 	{ 'j', "json", NULL, "print one JSON object (schema_version 1)" },
 	{ 'f', "force", NULL, "allow changes that need unlinking or rebinding" },
 	{ 'a', "adopt", NULL, "take over existing functions that match the config" },
+	{ 'w', "wait", "SECONDS", "host setup: wait up to SECONDS for the card to appear" },
 	{ 'l', "wait-link", "SECONDS",
 	  "status: wait for the NTB link to come up (exit 1 when not in time)" },
 };
@@ -50,15 +51,44 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "j", "validate the config and preflight this side (writes nothing)" },
 	{ "discover", cmd_discover, "j",
 	  "host: list the vNTB and DMA functions and prove the pair (writes nothing)" },
-	{ "plan", cmd_plan, "jfa", "show the operations setup would run (endpoint)" },
-	{ "setup", cmd_setup, "jfa", "build the vNTB + DMA function graph and start the link" },
-	{ "teardown", cmd_teardown, "jf", "stop, unlink and remove what epdma created" },
-	{ "status", cmd_status, "jl", "controller, functions, PF numbers, drift, link state" },
+	{ "plan", cmd_plan, "jfa", "show the operations setup would run (writes nothing)" },
+	{ "setup", cmd_setup, "jfaw",
+	  "build the vNTB + DMA function graph and start the link; host: bind the card, hand "
+	  "the DMA function to the transport" },
+	{ "teardown", cmd_teardown, "jf",
+	  "stop, unlink and remove what epdma created; host: undo what setup changed" },
+	{ "status", cmd_status, "jl",
+	  "controller, functions, PF numbers, drift, link state; host: pair, drivers, DMA "
+	  "channels, transport" },
 	{ "monitor", cmd_monitor, "j",
 	  "show uevents that matter and the daemon's state as they come" },
 	{ "doctor", cmd_doctor, "j", "known causes in the kernel log and the live state" },
 	{ "version", cmd_version, "", "print the version" },
 };
+
+/* "  name      [--a] [--b]   help", options past the column on lines of their own. */
+static void usage_command(FILE *f, const struct command *cmd)
+{
+	enum { WIDTH = 32 };
+	char line[WIDTH + 48] = "";
+	const char *help = cmd->help;
+
+	for (const char *o = cmd->options; *o; o++) {
+		const struct cmd_option *c = cmd_option(*o);
+		char opt[48];
+
+		snprintf(opt, sizeof(opt), "[--%s%s%s] ", c->name, c->arg ? " " : "",
+			 c->arg ? c->arg : "");
+		if (line[0] && strlen(line) + strlen(opt) > WIDTH) {
+			fprintf(f, "  %-9s %-*s%s\n", help == cmd->help ? cmd->name : "", WIDTH,
+				line, help);
+			help = "";
+			line[0] = '\0';
+		}
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s", opt);
+	}
+	fprintf(f, "  %-9s %-*s%s\n", help == cmd->help ? cmd->name : "", WIDTH, line, help);
+}
 
 static void usage(FILE *f)
 {
@@ -74,19 +104,8 @@ static void usage(FILE *f)
 		   "  --version          show the version\n"
 		   "\n"
 		   "Commands:\n");
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
-		char opts[128] = "";
-
-		/* The table says which options each command takes. */
-		for (const char *o = commands[i].options; *o; o++) {
-			const struct cmd_option *c = cmd_option(*o);
-			size_t len = strlen(opts);
-
-			snprintf(opts + len, sizeof(opts) - len, "[--%s%s%s] ", c->name,
-				 c->arg ? " " : "", c->arg ? c->arg : "");
-		}
-		fprintf(f, "  %-9s %-32s%s\n", commands[i].name, opts, commands[i].help);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		usage_command(f, &commands[i]);
 	fprintf(f, "\nCommand options:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(cmd_options); i++) {
 		char name[40];
@@ -143,11 +162,6 @@ static int parse_command_options(struct cli *cli, const struct command *cmd, int
 	optind = 1;
 	opterr = 0; /* getopt would name the command, not epdmactl */
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		if (c == ':') {
-			fprintf(stderr, "epdmactl: %s: option '%s' needs an argument\n", cmd->name,
-				argv[optind - 1]);
-			return -EINVAL;
-		}
 		if (c == 'h') {
 			usage(stdout);
 			exit(EXIT_OK);
@@ -156,6 +170,20 @@ static int parse_command_options(struct cli *cli, const struct command *cmd, int
 			fprintf(stderr, "epdmactl: %s: unknown option '%s' (see --help)\n",
 				cmd->name, argv[optind - 1]);
 			return -EINVAL;
+		}
+		if (c == 'w') {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (!*optarg || *end || optarg[0] == '-' || v > 86400) {
+				fprintf(stderr,
+					"epdmactl: %s: --wait '%s': a number of seconds, 0 to "
+					"86400\n",
+					cmd->name, optarg);
+				return -EINVAL;
+			}
+			cli->wait_set = true;
+			cli->wait_s = (unsigned int)v;
 		}
 		cli->json |= c == 'j';
 		cli->force |= c == 'f';

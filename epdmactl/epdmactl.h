@@ -20,6 +20,8 @@ struct cli {
 	bool adopt;
 	unsigned int wait_link_ms; /* status --wait-link */
 	bool wait_link;
+	bool wait_set; /* setup --wait SECONDS (host) */
+	unsigned int wait_s;
 	const char *command;
 };
 
@@ -61,6 +63,10 @@ int cmd_discover(struct cli *cli);
 /* Host role (cmd-host.c): the role switch of setup. */
 bool cli_role_is_host(struct cli *cli);
 int cmd_host_setup(struct cli *cli);
+int cmd_host_plan(struct cli *cli);
+int cmd_host_teardown(struct cli *cli);
+/* Status on the host role, printed; false when it cannot be read (RUN's errors say why). */
+bool cli_host_status(struct cli *cli, const struct epdma_config *cfg, struct epdma_run *run);
 int cmd_plan(struct cli *cli);
 int cmd_setup(struct cli *cli);
 int cmd_teardown(struct cli *cli);

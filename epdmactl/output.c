@@ -83,6 +83,10 @@ const char *cli_advice(enum epdma_reason reason, const char *key, char *buf, siz
 		return "; --force unlinks it anyway";
 	case EPDMA_REASON_MODULE_RELOAD:
 		return "; --force reloads it when nothing uses it";
+	case EPDMA_REASON_TRANSPORT_RELOAD:
+		return "; --force removes it and inserts it again";
+	case EPDMA_REASON_MODULE_IN_USE:
+		return "; stop what uses it first (ntb_netdev, a client driver), then run again";
 	default:
 		return "";
 	}

@@ -57,6 +57,8 @@ enum epdma_reason {
 	EPDMA_REASON_WRONG_ROLE,       /* the command is not for this system's role */
 	EPDMA_REASON_LOCKED,	       /* another run holds the lock */
 	EPDMA_REASON_MODULE_RELOAD,    /* loaded with other read-only parameters: force reloads */
+	EPDMA_REASON_TRANSPORT_RELOAD, /* host: a read-only transport parameter: force reloads */
+	EPDMA_REASON_MODULE_IN_USE,    /* host: a module epdma must remove is in use (refcnt) */
 };
 
 /* One user-facing error: "file:line: key: message" (file/key may be NULL, line 0). */
@@ -494,6 +496,48 @@ struct epdma_host_channel {
 	uint64_t memcpy_count, bytes_transferred;
 };
 
+/* One operation of a host run (setup, plan, teardown), in the order it runs. */
+enum epdma_host_op_type {
+	EPDMA_HOST_OP_RESCAN, /* write 1 to /sys/bus/pci/rescan */
+	EPDMA_HOST_OP_LOAD,   /* load a driver module (ntb_hw_epf, [host] dma_driver) */
+	EPDMA_HOST_OP_PROBE,  /* write a BDF to drivers_probe; wait for the driver (and channels) */
+	EPDMA_HOST_OP_OVERRIDE, /* write driver_override of the DMA function */
+	EPDMA_HOST_OP_REMOVE,	/* remove a module (the transport on --force; teardown) */
+	EPDMA_HOST_OP_INSERT,	/* insert the transport with its options */
+	EPDMA_HOST_OP_PARAM,	/* write the loaded transport's BDF parameter */
+	EPDMA_HOST_OP_SNIPPET,	/* write (value "": remove) /run/modprobe.d/epdma.conf */
+	EPDMA_HOST_OP_UNBIND,	/* write the BDF to drivers/<driver>/unbind */
+	EPDMA_HOST_OP_CLEAR,	/* clear driver_override */
+};
+
+#define EPDMA_HOST_MAX_OPS     16
+#define EPDMA_HOST_OP_LOG      4
+#define EPDMA_HOST_OP_INSERTED 8
+
+struct epdma_host_op {
+	enum epdma_host_op_type type;
+	char target[128]; /* module, BDF or path: see epdma_host_op_describe() */
+	char value[192];  /* what is written, the options of an insert */
+	char old[192];	  /* what was there before (the undo writes it back), "" none */
+	int result;	  /* 0 or -errno once run */
+	bool ran;	  /* false: planned only */
+	char log[EPDMA_HOST_OP_LOG][160]; /* what the kernel logged meanwhile */
+	size_t nlog;
+	char inserted[EPDMA_HOST_OP_INSERTED][64]; /* LOAD, INSERT: modules this op inserted */
+	size_t ninserted;
+};
+
+/* "load module ntb_hw_epf", "write dw-edma-pcie to /sys/bus/pci/devices/<bdf>/driver_override". */
+void epdma_host_op_describe(const struct epdma_host_op *op, char *buf, size_t size);
+const char *epdma_host_op_name(enum epdma_host_op_type type);
+
+/* A pairing check's result as the last run that could read the BARs saw it. */
+struct epdma_host_verified {
+	char name[32];
+	enum epdma_check_result result;
+	char message[256];
+};
+
 /* What the host role found and did; run->host of every host run. */
 struct epdma_host {
 	struct epdma_host_candidate candidates[EPDMA_HOST_MAX_CANDIDATES];
@@ -510,8 +554,25 @@ struct epdma_host {
 	bool transport_bdf_known;
 	char transport_bdf[64]; /* what its bdf_param holds */
 	unsigned int writes;	/* setup, teardown: sysfs writes and module loads this run made */
-	char steps[16][160];	/* setup, teardown: what this run did, in order */
-	size_t nsteps;
+
+	/* setup, plan, teardown: the operations, in order (rescans first) */
+	struct epdma_host_op ops[EPDMA_HOST_MAX_OPS];
+	size_t nops;
+	/* setup: the card was not found after rescanning; kernel log lines that say why */
+	bool rescanned_nothing;
+	unsigned int rescans;
+	char kernel_hints[8][200];
+	size_t nkernel_hints;
+
+	/* status */
+	bool ntb_device;       /* /sys/bus/ntb/devices/<vNTB BDF> exists */
+	char ntb_link[32];     /* its link as sysfs shows it, "" not shown */
+	char override_bdf[16]; /* the ownership record: driver_override epdma wrote */
+	char inserted[64];     /* ... the transport module epdma inserted */
+	int64_t verified_time; /* the last verified pairing (seconds since the epoch), 0 none */
+	struct epdma_host_verified verified[8];
+	size_t nverified;
+	bool in_sync; /* pair found and not failed, DMA bound with channels, BDF handed */
 };
 
 /*
@@ -667,3 +728,22 @@ int epdma_link_netdev(struct epdma_ctx *ctx, const char *ifname, struct epdma_li
 int epdma_link_wait(struct epdma_ctx *ctx, unsigned int timeout_ms, struct epdma_link_state *st);
 /* "up" when the queues and the interface are up, else a reason ("unknown: debugfs not mounted"). */
 const char *epdma_link_summary(const struct epdma_link_state *st, char *buf, size_t size);
+/* The operations setup would run on this host now (no rescan, nothing written). */
+int epdma_host_plan(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+		    struct epdma_run *run);
+/*
+ * Undo what /run/epdma/host records: remove the transport epdma inserted
+ * (refused while its refcnt says in use), restore a parameter epdma wrote,
+ * unbind the DMA function and clear its driver_override, remove the
+ * modprobe.d snippet; with EPDMA_F_FORCE also remove ntb_hw_epf. Caller
+ * holds the lock.
+ */
+int epdma_host_teardown(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+			struct epdma_run *run);
+/*
+ * The selected pair's functions, pairing checks (a BAR its driver claimed:
+ * SKIP, with the result the last setup verified), the DMA channels, the
+ * transport and the BDF it holds, the NTB device, and what epdma changed.
+ * 0 when reported (whatever the state), -errno when the bus cannot be read.
+ */
+int epdma_host_status(struct epdma_ctx *ctx, const struct epdma_config *cfg, struct epdma_run *run);

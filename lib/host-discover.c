@@ -284,8 +284,8 @@ static void bar_unreadable(const char *name, const struct epdma_host_candidate *
 {
 	if (r == -EINVAL)
 		epdma_checks_add(c, name, EPDMA_CHECK_SKIP, NULL,
-				 "not verified: BAR%d of %s is claimed by %s (mmap refused)", bar,
-				 f->bdf, f->driver[0] ? f->driver : "a driver");
+				 "BAR%d of %s is claimed by %s: not re-verified (mmap refused)",
+				 bar, f->bdf, f->driver[0] ? f->driver : "a driver");
 	else if (r == -ENODEV)
 		epdma_checks_add(c, name, EPDMA_CHECK_FAIL, NULL,
 				 "%s is gone (bus error reading BAR%d)", f->bdf, bar);
@@ -489,6 +489,22 @@ static void card_check(const struct epdma_config *cfg, const struct epdma_host *
 			absent == EPDMA_CHECK_FAIL		 ? ""
 			: cfg->host.rescan == EPDMA_RESCAN_NEVER ? "; [host] rescan = never"
 								 : "; setup rescans the bus");
+}
+
+void epdma_host_scan_error(struct epdma_ctx *ctx, const struct epdma_config *cfg, int err,
+			   struct epdma_errors *errs)
+{
+	char **names = NULL;
+	unsigned int line = 0;
+	bool epc = epdma_controllers_list(ctx, &names) == 0 && names[0];
+
+	epdma_strv_free(names);
+	epdma_config_source(cfg, "general", "role", &line);
+	epdma_errors_add(errs, cfg->file, line, "general.role",
+			 "the host role cannot scan /sys/bus/pci: %s%s", strerror(-err),
+			 epc ? "; this system has PCI endpoint controllers (/sys/class/pci_epc): "
+			       "is it the endpoint?"
+			     : "");
 }
 
 int epdma_host_find(struct epdma_ctx *ctx, const struct epdma_config *cfg, struct epdma_host *h,

@@ -114,6 +114,10 @@ int epdma_module_alias_match(struct epdma_modules *m, const char *modalias, cons
 int epdma_module_load(struct epdma_modules *m, const char *module, const char *options);
 /* Remove MODULE without waiting; -EWOULDBLOCK (= -EAGAIN) while it is in use. */
 int epdma_module_remove(struct epdma_modules *m, const char *module);
+/* Unload MODULE (delete_module, O_NONBLOCK); 0 when not loaded, -EWOULDBLOCK when in use. */
+int epdma_module_unload(struct epdma_ctx *ctx, const char *module);
+/* MODULE's refcnt (-errno when unreadable); *HOLDERS = modules that depend on it. */
+int epdma_module_refcnt(struct epdma_ctx *ctx, const char *module, unsigned int *holders);
 
 /* ---- PCI discovery (lib/pci.c) ---- */
 
@@ -157,6 +161,40 @@ int epdma_pci_driver(struct epdma_ctx *ctx, const char *bdf, char *buf, size_t s
 int epdma_host_find(struct epdma_ctx *ctx, const struct epdma_config *cfg, struct epdma_host *h,
 		    enum epdma_check_result absent, struct epdma_checks *checks);
 struct epdma_host *epdma_host_new(void);
+/* The bus could not be scanned (ERR): an error naming the line of general.role. */
+void epdma_host_scan_error(struct epdma_ctx *ctx, const struct epdma_config *cfg, int err,
+			   struct epdma_errors *errs);
+
+/* ---- host setup, plan, teardown, status (lib/host-setup.c, lib/host-status.c) ---- */
+
+#define EPDMA_HOST_RECORD      "/run/epdma/host"
+#define EPDMA_HOST_VERIFIED    "/run/epdma/host-verified"
+#define EPDMA_MODPROBE_SNIPPET "/run/modprobe.d/epdma.conf"
+
+/* What /run/epdma/host says epdma changed: "override <bdf>", "inserted <module>",
+ * "param <path> <value before>". */
+struct epdma_host_record {
+	char override_bdf[16];
+	char inserted[64];
+	char param_path[192];
+	char param_old[192];
+};
+
+void epdma_host_record_read(struct epdma_ctx *ctx, struct epdma_host_record *rec);
+int epdma_host_record_write(struct epdma_ctx *ctx, const struct epdma_host_record *rec);
+/* The last verified pairing checks into H (verified[], verified_time). */
+void epdma_host_verified_read(struct epdma_ctx *ctx, struct epdma_host *h);
+/* One of epdma's own files replaced whole (directories made); TEXT "" removes it. */
+int epdma_host_write_file(struct epdma_ctx *ctx, const char *path, const char *text);
+/* Channels under <BDF>/dma into H; returns how many. */
+int epdma_host_count_channels(struct epdma_ctx *ctx, const char *bdf, struct epdma_host *h);
+bool epdma_host_bdf_valid(const char *bdf);
+/* Append an operation to run->host (NULL, with an error in RUN, when full). */
+struct epdma_host_op *epdma_host_op_add(struct epdma_run *run, enum epdma_host_op_type type,
+					const char *target, const char *value, const char *old);
+/* Run run->host's ops from FIRST; on a failure with UNDO, take back this run's ops in reverse. */
+int epdma_host_apply(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+		     struct epdma_modules *mods, size_t first, bool undo, struct epdma_run *run);
 
 /* ---- kernel log (lib/kmsg.c) ---- */
 

@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "dl.h"
 
@@ -299,4 +301,35 @@ int epdma_module_remove(struct epdma_modules *m, const char *module)
 	r = sym_kmod_module_remove_module(mod, O_NONBLOCK);
 	sym_kmod_module_unref(mod);
 	return r;
+}
+
+int epdma_module_unload(struct epdma_ctx *ctx, const char *module)
+{
+	char name[128];
+
+	epdma_module_name(module, name, sizeof(name));
+	if (!epdma_module_loaded(ctx, name))
+		return 0;
+	/* What rmmod does: O_NONBLOCK, so a module in use fails with EWOULDBLOCK at once. */
+	if (syscall(SYS_delete_module, name, O_NONBLOCK) < 0)
+		return -errno;
+	return 0;
+}
+
+int epdma_module_refcnt(struct epdma_ctx *ctx, const char *module, unsigned int *holders)
+{
+	char name[128], path[192], **names = NULL;
+	uint64_t v = 0;
+	int r;
+
+	epdma_module_name(module, name, sizeof(name));
+	snprintf(path, sizeof(path), "/sys/module/%s/holders", name);
+	*holders = 0;
+	if (epdma_fs_list(ctx, path, &names) >= 0) {
+		*holders = (unsigned int)epdma_strv_length(names);
+		epdma_strv_free(names);
+	}
+	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", name);
+	r = epdma_fs_read_u64(ctx, path, &v);
+	return r < 0 ? r : (int)(v > INT32_MAX ? INT32_MAX : v);
 }

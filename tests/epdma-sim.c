@@ -6,7 +6,9 @@
  *   epdma-sim run DIR CMD...    run CMD with the fake kernel acting on DIR/root
  *
  * KIND: rcar-s4, rk3588, rk3588-mf2, bad-max-functions, two-controllers,
- * foreign, x86-host, conformance. The same builders the test suites use.
+ * foreign, x86-host, conformance, host-card (x86-host with the host modules,
+ * role = host and one endpoint card), host-card-N (the same plus N functions
+ * on domain 0001: the discovery benchmark). The same builders the test suites use.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,12 +31,35 @@ static const struct {
 	{ "conformance", fx_conformance },
 };
 
+/* An x86 host with one i.MX8-profile card (and FUNCTIONS more functions on domain 0001). */
+static void host_card(struct fx *fx, unsigned int functions)
+{
+	struct epdma_errors errs = { 0 };
+	struct epdma_config *cfg = NULL;
+	struct epdma_ctx *ctx = NULL;
+
+	fx_x86_host(fx);
+	fx_host_modules(fx, true);
+	fx_write(fx, "/etc/epdma.conf",
+		 "[general]\nrole = host\nprofile = imx8\n\n[dma]\nwr_chans = 2\nrd_chans = 2\n");
+	if (epdma_ctx_new(&ctx, fx->root) < 0 || epdma_config_load(ctx, NULL, &cfg, &errs) < 0) {
+		fprintf(stderr, "epdma-sim: host config: %s\n",
+			errs.count ? errs.items[0].message : "?");
+		exit(1);
+	}
+	fx_host_card(fx, &(struct fx_host_card){ .cfg = cfg });
+	if (functions)
+		fx_host_many(fx, functions);
+	epdma_config_free(cfg);
+	epdma_ctx_free(ctx);
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: epdma-sim new KIND | epdma-sim run DIR CMD [ARG...]\nkinds:");
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		fprintf(stderr, " %s", kinds[i].name);
-	fprintf(stderr, "\n");
+	fprintf(stderr, " host-card host-card-N\n");
 	return 2;
 }
 
@@ -56,6 +81,15 @@ static int run(const char *dir, char **argv)
 
 int main(int argc, char **argv)
 {
+	if (argc >= 3 && !strcmp(argv[1], "new") && !strncmp(argv[2], "host-card", 9)) {
+		struct fx *fx = fx_new();
+
+		host_card(fx,
+			  argv[2][9] == '-' ? (unsigned int)strtoul(argv[2] + 10, NULL, 10) : 0);
+		printf("%s\n", fx->dir);
+		fx_detach(fx);
+		return 0;
+	}
 	if (argc >= 3 && !strcmp(argv[1], "new")) {
 		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 			if (strcmp(argv[2], kinds[i].name))

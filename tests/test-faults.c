@@ -23,8 +23,9 @@ static const struct {
 	int err;
 	const char *name;
 } errnos[] = {
-	{ EIO, "EIO" },	    { EINVAL, "EINVAL" },	{ EBUSY, "EBUSY" },   { ENOMEM, "ENOMEM" },
-	{ EAGAIN, "EAGAIN" }, { ETIMEDOUT, "ETIMEDOUT" }, { ENOSPC, "ENOSPC" },
+	{ EIO, "EIO" },	      { EINVAL, "EINVAL" }, { EBUSY, "EBUSY" },
+	{ ENOMEM, "ENOMEM" }, { EAGAIN, "EAGAIN" }, { ETIMEDOUT, "ETIMEDOUT" },
+	{ ENOSPC, "ENOSPC" },
 };
 
 static const char *const kinds[] = { "mkdir", "write", "symlink", "unlink", "rmdir" };
@@ -87,8 +88,9 @@ static void built(struct fx *fx)
 static void drifted(struct fx *fx)
 {
 	built(fx);
-	fx_write(fx, "/etc/epdma.conf", "%s", "[general]\nprofile = rcar-gen4\n[vntb]\n"
-					     "vbus_number = 0x10\n[dma]\nwr_chans = 1\nrd_chans = 2\n");
+	fx_write(fx, "/etc/epdma.conf", "%s",
+		 "[general]\nprofile = rcar-gen4\n[vntb]\n"
+		 "vbus_number = 0x10\n[dma]\nwr_chans = 1\nrd_chans = 2\n");
 }
 
 static const struct path paths[] = {
@@ -173,8 +175,8 @@ static void one(const struct path *p, const char *kind, size_t k, size_t e, cons
 	fx_kernel_config(fx, "fail=%s:%zu:%s", kind, k, errnos[e].name);
 	before = snapshot(fx);
 	status = ctl(fx, p->argv, &err);
-	ck_assert_msg(status == 1, "%s, %s #%zu %s: exit %d\n%s", p->name, kind, k,
-		      errnos[e].name, status, err);
+	ck_assert_msg(status == 1, "%s, %s #%zu %s: exit %d\n%s", p->name, kind, k, errnos[e].name,
+		      status, err);
 	ck_assert_msg(has(err, strerror(errnos[e].err)), "%s, %s #%zu %s: errno not named:\n%s",
 		      p->name, kind, k, errnos[e].name, err);
 	after = snapshot(fx);

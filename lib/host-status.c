@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Host status and teardown.
+ *
+ * Status reads, never writes: the selected pair and its drivers, the pairing
+ * checks (a BAR its driver claimed cannot be mapped under IO_STRICT_DEVMEM,
+ * so the check is "not re-verified" and the result the last setup verified
+ * is shown beside it), the DMA channels, the transport and the BDF it holds,
+ * the NTB device ntb_hw_epf registered, and what epdma's record names.
+ *
+ * Teardown undoes only what /run/epdma/host names: the transport epdma
+ * inserted (refused while in use), a parameter epdma wrote (restored), the
+ * DMA function's binding and driver_override; ntb_hw_epf stays unless forced.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+static void read_transport(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			   struct epdma_host *h)
+{
+	char path[192];
+
+	epdma_module_name(cfg->transport.module, h->transport_module, sizeof(h->transport_module));
+	h->transport_loaded = epdma_module_loaded(ctx, h->transport_module);
+	h->transport_bdf_known = false;
+	if (!h->transport_loaded)
+		return;
+	snprintf(path, sizeof(path), "/sys/module/%s/parameters/%s", h->transport_module,
+		 cfg->transport.bdf_param);
+	if (epdma_fs_read(ctx, path, h->transport_bdf, sizeof(h->transport_bdf)) >= 0) {
+		/* A charp stored with a newline shows it: not part of the BDF. */
+		h->transport_bdf[strcspn(h->transport_bdf, "\n")] = '\0';
+		h->transport_bdf_known = true;
+	}
+}
+
+static void read_ntb(struct epdma_ctx *ctx, struct epdma_host *h)
+{
+	char path[128];
+
+	h->ntb_device = false;
+	h->ntb_link[0] = '\0';
+	if (h->vntb < 0)
+		return;
+	snprintf(path, sizeof(path), "/sys/bus/ntb/devices/%s", h->candidates[h->vntb].bdf);
+	h->ntb_device = epdma_fs_exists(ctx, path);
+	/* The NTB core has no link attribute; a driver that adds one is shown. */
+	snprintf(path, sizeof(path), "/sys/bus/ntb/devices/%s/link", h->candidates[h->vntb].bdf);
+	if (h->ntb_device && epdma_fs_read(ctx, path, h->ntb_link, sizeof(h->ntb_link)) < 0)
+		h->ntb_link[0] = '\0';
+}
+
+int epdma_host_status(struct epdma_ctx *ctx, const struct epdma_config *cfg, struct epdma_run *run)
+{
+	struct epdma_host_record rec;
+	struct epdma_host *h;
+	unsigned int want = cfg->dma.wr_chans + cfg->dma.rd_chans;
+	bool failed = false;
+	int r;
+
+	run->role = EPDMA_ROLE_HOST;
+	h = run->host = epdma_host_new();
+	if (!h)
+		return epdma_run_finish(run, -ENOMEM);
+	r = epdma_host_find(ctx, cfg, h, EPDMA_CHECK_FAIL, &run->checks);
+	if (r < 0 && r != -ENODEV && r != -EINVAL) {
+		epdma_host_scan_error(ctx, cfg, r, &run->errors);
+		return epdma_run_finish(run, r);
+	}
+	epdma_host_verified_read(ctx, h);
+	epdma_host_record_read(ctx, &rec);
+	snprintf(h->override_bdf, sizeof(h->override_bdf), "%s", rec.override_bdf);
+	snprintf(h->inserted, sizeof(h->inserted), "%s", rec.inserted);
+	if (h->dma >= 0)
+		epdma_host_count_channels(ctx, h->candidates[h->dma].bdf, h);
+	read_transport(ctx, cfg, h);
+	read_ntb(ctx, h);
+	for (size_t i = 0; i < run->checks.count; i++)
+		failed |= run->checks.items[i].result == EPDMA_CHECK_FAIL;
+	h->in_sync = r == 0 && !failed && h->dma >= 0 &&
+		     !strcmp(h->candidates[h->dma].driver, cfg->host.dma_driver) &&
+		     h->nchannels >= want && !strcmp(h->candidates[h->vntb].driver, "ntb_hw_epf") &&
+		     h->transport_bdf_known && !strcmp(h->transport_bdf, h->candidates[h->dma].bdf);
+	return epdma_run_finish(run, 0);
+}
+
+/* ---- teardown ---- */
+
+/* A module epdma must remove: refused (in RUN) while the kernel says it is in use. */
+static int plan_remove(struct epdma_ctx *ctx, const char *module, struct epdma_run *run)
+{
+	unsigned int holders = 0;
+	int refcnt;
+
+	if (!epdma_module_loaded(ctx, module))
+		return 0;
+	refcnt = epdma_module_refcnt(ctx, module, &holders);
+	if (refcnt != 0 || holders) {
+		char why[96];
+
+		if (refcnt < 0)
+			snprintf(why, sizeof(why), "its refcnt cannot be read: %s",
+				 strerror(-refcnt));
+		else
+			snprintf(why, sizeof(why), "refcnt %d, %u holder%s", refcnt, holders,
+				 holders == 1 ? "" : "s");
+		epdma_errors_addr(&run->errors, EPDMA_REASON_MODULE_IN_USE, module,
+				  "is in use (%s): the kernel refuses to remove it", why);
+		return -EBUSY;
+	}
+	return epdma_host_op_add(run, EPDMA_HOST_OP_REMOVE, module, NULL, NULL) ? 0 : -E2BIG;
+}
+
+static int plan_teardown(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+			 const struct epdma_host_record *rec, struct epdma_run *run)
+{
+	char path[128], cur[192], drv[64];
+	int r = 0;
+
+	if (rec->param_path[0] && epdma_fs_read(ctx, rec->param_path, cur, sizeof(cur)) >= 0 &&
+	    strcmp(cur, rec->param_old) &&
+	    !epdma_host_op_add(run, EPDMA_HOST_OP_PARAM, rec->param_path, rec->param_old, cur))
+		return -E2BIG;
+	/* The transport first: it uses the DMA channels. */
+	if (rec->inserted[0])
+		r = plan_remove(ctx, rec->inserted, run);
+	if (r == 0 && rec->override_bdf[0] && epdma_host_bdf_valid(rec->override_bdf)) {
+		if (epdma_pci_driver(ctx, rec->override_bdf, drv, sizeof(drv)) == 0 && drv[0] &&
+		    !strcmp(drv, cfg->host.dma_driver) &&
+		    !epdma_host_op_add(run, EPDMA_HOST_OP_UNBIND, rec->override_bdf, drv, NULL))
+			return -E2BIG;
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override",
+			 rec->override_bdf);
+		if (epdma_fs_read(ctx, path, cur, sizeof(cur)) >= 0 && cur[0] &&
+		    strcmp(cur, "(null)") &&
+		    !epdma_host_op_add(run, EPDMA_HOST_OP_CLEAR, rec->override_bdf, NULL, cur))
+			return -E2BIG;
+	}
+	if (r == 0 && (flags & EPDMA_F_FORCE))
+		r = plan_remove(ctx, "ntb_hw_epf", run);
+	if (r == 0 && epdma_fs_exists(ctx, EPDMA_MODPROBE_SNIPPET) &&
+	    !epdma_host_op_add(run, EPDMA_HOST_OP_SNIPPET, EPDMA_MODPROBE_SNIPPET, "", NULL))
+		return -E2BIG;
+	return r;
+}
+
+int epdma_host_teardown(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+			struct epdma_run *run)
+{
+	struct epdma_host_record rec, none = { 0 };
+	int r;
+
+	run->role = EPDMA_ROLE_HOST;
+	run->host = epdma_host_new();
+	if (!run->host)
+		return epdma_run_finish(run, -ENOMEM);
+	epdma_host_record_read(ctx, &rec);
+	r = plan_teardown(ctx, cfg, flags, &rec, run);
+	if (r < 0)
+		return epdma_run_finish(run, -EPERM);
+	if (run->host->nops)
+		r = epdma_host_apply(ctx, cfg, NULL, 0, false, run);
+	/* Done: epdma owns nothing on this host any more. */
+	if (r == 0 && memcmp(&rec, &none, sizeof(rec)))
+		run->record_error = epdma_host_write_file(ctx, EPDMA_HOST_RECORD, "");
+	return epdma_run_finish(run, r);
+}
