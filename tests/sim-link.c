@@ -158,8 +158,7 @@ char *sim_pair_new(const char *helper)
 	return dir;
 }
 
-void sim_pair_add_endpoint(const char *dir, const char *side, const char *slot,
-			   const char *helper)
+void sim_pair_add_endpoint(const char *dir, const char *side, const char *slot, const char *helper)
 {
 	char *p = fx_strdupf("%s/cable", dir);
 	char line[512];
@@ -464,7 +463,8 @@ static void cable_transport(const char *dir, struct fx *host, const struct cable
 		card_images(ep, &cfg, &vb, &pb);
 		vb.transport = true;
 		img = fx_vntb_bar_image(&vb, &len);
-		off = (uint32_t)img[EPDMA_VNTB_OFF_SPAD] | (uint32_t)img[EPDMA_VNTB_OFF_SPAD + 1] << 8 |
+		off = (uint32_t)img[EPDMA_VNTB_OFF_SPAD] |
+		      (uint32_t)img[EPDMA_VNTB_OFF_SPAD + 1] << 8 |
 		      (uint32_t)img[EPDMA_VNTB_OFF_SPAD + 2] << 16 |
 		      (uint32_t)img[EPDMA_VNTB_OFF_SPAD + 3] << 24;
 		if (fd >= 0 && off + 4 * (size_t)vb.spad_count <= len &&

@@ -47,8 +47,7 @@ char *sim_pair_new(const char *helper);
 
 /* Another endpoint card: SIDE (a directory name in DIR) is a fresh R-Car S4
  * cabled to the host at SLOT (its function 0, "DDDD:BB:SS.0") on the root bus. */
-void sim_pair_add_endpoint(const char *dir, const char *side, const char *slot,
-			   const char *helper);
+void sim_pair_add_endpoint(const char *dir, const char *side, const char *slot, const char *helper);
 
 /* A struct fx for DIR/SIDE (root, kernel); release it with fx_detach(). */
 struct fx *sim_side(const char *dir, const char *side);

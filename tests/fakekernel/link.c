@@ -59,7 +59,8 @@ void fk_link_event(const char *w1, const char *w2, const char *w3)
 		nenv++;
 	envp = calloc(nenv + 1, sizeof(*envp));
 	for (size_t i = 0; envp && i < nenv; i++)
-		if (strncmp(environ[i], "LD_PRELOAD=", 11) && strncmp(environ[i], "EPDMA_FAKE_", 11))
+		if (strncmp(environ[i], "LD_PRELOAD=", 11) &&
+		    strncmp(environ[i], "EPDMA_FAKE_", 11))
 			envp[k++] = environ[i];
 	if (envp && posix_spawn(&pid, argv[0], NULL, NULL, argv, envp) == 0)
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
