@@ -74,13 +74,13 @@ static void ctl(struct fx *side, struct fx_result *r, ...)
 }
 
 /* epdmactl ARGS... on SIDE must exit with STATUS. */
-#define CTL(side_, want_, ...)                                                                  \
-	do {                                                                                    \
-		struct fx_result r_;                                                            \
-		ctl(side_, &r_, __VA_ARGS__, NULL);                                             \
-		ck_assert_msg(r_.status == (want_), "epdmactl %s: exit %d, want %d\n%s%s",      \
-			      #__VA_ARGS__, r_.status, want_, r_.out, r_.err);                  \
-		fx_result_free(&r_);                                                            \
+#define CTL(side_, want_, ...)                                                             \
+	do {                                                                               \
+		struct fx_result r_;                                                       \
+		ctl(side_, &r_, __VA_ARGS__, NULL);                                        \
+		ck_assert_msg(r_.status == (want_), "epdmactl %s: exit %d, want %d\n%s%s", \
+			      #__VA_ARGS__, r_.status, want_, r_.out, r_.err);             \
+		fx_result_free(&r_);                                                       \
 	} while (0)
 
 static bool file_is(struct fx *fx, const char *path, const char *want)
@@ -139,8 +139,7 @@ static void assert_endpoint_clean(struct pair *p)
 
 /* The host has the card bound: vNTB to ntb_hw_epf, DMA to dw-edma-pcie with
  * CHANS channels, the transport holding the DMA function's BDF. */
-static void assert_host_bound(struct fx *host, const char *vntb, const char *dma,
-			      size_t chans)
+static void assert_host_bound(struct fx *host, const char *vntb, const char *dma, size_t chans)
 {
 	char *p = fmt("sys/bus/pci/devices/%s/driver", vntb);
 	char *q = fmt("sys/bus/pci/devices/%s/driver", dma);
@@ -260,7 +259,8 @@ START_TEST(endpoint_reset_while_bound)
 	sim_endpoint_reset(p->dir, "endpoint");
 	/* The link went down: the card is gone from the host with all it had. */
 	assert_host_no_card(p->host);
-	ck_assert(kmsg_has(p->host, "pcieport 0000:07:01.0: pciehp: Slot(0000:08:00.0): Link Down"));
+	ck_assert(
+		kmsg_has(p->host, "pcieport 0000:07:01.0: pciehp: Slot(0000:08:00.0): Link Down"));
 	ck_assert(!fx_exists(p->host, "sys/bus/pci/drivers/dw-edma-pcie/" DMAF));
 	ck_assert(!fx_exists(p->host, "sys/bus/pci/drivers/ntb_hw_epf/" VNTB));
 	/* The endpoint came back from its reboot with nothing configured. */
@@ -272,8 +272,8 @@ START_TEST(endpoint_reset_while_bound)
 	CTL(p->ep, 0, "setup");
 	CTL(p->host, 0, "setup");
 	assert_host_bound(p->host, VNTB, DMAF, 4);
-	ck_assert(file_is(p->host, "sys/bus/pci/devices/" DMAF "/driver_override",
-			  "dw-edma-pcie\n"));
+	ck_assert(
+		file_is(p->host, "sys/bus/pci/devices/" DMAF "/driver_override", "dw-edma-pcie\n"));
 	pair_free(p);
 }
 END_TEST
@@ -334,10 +334,12 @@ START_TEST(two_cards_swapped_tags)
 	sim_pair_add_endpoint(p->dir, "endpoint2", "0000:00:1e.0", HELPER);
 	ep2 = sim_side(p->dir, "endpoint2");
 	fx_write(p->ep, "etc/epdma.conf",
-		 "[general]\nrole = endpoint\nprofile = rcar-gen4\n[endpoint]\npairing_tag = 0x0002\n"
+		 "[general]\nrole = endpoint\nprofile = rcar-gen4\n[endpoint]\npairing_tag = "
+		 "0x0002\n"
 		 "[vntb]\nvbus_number = 0x10\n[dma]\nwr_chans = 2\nrd_chans = 2\n");
 	fx_write(ep2, "etc/epdma.conf",
-		 "[general]\nrole = endpoint\nprofile = rcar-gen4\n[endpoint]\npairing_tag = 0x0001\n"
+		 "[general]\nrole = endpoint\nprofile = rcar-gen4\n[endpoint]\npairing_tag = "
+		 "0x0001\n"
 		 "[vntb]\nvbus_number = 0x10\n[dma]\nwr_chans = 2\nrd_chans = 2\n");
 	/* The host wants tag 1 on the card at 08:00, which carries tag 2. */
 	fx_write(p->host, "etc/epdma.conf",
@@ -386,15 +388,17 @@ START_TEST(config_reload_both_ends)
 	ck_assert_msg(r.status != 0, "%s", r.out);
 	fx_result_free(&r);
 	assert_endpoint_up(p);
-	ck_assert(file_is(p->ep, "sys/kernel/config/pci_ep/functions/pci_epf_dma/dma0/"
-				 "pci_epf_dma.1/wr_chans",
+	ck_assert(file_is(p->ep,
+			  "sys/kernel/config/pci_ep/functions/pci_epf_dma/dma0/"
+			  "pci_epf_dma.1/wr_chans",
 			  "2\n"));
 	/* Refused: the host kept its card. */
 	assert_host_bound(p->host, VNTB, DMAF, 4);
 	CTL(p->ep, 0, "setup", "--force");
 	assert_endpoint_up(p);
-	ck_assert(file_is(p->ep, "sys/kernel/config/pci_ep/functions/pci_epf_dma/dma0/"
-				 "pci_epf_dma.1/wr_chans",
+	ck_assert(file_is(p->ep,
+			  "sys/kernel/config/pci_ep/functions/pci_epf_dma/dma0/"
+			  "pci_epf_dma.1/wr_chans",
 			  "1\n"));
 	/* The forced rebuild stopped the controller: the old card is gone. */
 	assert_host_no_card(p->host);
