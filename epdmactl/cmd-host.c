@@ -111,12 +111,10 @@ static int host_run(struct cli *cli, enum host_cmd which)
 	struct epdma_config *cfg = cli_load_config(cli, &errs);
 	unsigned int flags = cli_run_flags(cli);
 	struct epdma_run run;
-	int lock = -1, r = -1;
+	int r = -1;
 
 	epdma_run_init(&run);
-	if (cfg && which != HOST_PLAN)
-		lock = cli_lock(cli, &errs);
-	if (cfg && (which == HOST_PLAN || lock >= 0)) {
+	if (cfg) { /* setup and teardown take the lock themselves */
 		if (which == HOST_SETUP)
 			r = epdma_host_setup(cli->ctx, cfg, flags,
 					     cli->wait_set ? cli->wait_s * 1000u : 0, &run);
@@ -166,7 +164,6 @@ static int host_run(struct cli *cli, enum host_cmd which)
 				cli->command);
 	}
 out:
-	epdma_unlock(lock);
 	epdma_run_free(&run);
 	epdma_errors_clear(&errs);
 	epdma_config_free(cfg);

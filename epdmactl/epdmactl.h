@@ -34,8 +34,6 @@ enum {
 /* Load the config; on failure ERRS says why and NULL is returned. */
 struct epdma_config *cli_load_config(struct cli *cli, struct epdma_errors *errs);
 unsigned int cli_run_flags(const struct cli *cli);
-/* The lock for a mutating command; -errno with ERRS saying who holds it. */
-int cli_lock(struct cli *cli, struct epdma_errors *errs);
 /* EPDMA_LOCK_TIMEOUT_MS from the environment (the tests shorten it), else the default. */
 unsigned int cli_lock_timeout_ms(void);
 

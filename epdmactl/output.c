@@ -34,22 +34,6 @@ unsigned int cli_lock_timeout_ms(void)
 	return s && *s ? (unsigned int)strtoul(s, NULL, 10) : EPDMA_LOCK_TIMEOUT_MS;
 }
 
-int cli_lock(struct cli *cli, struct epdma_errors *errs)
-{
-	unsigned int ms = cli_lock_timeout_ms();
-	pid_t holder;
-	int fd = epdma_lock(cli->ctx, ms, &holder);
-
-	if (fd == -ETIMEDOUT)
-		/* Whole seconds when they are exact: "300 ms" must not read "0 s". */
-		epdma_errors_add(errs, EPDMA_LOCK_PATH, 0, NULL,
-				 "another epdma run (pid %d) holds the lock; gave up after %u %s",
-				 (int)holder, ms % 1000 ? ms : ms / 1000, ms % 1000 ? "ms" : "s");
-	else if (fd < 0)
-		epdma_errors_add(errs, EPDMA_LOCK_PATH, 0, NULL, "cannot lock: %s", strerror(-fd));
-	return fd;
-}
-
 /* The function name in an error key "driver/name". */
 static const char *function_of(const char *key)
 {

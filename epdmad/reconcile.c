@@ -19,10 +19,17 @@
 typedef int (*setup_fn)(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
 			struct epdma_run *run);
 
-/* The run that brings each role to its config; NULL: not in this version. */
+/* The host's setup, without waiting for the card: the daemon waits for its uevent. */
+static int host_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+		      struct epdma_run *run)
+{
+	return epdma_host_setup(ctx, cfg, flags, 0, run);
+}
+
+/* The run that brings each role to its config. */
 static const setup_fn role_runs[] = {
 	[EPDMA_ROLE_ENDPOINT] = epdma_endpoint_setup,
-	[EPDMA_ROLE_HOST] = NULL,
+	[EPDMA_ROLE_HOST] = host_setup,
 };
 
 static const char *const state_names[] = {

@@ -849,8 +849,8 @@ static int modules_open(struct epdma_ctx *ctx, struct epdma_modules **mods, stru
 	return r;
 }
 
-int epdma_host_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
-		     unsigned int wait_ms, struct epdma_run *run)
+int epdma_host_setup_locked(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			    unsigned int flags, unsigned int wait_ms, struct epdma_run *run)
 {
 	struct epdma_host_record rec;
 	struct epdma_modules *mods = NULL;

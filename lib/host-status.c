@@ -147,8 +147,8 @@ static int plan_teardown(struct epdma_ctx *ctx, const struct epdma_config *cfg, 
 	return r;
 }
 
-int epdma_host_teardown(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
-			struct epdma_run *run)
+int epdma_host_teardown_locked(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			       unsigned int flags, struct epdma_run *run)
 {
 	struct epdma_host_record rec, none = { 0 };
 	int r;

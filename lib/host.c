@@ -38,3 +38,34 @@ int epdma_host_discover(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 		r = epdma_host_find(ctx, cfg, run->host, EPDMA_CHECK_FAIL, &run->checks);
 	return epdma_run_finish(run, r);
 }
+
+/* The mutating host runs take the lock themselves, as the endpoint's do (lib/lock.c). */
+int epdma_host_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+		     unsigned int wait_ms, struct epdma_run *run)
+{
+	unsigned int made;
+	int lock = epdma_run_lock(ctx, run, &made), r;
+
+	if (lock < 0) {
+		run->role = EPDMA_ROLE_HOST;
+		return epdma_run_finish(run, lock);
+	}
+	r = epdma_host_setup_locked(ctx, cfg, flags, wait_ms, run);
+	epdma_run_unlock(ctx, lock, made, run->host && run->host->writes);
+	return r;
+}
+
+int epdma_host_teardown(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
+			struct epdma_run *run)
+{
+	unsigned int made;
+	int lock = epdma_run_lock(ctx, run, &made), r;
+
+	if (lock < 0) {
+		run->role = EPDMA_ROLE_HOST;
+		return epdma_run_finish(run, lock);
+	}
+	r = epdma_host_teardown_locked(ctx, cfg, flags, run);
+	epdma_run_unlock(ctx, lock, made, run->host && run->host->writes);
+	return r;
+}

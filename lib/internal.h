@@ -380,3 +380,11 @@ extern const struct epdma_cause_rule epdma_cause_rules[];
 extern const size_t epdma_ncause_rules;
 /* PATTERN ("a*b") found in TEXT: its pieces in order. */
 bool epdma_cause_pattern_match(const char *text, const char *pattern);
+
+/* ---- host runs under the lock (lib/host-setup.c, lib/host-status.c) ---- */
+
+/* epdma_host_setup() and epdma_host_teardown() once the run lock is held. */
+int epdma_host_setup_locked(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			    unsigned int flags, unsigned int wait_ms, struct epdma_run *run);
+int epdma_host_teardown_locked(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			       unsigned int flags, struct epdma_run *run);

@@ -750,6 +750,7 @@ static ssize_t start_write(const char *epc, const char *val, size_t len)
 		return -EINVAL;
 	}
 	fk_write_file(p, "%d\n", on);
+	fk_link_event("start", epc, on ? "1" : "0");
 	return (ssize_t)len;
 }
 

@@ -140,3 +140,7 @@ void fk_pci_module_unloading(const char *module);
 /* A store to /sys/module/<m>/parameters/<p>: validated against the type. */
 bool fk_param_handles(const char *rel);
 ssize_t fk_param_write(const char *rel, const char *buf, size_t len);
+
+/* ---- link.c: the cable of a simulated pair (tests/sim-link.c) ---- */
+/* Run $EPDMA_FAKE_STATE/link-hook with the event's words (W2, W3 may be NULL). */
+void fk_link_event(const char *w1, const char *w2, const char *w3);

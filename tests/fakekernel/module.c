@@ -448,6 +448,8 @@ int fk_finit_module(int fd, const char *params, int flags, int injected)
 		r = load(&mi, params);
 	}
 	fk_oplog("finit_module", rel ? rel : path, params && *params ? params : NULL, r);
+	if (!r)
+		fk_link_event("module", mi.name, "1");
 	return r;
 }
 
@@ -461,6 +463,8 @@ int fk_init_module(const void *image, unsigned long len, const char *params, int
 	if (!r)
 		r = mi.name[0] ? load(&mi, params) : -ENOEXEC;
 	fk_oplog("init_module", mi.name[0] ? mi.name : "-", params && *params ? params : NULL, r);
+	if (!r)
+		fk_link_event("module", mi.name, "1");
 	return r;
 }
 
@@ -584,5 +588,7 @@ int fk_delete_module(const char *name, unsigned int flags, int injected)
 	else if (!r)
 		r = unload(name);
 	fk_oplog("delete_module", name ? name : "-", NULL, r);
+	if (!r)
+		fk_link_event("module", name, "0");
 	return r;
 }

@@ -520,6 +520,7 @@ static ssize_t store_rescan(const char *buf, size_t len)
 		return -EINVAL;
 	if (!v)
 		return (ssize_t)len;
+	fk_link_event("rescan", NULL, NULL); /* a simulated pair's cable (link.c) */
 	n = unhide_all(found, 32);
 	fk_read(PCI_BUS "/drivers_autoprobe", autoprobe, sizeof(autoprobe));
 	for (int i = 0; i < n; i++) {

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A simulated endpoint+host pair and the link model between them (the
+ * "cable"); tests/README.md "The simulated pair".
+ *
+ * A pair is one directory:
+ *
+ *   DIR/endpoint/{root,kernel}   an R-Car S4 endpoint (fx_rcar_s4), its fake kernel
+ *   DIR/host/{root,kernel}       an x86 host (fx_x86_host + fx_host_modules)
+ *   DIR/cable                    one line per endpoint card:
+ *                                "<side> <epc> <slot bdf> <parent|-> <mmio>"
+ *
+ * Each side's fake kernel runs DIR's cable (`epdma-sim link-event DIR SIDE
+ * ...`, named in <side>/kernel/link-hook) on the events of fakekernel/link.c.
+ * Nothing else crosses from one root to the other:
+ *
+ * - host `rescan`: for every card whose endpoint controller is started (its
+ *   `start` reads 1 and a pci_epf_vntb and a pci_epf_dma function are linked
+ *   to it), the card is placed in the host's hidden store (fx_host_card,
+ *   prepared), built from the endpoint's LIVE configfs values: IDs, class
+ *   codes, subsys_id (the pairing tag), num_mws, mwN, spad_count, db_count,
+ *   the BAR attributes, wr_chans/rd_chans; PEDM READY set; the transport's
+ *   scratchpad words when a transport module (ntb_transport*) is loaded on
+ *   the endpoint. The fake kernel's rescan then finds it (and probes it). A
+ *   card already on the host's bus is left alone; the hidden copy of a card
+ *   whose endpoint is down is dropped (so a `remove`d card does not come back).
+ * - endpoint `start` 0 (a stop, or epdma-sim reset): the card's BARs read all
+ *   ones in place (what a mapping the host holds sees), then it is removed
+ *   as a surprise removal does (fx_host_unplug: drivers released, channels
+ *   and NTB device gone, files gone), and two pciehp lines are logged.
+ *   `start` 1 does nothing at once: the host finds the card on its next rescan.
+ * - endpoint module insert of a transport (ntb_transport*): its scratchpad
+ *   words are written into the card's vNTB control BAR on the host.
+ *
+ * Locking: the event runs while the caller's fake kernel holds its own lock.
+ * Endpoint events take the host's lock; the host's rescan event reads the
+ * endpoint without its lock (endpoint -> host is the only lock order).
+ */
+#pragma once
+
+#include "fixture.h"
+
+/* Build a pair below $TMPDIR (the endpoint card at 0000:08:00, behind
+ * fx_x86_host()'s empty switch port). HELPER: the program the fake kernels
+ * run on an event (epdma-sim). Returns DIR; caller frees. */
+char *sim_pair_new(const char *helper);
+
+/* Another endpoint card: SIDE (a directory name in DIR) is a fresh R-Car S4
+ * cabled to the host at SLOT (its function 0, "DDDD:BB:SS.0") on the root bus. */
+void sim_pair_add_endpoint(const char *dir, const char *side, const char *slot, const char *helper);
+
+/* A struct fx for DIR/SIDE (root, kernel); release it with fx_detach(). */
+struct fx *sim_side(const char *dir, const char *side);
+
+/* The cable's reaction to an event of SIDE (the words of fakekernel/link.c). */
+int sim_link_event(const char *dir, const char *side, int argc, char **argv);
+
+/* Endpoint SIDE reboots: its controller stops (the link goes down, as on
+ * `start` 0), then its tree and fake-kernel state are rebuilt from scratch;
+ * /etc is kept (the config survives a reboot, /run does not). */
+void sim_endpoint_reset(const char *dir, const char *side);
