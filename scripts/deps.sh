@@ -5,7 +5,7 @@
 # clang and libclang-rt-dev: the libFuzzer targets of tests/fuzz (scripts/fuzz).
 EPDMA_BUILD_PACKAGES="build-essential cmake pkg-config libpci-dev libkmod-dev libnl-3-dev
 	libnl-route-3-dev libjson-c-dev libinih-dev check kmod util-linux groff-base man-db
-	clang-format git clang libclang-rt-dev"
+	clang-format git clang libclang-rt-dev valgrind"
 
 # The real-kernel test tier (tests/kernel): kernel source and build tools, QEMU, busybox.
 EPDMA_KERNEL_PACKAGES="linux-source-6.12 bc bison flex libelf-dev libssl-dev cpio xz-utils
