@@ -114,9 +114,14 @@ static void check_controller(struct epdma_ctx *ctx, const struct epdma_config *c
 				 "set [endpoint] controller to one of them",
 				 "several controllers: %s", list ? list : "");
 	} else if (cfg->controller[0]) {
+		unsigned int line = 0;
+
+		/* Name the line that asked for it (a profile cannot: it has no controller). */
+		epdma_config_source(cfg, "endpoint", "controller", &line);
 		epdma_checks_add(c, "controller", EPDMA_CHECK_FAIL,
 				 "see /sys/class/pci_epc for the controllers this kernel has",
-				 "controller %s not found", cfg->controller);
+				 "controller %s not found (%s:%u: endpoint.controller)",
+				 cfg->controller, cfg->file, line);
 	} else {
 		epdma_checks_add(c, "controller", EPDMA_CHECK_FAIL,
 				 "load the endpoint controller driver; is this the host side? "

@@ -158,7 +158,9 @@ START_TEST(two_controllers_need_a_choice)
 		 "[general]\nprofile = imx8\n[endpoint]\ncontroller = nope.pcie-ep\n");
 	run_check(fx, &r, false);
 	ck_assert_int_eq(r.status, 1);
-	ck_assert(has(r.out, "controller nope.pcie-ep not found"));
+	ck_assert_msg(has(r.out, "controller nope.pcie-ep not found (/etc/epdma.conf:4: "
+				 "endpoint.controller)"),
+		      "%s", r.out);
 	fx_result_free(&r);
 	fx_free(fx);
 }
