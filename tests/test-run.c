@@ -350,6 +350,54 @@ START_TEST(status_wait_link)
 }
 END_TEST
 
+/* A WARN() during a bind is logged at warning level: shown, not a failed link. */
+START_TEST(kernel_warning_does_not_fail_a_link)
+{
+	struct fx *fx = fx_new();
+	const char *setup[] = { "epdmactl", "--root", fx->root, "setup", NULL };
+	struct fx_result r;
+
+	fx_rcar_s4(fx);
+	fx_write(fx, "/etc/epdma.conf", "%s", conf);
+	fx_kernel_config(fx, "bind_warning=1");
+	fx_run(fx, &r, setup);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	ck_assert_msg(has(r.out, "kernel: WARNING: CPU: 0 PID: 1 at drivers/pci/endpoint/"), "%s",
+		      r.out);
+	ck_assert(has(r.out, "  ok   link vntb0 to e65d0000.pcie-ep (PF0)\n"));
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
+/* Ownership is by driver AND name: a function of the same driver is not epdma's. */
+START_TEST(teardown_leaves_a_same_driver_function_alone)
+{
+	struct fx *fx = fx_new();
+	const char *setup[] = { "epdmactl", "--root", fx->root, "setup", NULL };
+	const char *teardown[] = { "epdmactl", "--root", fx->root, "teardown", "--force", NULL };
+	const char *status[] = { "epdmactl", "--root", fx->root, "status", NULL };
+	struct fx_result r;
+
+	fx_rcar_s4(fx);
+	fx_write(fx, "/etc/epdma.conf", "%s", conf);
+	fx_run(fx, &r, setup);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	fx_result_free(&r);
+	fx_foreign_function(fx, "pci_epf_dma", "theirs", NULL);
+	fx_run(fx, &r, status);
+	ck_assert_msg(!has(r.out, "pci_epf_dma/theirs  owned by epdma"), "%s", r.out);
+	fx_result_free(&r);
+	fx_run(fx, &r, teardown);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_msg(!has(r.out, "theirs"), "%s", r.out);
+	fx_result_free(&r);
+	ck_assert(fx_exists(fx, "/sys/kernel/config/pci_ep/functions/pci_epf_dma/theirs"));
+	ck_assert(!fx_exists(fx, "/sys/kernel/config/pci_ep/functions/pci_epf_dma/dma0"));
+	fx_free(fx);
+}
+END_TEST
+
 /* Timeout 0 tries once: the daemon must never sleep in the lock. */
 START_TEST(lock_try_once)
 {
@@ -462,6 +510,8 @@ static Suite *run_suite(void)
 	tcase_add_test(tc, refused_setup_creates_no_lock_file);
 	tcase_add_test(tc, converged_setup_creates_no_lock_file);
 	tcase_add_test(tc, status_wait_link);
+	tcase_add_test(tc, kernel_warning_does_not_fail_a_link);
+	tcase_add_test(tc, teardown_leaves_a_same_driver_function_alone);
 	tcase_add_test(tc, lock_try_once);
 	tcase_add_test(tc, plan_is_a_function_of_its_inputs);
 	tcase_add_test(tc, refusal_reason_without_cli_words);

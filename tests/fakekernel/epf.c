@@ -703,6 +703,10 @@ int fk_epf_bind(const struct fk_fn *fn, const char *epc, int pf, struct fk_state
 	/* Another driver's error that happens to land during the bind. */
 	if (fk_config_flag("noise"))
 		fk_kmsg(3, "usb 1-1: device descriptor read/64, error -71");
+	/* A WARN() in the endpoint stack: __warn() prints at KERN_WARNING (kernel/panic.c). */
+	if (fk_config_flag("bind_warning"))
+		fk_kmsg(4, "WARNING: CPU: 0 PID: 1 at drivers/pci/endpoint/pci-epc-core.c:870 "
+			   "pci_epc_add_epf+0x1a/0x1c0");
 	if (!strcmp(fn->drv, "pci_epf_vntb"))
 		r = vntb_bind(fn, st);
 	else if (!strcmp(fn->drv, "pci_epf_dma"))
