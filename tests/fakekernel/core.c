@@ -622,9 +622,30 @@ void fk_unlock(void)
 	lock_fd = -1;
 }
 
+/* hold=<op>:<n>:<file>: the caller waits before the operation, the fake kernel's own
+ * lock released, until <file> exists; <file>.held tells the test it is waiting. */
+static void hold_until(const char *file)
+{
+	char held[PATH_MAX];
+	int depth = lock_depth, fd;
+
+	snprintf(held, sizeof(held), "%s.held", file);
+	fd = open(held, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd >= 0)
+		close(fd);
+	if (lock_fd >= 0)
+		close(lock_fd);
+	lock_fd = -1;
+	lock_depth = 0;
+	while (access(file, F_OK) != 0)
+		usleep(10 * 1000);
+	fk_lock();
+	lock_depth = depth;
+}
+
 int fk_inject(const char *op)
 {
-	char buf[8192], key[64];
+	char buf[8192], key[64], hold[4096];
 	struct fk_state *st = fk_state_load();
 	const char *c;
 	unsigned long n;
@@ -652,6 +673,9 @@ int fk_inject(const char *op)
 		if (sscanf(line, "kill=%63[^:]:%lu", rop, &rn) == 2 && strcmp(rop, op) == 0 &&
 		    rn == n)
 			kill(getpid(), SIGKILL); /* the kernel drops our flocks */
+		if (sscanf(line, "hold=%63[^:]:%lu:%4000s", rop, &rn, hold) == 3 &&
+		    strcmp(rop, op) == 0 && rn == n)
+			hold_until(hold);
 		line = nl ? nl + 1 : NULL;
 	}
 	return ret;
