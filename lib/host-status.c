@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -59,7 +60,7 @@ int epdma_host_status(struct epdma_ctx *ctx, const struct epdma_config *cfg, str
 	struct epdma_host *h;
 	unsigned int want = cfg->dma.wr_chans + cfg->dma.rd_chans;
 	bool failed = false;
-	int r;
+	int r, up;
 
 	run->role = EPDMA_ROLE_HOST;
 	h = run->host = epdma_host_new();
@@ -78,6 +79,14 @@ int epdma_host_status(struct epdma_ctx *ctx, const struct epdma_config *cfg, str
 		epdma_host_count_channels(ctx, h->candidates[h->dma].bdf, h);
 	read_transport(ctx, cfg, h);
 	read_ntb(ctx, h);
+	/* The link as the endpoint shows it: NTB device, transport queues, the client's interface. */
+	run->link = calloc(1, sizeof(*run->link));
+	if (!run->link)
+		return epdma_run_finish(run, -ENOMEM);
+	up = epdma_link_wait(ctx, run->wait_link_ms, run->link);
+	if (up < 0)
+		return epdma_run_finish(run, up);
+	run->link_up = up == 1;
 	for (size_t i = 0; i < run->checks.count; i++)
 		failed |= run->checks.items[i].result == EPDMA_CHECK_FAIL;
 	h->in_sync = r == 0 && !failed && h->dma >= 0 &&
