@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/bar.h"
 #include "fixture.h"
 
 static void write_config(struct fx *fx, const char *extra)
@@ -32,22 +33,34 @@ static struct epdma_config *load_config(struct fx *fx)
 	return cfg;
 }
 
-/* An x86 host with the host modules (dma_bdf writable) and one card; VNTB NULL: agreeing. */
-static struct fx *host(const char *extra, const struct fx_vntb_bar *vntb)
+/* An x86 host with the host modules (dma_bdf writable) and one card; VB (may be NULL)
+ * gets its vNTB BAR, with the endpoint's transport written into it when EP_TRANSPORT. */
+static struct fx *host_with(const char *extra, bool ep_transport, struct fx_vntb_bar *vb)
 {
 	struct fx *fx = fx_new();
 	struct epdma_config *cfg;
 	struct fx_host_card card = { 0 };
+	struct fx_vntb_bar own;
 
+	if (!vb)
+		vb = &own;
 	fx_x86_host(fx);
 	fx_host_modules(fx, true);
 	write_config(fx, extra);
 	cfg = load_config(fx);
+	fx_vntb_bar_from_config(cfg, vb);
+	vb->transport = vb->transport || ep_transport;
 	card.cfg = cfg;
-	card.vntb = vntb;
+	card.vntb = vb;
 	fx_host_card(fx, &card);
 	epdma_config_free(cfg);
 	return fx;
+}
+
+static struct fx *host(const char *extra, const void *unused)
+{
+	(void)unused;
+	return host_with(extra, false, NULL);
 }
 
 static void ctl(struct fx *fx, struct fx_result *r, const char *a1, const char *a2, const char *a3,
@@ -143,6 +156,70 @@ START_TEST(client_not_installed_is_a_warning)
 }
 END_TEST
 
+/* ---- 2: both ends' transport parameters ---- */
+
+/* The host's transport writes its half (the endpoint's spads): version, QPs, MWs, sizes. */
+static void host_transport_writes(struct fx *fx, uint32_t num_qps, uint64_t mw0)
+{
+	size_t len = 0;
+	uint8_t *img = (uint8_t *)fx_read_raw(fx, "sys/bus/pci/devices/0000:08:00.0/resource0",
+					      &len);
+	struct epdma_vntb_ctrl ctrl;
+	uint32_t words[6];
+	char *path;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(img);
+	ck_assert_int_eq(epdma_vntb_ctrl_parse(img, len, &ctrl, NULL), EPDMA_BAR_OK);
+	words[EPDMA_TRANSPORT_SPAD_VER] = EPDMA_TRANSPORT_VERSION;
+	words[EPDMA_TRANSPORT_SPAD_QPL] = 0;
+	words[EPDMA_TRANSPORT_SPAD_NQPS] = num_qps;
+	words[EPDMA_TRANSPORT_SPAD_NMWS] = ctrl.num_mws;
+	words[EPDMA_TRANSPORT_SPAD_MW0] = (uint32_t)(mw0 >> 32);
+	words[EPDMA_TRANSPORT_SPAD_MW0 + 1] = (uint32_t)mw0;
+	memcpy(img + ctrl.spad_offset + 4 * ctrl.spad_count, words, sizeof(words));
+	ck_assert_int_gt(asprintf(&path, "%s/sys/bus/pci/devices/0000:08:00.0/resource0", fx->root),
+			 0);
+	f = fopen(path, "r+b");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fwrite(img, 1, len, f), len);
+	fclose(f);
+	free(path);
+	free(img);
+}
+
+START_TEST(discover_compares_both_ends)
+{
+	struct fx_vntb_bar vb;
+	struct fx *fx = host_with(NULL, true, &vb);
+	struct fx_result r;
+
+	/* The host's transport has not written yet: a skipped comparison. */
+	ctl(fx, &r, "discover", NULL, NULL, NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.out, "the host's transport has not written its scratchpads"), "%s",
+		      r.out);
+	fx_result_free(&r);
+	/* Agreeing. */
+	host_transport_writes(fx, vb.num_qps, vb.mw_size[0]);
+	ctl(fx, &r, "discover", NULL, NULL, NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.out, "on both ends"), "%s", r.out);
+	fx_result_free(&r);
+	/* Disagreeing: each difference named with both values and the key. */
+	host_transport_writes(fx, vb.num_qps + 1, vb.mw_size[0] / 2);
+	ctl(fx, &r, "discover", "--json", NULL, NULL);
+	ck_assert_int_ne(r.status, 0);
+	ck_assert_msg(has(r.out, "\"name\": \"transport queues\""), "%s", r.out);
+	ck_assert(has(r.out, "the link never comes up"));
+	ck_assert(has(r.out, "max_num_clients"));
+	ck_assert(has(r.out, "\"name\": \"transport MW1 size\""));
+	ck_assert(has(r.out, "max_mw_size"));
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
 /* ---- 3: the link in host status ---- */
 
 START_TEST(status_shows_link_and_waits_for_it)
@@ -189,6 +266,7 @@ int main(void)
 	tcase_add_test(tc, setup_loads_clients_teardown_removes_them);
 	tcase_add_test(tc, client_not_recorded_stays);
 	tcase_add_test(tc, client_not_installed_is_a_warning);
+	tcase_add_test(tc, discover_compares_both_ends);
 	tcase_add_test(tc, status_shows_link_and_waits_for_it);
 	suite_add_tcase(s, tc);
 	return fx_run_suite(s);
