@@ -274,6 +274,8 @@ static void print_status(const struct epdma_run *run)
 	printf("%s\n", h->in_sync ? "In sync with the config."
 				  : "Not in sync with the config: epdmactl plan shows what setup "
 				    "would do.");
+	if (run->link)
+		cli_print_link(run->link);
 }
 
 static void json_status(struct cli *cli, const struct epdma_run *run)
@@ -334,6 +336,8 @@ static void json_status(struct cli *cli, const struct epdma_run *run)
 	cli_json_string(o, "driver_override", h->override_bdf[0] ? h->override_bdf : NULL);
 	cli_json_string(o, "inserted", h->inserted[0] ? h->inserted : NULL);
 	cli_json_bool(root, "in_sync", h->in_sync);
+	if (run->link)
+		cli_json_link(root, run->link, run->link_up);
 	cli_json_print(root);
 }
 

@@ -127,8 +127,8 @@ static void json_function(const struct epdma_run *run, json_object *a,
 			json_drift(drift, &run->drift[i]);
 }
 
-/* The NTB device, the transport's queues and the client's interface (text). */
-static void print_link(const struct epdma_link_state *l)
+/* The NTB device, the transport's queues and the client's interface (text; both roles). */
+void cli_print_link(const struct epdma_link_state *l)
 {
 	char why[96];
 
@@ -149,7 +149,7 @@ static void print_link(const struct epdma_link_state *l)
 		       (unsigned long long)l->rx_bytes, (unsigned long long)l->tx_bytes);
 }
 
-static void json_link(json_object *root, const struct epdma_link_state *l, bool up)
+void cli_json_link(json_object *root, const struct epdma_link_state *l, bool up)
 {
 	json_object *o = cli_json_object(root, "link"), *n;
 	char why[96];
@@ -200,7 +200,7 @@ static void print_json(struct cli *cli, const struct epdma_run *run)
 		json_function(run, fns, &g->functions[i]);
 	cli_json_int(root, "missing_functions", (int64_t)run->missing_functions);
 	cli_json_bool(root, "in_sync", run->in_sync);
-	json_link(root, run->link, run->link_up);
+	cli_json_link(root, run->link, run->link_up);
 	cli_status_daemon(cli, root);
 	cli_json_print(root);
 }
@@ -224,7 +224,7 @@ static void print_text(const struct epdma_run *run)
 	printf("%s\n", run->in_sync ? "In sync with the config."
 				    : "Not in sync with the config: epdmactl plan shows what "
 				      "setup would do.");
-	print_link(run->link);
+	cli_print_link(run->link);
 }
 
 /* Cannot report: the errors, as text or in the JSON envelope --json promises. */

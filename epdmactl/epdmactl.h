@@ -65,6 +65,9 @@ int cmd_host_plan(struct cli *cli);
 int cmd_host_teardown(struct cli *cli);
 /* Status on the host role, printed; false when it cannot be read (RUN's errors say why). */
 bool cli_host_status(struct cli *cli, const struct epdma_config *cfg, struct epdma_run *run);
+/* status, both roles (cmd-status.c): the link's lines, or its "link" object in ROOT. */
+void cli_print_link(const struct epdma_link_state *l);
+void cli_json_link(json_object *root, const struct epdma_link_state *l, bool up);
 int cmd_plan(struct cli *cli);
 int cmd_setup(struct cli *cli);
 int cmd_teardown(struct cli *cli);

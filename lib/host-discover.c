@@ -19,6 +19,7 @@
 
 #include "bar.h"
 #include "internal.h"
+#include "transport.h"
 
 struct epdma_host *epdma_host_new(void)
 {
@@ -359,6 +360,27 @@ static void check_spads(const struct epdma_config *cfg, const void *buf, size_t 
 			 t.num_mws);
 }
 
+/*
+ * Both ends' transports against each other: what the endpoint's wrote (the
+ * host's half) and what the host's wrote (the endpoint's half). Only once the
+ * endpoint's has written: before that the check above says so already.
+ */
+static void compare_ends(const struct epdma_config *cfg, const void *buf, size_t len,
+			 const struct epdma_vntb_ctrl *ctrl, struct epdma_checks *c)
+{
+	struct epdma_transport_spads host, ep;
+	enum epdma_bar_reason why = EPDMA_BAR_WHY_NONE;
+
+	if (epdma_transport_spads_decode(buf, len, ctrl, EPDMA_SPAD_HOST, &ep, &why) !=
+		    EPDMA_BAR_OK ||
+	    ep.state != EPDMA_TRANSPORT_WRITTEN)
+		return;
+	if (epdma_transport_spads_decode(buf, len, ctrl, EPDMA_SPAD_ENDPOINT, &host, &why) !=
+	    EPDMA_BAR_OK)
+		return;
+	epdma_transport_compare(&host, &ep, cfg, c);
+}
+
 static void check_ctrl(const struct epdma_config *cfg, const struct epdma_host_candidate *v,
 		       int bar, struct epdma_ctx *ctx, struct epdma_checks *c)
 {
@@ -393,6 +415,7 @@ static void check_ctrl(const struct epdma_config *cfg, const struct epdma_host_c
 				 ctrl.spad_offset, len, bar,
 				 ctrl.link_status & EPDMA_VNTB_LINK_UP ? "up" : "down");
 	check_spads(cfg, buf, len, &ctrl, c);
+	compare_ends(cfg, buf, len, &ctrl, c);
 }
 
 /* The metadata BAR: configured, else the first BAR with the PEDM magic. */

@@ -185,6 +185,16 @@ int epdma_host_write_file(struct epdma_ctx *ctx, const char *path, const char *t
 
 /* ---- the ownership record: /run/epdma/host ---- */
 
+/* A client module in REC once, in the order noted. */
+static void record_client(struct epdma_host_record *rec, const char *module)
+{
+	for (size_t i = 0; i < rec->nclients; i++)
+		if (!strcmp(rec->clients[i], module))
+			return;
+	if (rec->nclients < EPDMA_HOST_RECORD_CLIENTS)
+		snprintf(rec->clients[rec->nclients++], sizeof(rec->clients[0]), "%s", module);
+}
+
 void epdma_host_record_read(struct epdma_ctx *ctx, struct epdma_host_record *rec)
 {
 	char text[1024];
@@ -206,20 +216,26 @@ void epdma_host_record_read(struct epdma_ctx *ctx, struct epdma_host_record *rec
 				*sp = '\0';
 			snprintf(rec->param_path, sizeof(rec->param_path), "%s", line + 6);
 			snprintf(rec->param_old, sizeof(rec->param_old), "%s", sp ? sp + 1 : "");
-		}
+		} else if (!strncmp(line, "client ", 7) &&
+			   rec->nclients < EPDMA_HOST_RECORD_CLIENTS)
+			record_client(rec, line + 7);
 	}
 }
 
 int epdma_host_record_write(struct epdma_ctx *ctx, const struct epdma_host_record *rec)
 {
-	char text[1024];
+	char text[1024 + EPDMA_HOST_RECORD_CLIENTS * 72];
+	size_t n;
 
-	snprintf(text, sizeof(text), "%s%s%s%s%s%s%s%s%s%s%s",
-		 rec->override_bdf[0] ? "override " : "", rec->override_bdf,
-		 rec->override_bdf[0] ? "\n" : "", rec->inserted[0] ? "inserted " : "",
-		 rec->inserted, rec->inserted[0] ? "\n" : "", rec->param_path[0] ? "param " : "",
-		 rec->param_path, rec->param_path[0] ? " " : "", rec->param_old,
-		 rec->param_path[0] ? "\n" : "");
+	n = (size_t)snprintf(text, sizeof(text), "%s%s%s%s%s%s%s%s%s%s%s",
+			     rec->override_bdf[0] ? "override " : "", rec->override_bdf,
+			     rec->override_bdf[0] ? "\n" : "", rec->inserted[0] ? "inserted " : "",
+			     rec->inserted, rec->inserted[0] ? "\n" : "",
+			     rec->param_path[0] ? "param " : "", rec->param_path,
+			     rec->param_path[0] ? " " : "", rec->param_old,
+			     rec->param_path[0] ? "\n" : "");
+	for (size_t i = 0; i < rec->nclients && n < sizeof(text); i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "client %s\n", rec->clients[i]);
 	return epdma_host_write_file(ctx, EPDMA_HOST_RECORD, text);
 }
 
@@ -540,6 +556,42 @@ static int plan_transport(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	return epdma_host_op_add(run, EPDMA_HOST_OP_INSERT, name, opts, NULL) ? 0 : -E2BIG;
 }
 
+/* Whether depmod knows MODULE for this kernel (a client that is not installed is a warning). */
+static bool module_known(struct epdma_modules *mods, const char *module)
+{
+	return epdma_module_alias_match(mods, module, module) > 0;
+}
+
+/*
+ * The transport's clients ([transport] clients, ntb_netdev by default) on top of
+ * the transport, after the hand-over: one LOAD each that is not loaded (its
+ * undo removes what it inserted; teardown removes what the record names).
+ */
+static int plan_clients(const struct epdma_config *cfg, struct epdma_modules *mods,
+			struct epdma_ctx *ctx, struct epdma_run *run)
+{
+	char list[sizeof(cfg->transport.clients)], *save = NULL;
+
+	snprintf(list, sizeof(list), "%s", cfg->transport.clients);
+	for (char *c = strtok_r(list, " ,", &save); c; c = strtok_r(NULL, " ,", &save)) {
+		char name[64];
+
+		epdma_module_name(c, name, sizeof(name));
+		if (epdma_module_loaded(ctx, name))
+			continue;
+		if (!module_known(mods, name)) {
+			epdma_checks_add(&run->transport, "transport client", EPDMA_CHECK_WARN,
+					 "install it, or change [transport] clients",
+					 "%s is not installed for kernel %s", name,
+					 epdma_modules_release(mods));
+			continue;
+		}
+		if (!epdma_host_op_add(run, EPDMA_HOST_OP_LOAD, name, NULL, NULL))
+			return -E2BIG;
+	}
+	return 0;
+}
+
 /* Every operation setup needs now, or refusals in run->errors (-EPERM and the like). */
 static int plan_ops(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
 		    struct epdma_modules *mods, struct epdma_run *run)
@@ -559,6 +611,8 @@ static int plan_ops(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsig
 		r = plan_dma(ctx, cfg, d, run);
 	if (r == 0)
 		r = plan_transport(ctx, cfg, d->bdf, flags, run);
+	if (r == 0)
+		r = plan_clients(cfg, mods, ctx, run);
 	if (r < 0)
 		return r;
 	snippet_text(cfg, d->bdf, want, sizeof(want));
@@ -798,7 +852,36 @@ int epdma_host_apply(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 /* ---- runs ---- */
 
 /* The record after this run's plan: written ahead, so a crash leaves it naming them. */
-static void record_plan(const struct epdma_host *h, struct epdma_host_record *rec)
+static bool is_client(const struct epdma_config *cfg, const char *module)
+{
+	char list[sizeof(cfg->transport.clients)], *save = NULL, name[64];
+
+	snprintf(list, sizeof(list), "%s", cfg->transport.clients);
+	for (char *c = strtok_r(list, " ,", &save); c; c = strtok_r(NULL, " ,", &save)) {
+		epdma_module_name(c, name, sizeof(name));
+		if (!strcmp(name, module))
+			return true;
+	}
+	return false;
+}
+
+/* After the apply: what the client loads inserted besides the clients (their dependencies). */
+static void record_client_deps(const struct epdma_config *cfg, const struct epdma_host *h,
+			       struct epdma_host_record *rec)
+{
+	for (size_t i = 0; i < h->nops; i++) {
+		const struct epdma_host_op *op = &h->ops[i];
+
+		if (op->type != EPDMA_HOST_OP_LOAD || op->value[0] || !is_client(cfg, op->target) ||
+		    op->result < 0)
+			continue;
+		for (size_t k = 0; k < op->ninserted; k++)
+			record_client(rec, op->inserted[k]);
+	}
+}
+
+static void record_plan(const struct epdma_config *cfg, const struct epdma_host *h,
+			struct epdma_host_record *rec)
 {
 	for (size_t i = 0; i < h->nops; i++) {
 		const struct epdma_host_op *op = &h->ops[i];
@@ -813,6 +896,9 @@ static void record_plan(const struct epdma_host *h, struct epdma_host_record *re
 			epdma_strscpy(rec->inserted, op->target, sizeof(rec->inserted));
 			rec->param_path[0] = rec->param_old[0] = '\0';
 		}
+		/* A LOAD without a BDF after the DMA function's: a client of the transport. */
+		if (op->type == EPDMA_HOST_OP_LOAD && !op->value[0] && is_client(cfg, op->target))
+			record_client(rec, op->target);
 		if (op->type == EPDMA_HOST_OP_PARAM && !rec->param_path[0]) {
 			snprintf(rec->param_path, sizeof(rec->param_path), "%s", op->target);
 			snprintf(rec->param_old, sizeof(rec->param_old), "%s", op->old);
@@ -881,13 +967,20 @@ int epdma_host_setup_locked(struct epdma_ctx *ctx, const struct epdma_config *cf
 
 		epdma_host_record_read(ctx, &before);
 		rec = before;
-		record_plan(run->host, &rec);
+		record_plan(cfg, run->host, &rec);
 		if (memcmp(&rec, &before, sizeof(rec)))
 			run->record_error = epdma_host_record_write(ctx, &rec);
 		r = epdma_host_apply(ctx, cfg, mods, first, true, run);
 		/* Rolled back completely: the record is as before. */
 		if (r < 0 && !run->rollback_incomplete && memcmp(&rec, &before, sizeof(rec)))
 			epdma_host_record_write(ctx, &before);
+		if (r == 0) {
+			struct epdma_host_record planned = rec;
+
+			record_client_deps(cfg, run->host, &rec);
+			if (memcmp(&rec, &planned, sizeof(rec)))
+				run->record_error = epdma_host_record_write(ctx, &rec);
+		}
 	}
 	if (r == 0) {
 		int w = write_verified(ctx, &run->checks);

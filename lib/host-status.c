@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -59,7 +60,7 @@ int epdma_host_status(struct epdma_ctx *ctx, const struct epdma_config *cfg, str
 	struct epdma_host *h;
 	unsigned int want = cfg->dma.wr_chans + cfg->dma.rd_chans;
 	bool failed = false;
-	int r;
+	int r, up;
 
 	run->role = EPDMA_ROLE_HOST;
 	h = run->host = epdma_host_new();
@@ -78,6 +79,14 @@ int epdma_host_status(struct epdma_ctx *ctx, const struct epdma_config *cfg, str
 		epdma_host_count_channels(ctx, h->candidates[h->dma].bdf, h);
 	read_transport(ctx, cfg, h);
 	read_ntb(ctx, h);
+	/* The link as the endpoint shows it: NTB device, transport queues, the client's interface. */
+	run->link = calloc(1, sizeof(*run->link));
+	if (!run->link)
+		return epdma_run_finish(run, -ENOMEM);
+	up = epdma_link_wait(ctx, run->wait_link_ms, run->link);
+	if (up < 0)
+		return epdma_run_finish(run, up);
+	run->link_up = up == 1;
 	for (size_t i = 0; i < run->checks.count; i++)
 		failed |= run->checks.items[i].result == EPDMA_CHECK_FAIL;
 	h->in_sync = r == 0 && !failed && h->dma >= 0 &&
@@ -114,6 +123,66 @@ static int plan_remove(struct epdma_ctx *ctx, const char *module, struct epdma_r
 	return epdma_host_op_add(run, EPDMA_HOST_OP_REMOVE, module, NULL, NULL) ? 0 : -E2BIG;
 }
 
+static bool in_record(const struct epdma_host_record *rec, const char *module, const bool *planned)
+{
+	for (size_t i = 0; i < rec->nclients; i++)
+		if (!strcmp(rec->clients[i], module))
+			return !planned || !planned[i];
+	return false;
+}
+
+/*
+ * The transport's clients epdma loaded (and what loading them inserted),
+ * dependents first: a module goes once every module holding it is one of
+ * these and goes before it. One held by anything else is refused (-EBUSY).
+ */
+static int plan_remove_clients(struct epdma_ctx *ctx, const struct epdma_host_record *rec,
+			       struct epdma_run *run)
+{
+	bool planned[EPDMA_HOST_RECORD_CLIENTS] = { false };
+	size_t left = 0;
+
+	for (size_t i = 0; i < rec->nclients; i++) {
+		planned[i] = !epdma_module_loaded(ctx, rec->clients[i]);
+		left += !planned[i];
+	}
+	for (bool progress = true; left && progress;) {
+		progress = false;
+		for (size_t i = 0; i < rec->nclients; i++) {
+			char path[128], **holders = NULL;
+			unsigned int ours = 0, nholders = 0;
+			bool waits = false;
+			int refcnt;
+
+			if (planned[i])
+				continue;
+			snprintf(path, sizeof(path), "/sys/module/%s/holders", rec->clients[i]);
+			if (epdma_fs_list(ctx, path, &holders) >= 0)
+				for (char **h = holders; *h; h++) {
+					waits |= in_record(rec, *h, planned);
+					ours += in_record(rec, *h, NULL);
+				}
+			epdma_strv_free(holders);
+			if (waits)
+				continue;
+			/* Held only by clients planned before it (each holds one reference):
+			 * removed after them; anything else, the kernel's refcnt decides. */
+			refcnt = epdma_module_refcnt(ctx, rec->clients[i], &nholders);
+			if (ours && nholders == ours && refcnt >= 0 &&
+			    (unsigned int)refcnt <= ours) {
+				if (!epdma_host_op_add(run, EPDMA_HOST_OP_REMOVE, rec->clients[i],
+						       NULL, NULL))
+					return -E2BIG;
+			} else if (plan_remove(ctx, rec->clients[i], run) < 0) {
+				return -EBUSY;
+			}
+			planned[i] = progress = true;
+			left--;
+		}
+	}
+	return left ? -EBUSY : 0;
+}
+
 static int plan_teardown(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
 			 const struct epdma_host_record *rec, struct epdma_run *run)
 {
@@ -124,8 +193,10 @@ static int plan_teardown(struct epdma_ctx *ctx, const struct epdma_config *cfg, 
 	    strcmp(cur, rec->param_old) &&
 	    !epdma_host_op_add(run, EPDMA_HOST_OP_PARAM, rec->param_path, rec->param_old, cur))
 		return -E2BIG;
-	/* The transport first: it uses the DMA channels. */
-	if (rec->inserted[0])
+	/* The clients first: they sit on the transport. */
+	r = plan_remove_clients(ctx, rec, run);
+	/* The transport next: it uses the DMA channels. */
+	if (r == 0 && rec->inserted[0])
 		r = plan_remove(ctx, rec->inserted, run);
 	if (r == 0 && rec->override_bdf[0] && epdma_host_bdf_valid(rec->override_bdf)) {
 		if (epdma_pci_driver(ctx, rec->override_bdf, drv, sizeof(drv)) == 0 && drv[0] &&

@@ -172,12 +172,16 @@ void epdma_host_scan_error(struct epdma_ctx *ctx, const struct epdma_config *cfg
 #define EPDMA_MODPROBE_SNIPPET "/run/modprobe.d/epdma.conf"
 
 /* What /run/epdma/host says epdma changed: "override <bdf>", "inserted <module>",
- * "param <path> <value before>". */
+ * "param <path> <value before>", "client <module>" per module loading the
+ * transport's clients inserted (in the order inserted; dependencies too). */
+#define EPDMA_HOST_RECORD_CLIENTS 8
 struct epdma_host_record {
 	char override_bdf[16];
 	char inserted[64];
 	char param_path[192];
 	char param_old[192];
+	char clients[EPDMA_HOST_RECORD_CLIENTS][64];
+	size_t nclients;
 };
 
 void epdma_host_record_read(struct epdma_ctx *ctx, struct epdma_host_record *rec);

@@ -132,7 +132,7 @@ START_TEST(setup_json_status_teardown)
 
 	ctl(fx, &r, "setup", "--json", NULL, NULL);
 	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
-	ck_assert_int_eq(fx_json_array_len(r.out, "operations"), 6);
+	ck_assert_int_eq(fx_json_array_len(r.out, "operations"), 7) /* + load ntb_netdev */;
 	ck_assert_msg(has(r.out, "\"op\": \"load\",\n      \"target\": \"ntb_hw_epf\""), "%s",
 		      r.out);
 	ck_assert(has(r.out, "\"op\": \"override\""));
@@ -251,7 +251,7 @@ START_TEST(plan_lists_host_operations)
 
 	ctl(fx, &r, "plan", NULL, NULL, NULL);
 	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
-	ck_assert_msg(has(r.out, "Plan for the host (6 operations):\n"
+	ck_assert_msg(has(r.out, "Plan for the host (7 operations):\n"
 				 "  load module ntb_hw_epf for 0000:08:00.0\n"
 				 "  load module dw-edma-pcie\n"
 				 "  write dw-edma-pcie to /sys/bus/pci/devices/0000:08:00.1/"
@@ -264,7 +264,7 @@ START_TEST(plan_lists_host_operations)
 	fx_result_free(&r);
 	ctl(fx, &r, "plan", "--json", NULL, NULL);
 	ck_assert_int_eq(r.status, 0);
-	ck_assert_int_eq(fx_json_array_len(r.out, "operations"), 6);
+	ck_assert_int_eq(fx_json_array_len(r.out, "operations"), 7) /* + load ntb_netdev */;
 	ck_assert(!has(r.out, "\"result\": \"ok\""));
 	ck_assert(!has(r.out, "\"kernel_log\""));
 	fx_result_free(&r);
@@ -643,7 +643,7 @@ START_TEST(failure_of_the_last_step_is_undone)
 	ctl(fx, &r, "setup", NULL, NULL, NULL);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_msg(has(r.err, "write /run/modprobe.d/epdma.conf failed"), "%s", r.err);
-	ck_assert_msg(has(r.err, "rolled back 5 operations; the host is as before"), "%s", r.err);
+	ck_assert_msg(has(r.err, "rolled back 6 operations; the host is as before"), "%s", r.err);
 	fx_write(fx, "run/modprobe.d", "x\n"); /* still a file: the snapshot shows no snippet */
 	ck_assert(file_has(fx, DMAF "/driver_override", "(null)"));
 	ck_assert(!loaded(fx, "ntb_transport_ep_dma"));
