@@ -880,9 +880,71 @@ static void record_client_deps(const struct epdma_config *cfg, const struct epdm
 	}
 }
 
-static void record_plan(const struct epdma_config *cfg, const struct epdma_host *h,
-			struct epdma_host_record *rec)
+/* Module names a plan inserts, to tell a client's own dependencies from shared ones. */
+struct modset {
+	char names[16][64];
+	size_t n;
+};
+
+static bool modset_has(const struct modset *set, const char *name)
 {
+	for (size_t i = 0; i < set->n; i++)
+		if (!strcmp(set->names[i], name))
+			return true;
+	return false;
+}
+
+static void modset_add(const char *name, void *data)
+{
+	struct modset *set = data;
+
+	if (!modset_has(set, name) && set->n < ARRAY_SIZE(set->names))
+		epdma_strscpy(set->names[set->n++], name, sizeof(set->names[0]));
+}
+
+/* What the plan's other loads (ntb_hw_epf, the DMA driver, the transport) insert. */
+static void others_inserted(const struct epdma_config *cfg, struct epdma_modules *mods,
+			    const struct epdma_host *h, struct modset *set)
+{
+	for (size_t i = 0; i < h->nops; i++) {
+		const struct epdma_host_op *op = &h->ops[i];
+		char name[64];
+
+		if (op->ran ||
+		    (op->type != EPDMA_HOST_OP_LOAD && op->type != EPDMA_HOST_OP_INSERT) ||
+		    (op->type == EPDMA_HOST_OP_LOAD && !op->value[0] && is_client(cfg, op->target)))
+			continue;
+		epdma_module_missing_deps(mods, op->target, modset_add, set);
+		epdma_module_name(op->target, name, sizeof(name));
+		modset_add(name, set);
+	}
+}
+
+struct client_deps {
+	const struct modset *others;
+	struct epdma_host_record *rec;
+};
+
+static void record_dep(const char *name, void *data)
+{
+	struct client_deps *c = data;
+
+	if (!modset_has(c->others, name))
+		record_client(c->rec, name);
+}
+
+/*
+ * Written before the apply: a run killed between a client's dependency and
+ * the client itself must leave the dependency recorded as epdma's, or the
+ * re-run would take it for someone else's and teardown would leave it loaded.
+ */
+static void record_plan(const struct epdma_config *cfg, struct epdma_modules *mods,
+			const struct epdma_host *h, struct epdma_host_record *rec)
+{
+	struct modset others = { .n = 0 };
+	struct client_deps deps = { &others, rec };
+
+	others_inserted(cfg, mods, h, &others);
 	for (size_t i = 0; i < h->nops; i++) {
 		const struct epdma_host_op *op = &h->ops[i];
 
@@ -897,8 +959,10 @@ static void record_plan(const struct epdma_config *cfg, const struct epdma_host 
 			rec->param_path[0] = rec->param_old[0] = '\0';
 		}
 		/* A LOAD without a BDF after the DMA function's: a client of the transport. */
-		if (op->type == EPDMA_HOST_OP_LOAD && !op->value[0] && is_client(cfg, op->target))
+		if (op->type == EPDMA_HOST_OP_LOAD && !op->value[0] && is_client(cfg, op->target)) {
+			epdma_module_missing_deps(mods, op->target, record_dep, &deps);
 			record_client(rec, op->target);
+		}
 		if (op->type == EPDMA_HOST_OP_PARAM && !rec->param_path[0]) {
 			snprintf(rec->param_path, sizeof(rec->param_path), "%s", op->target);
 			snprintf(rec->param_old, sizeof(rec->param_old), "%s", op->old);
@@ -967,7 +1031,7 @@ int epdma_host_setup_locked(struct epdma_ctx *ctx, const struct epdma_config *cf
 
 		epdma_host_record_read(ctx, &before);
 		rec = before;
-		record_plan(cfg, run->host, &rec);
+		record_plan(cfg, mods, run->host, &rec);
 		if (memcmp(&rec, &before, sizeof(rec)))
 			run->record_error = epdma_host_record_write(ctx, &rec);
 		r = epdma_host_apply(ctx, cfg, mods, first, true, run);

@@ -114,6 +114,10 @@ int epdma_module_alias_match(struct epdma_modules *m, const char *modalias, cons
 int epdma_module_load(struct epdma_modules *m, const char *module, const char *options);
 /* Remove MODULE without waiting; -EWOULDBLOCK (= -EAGAIN) while it is in use. */
 int epdma_module_remove(struct epdma_modules *m, const char *module);
+/* Call FN for each dependency of MODULE that is not loaded, deepest first: what a
+ * load of MODULE will insert besides it (recorded before the load, in case it dies). */
+int epdma_module_missing_deps(struct epdma_modules *m, const char *module,
+			      void (*fn)(const char *name, void *data), void *data);
 /* Unload MODULE (delete_module, O_NONBLOCK); 0 when not loaded, -EWOULDBLOCK when in use. */
 int epdma_module_unload(struct epdma_ctx *ctx, const char *module);
 /* MODULE's refcnt (-errno when unreadable); *HOLDERS = modules that depend on it. */

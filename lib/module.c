@@ -232,6 +232,44 @@ int epdma_module_alias_match(struct epdma_modules *m, const char *modalias, cons
 	return found;
 }
 
+/* Append the not-yet-loaded dependencies of MOD (deepest first) to FN. */
+static void each_missing_dep(struct epdma_modules *m, struct kmod_module *mod,
+			     void (*fn)(const char *name, void *data), void *data)
+{
+	struct kmod_list *deps = sym_kmod_module_get_dependencies(mod), *l;
+
+	each_kmod_list(l, deps)
+	{
+		struct kmod_module *dep = sym_kmod_module_get_module(l);
+
+		if (!epdma_module_loaded(m->ctx, sym_kmod_module_get_name(dep))) {
+			each_missing_dep(m, dep, fn, data);
+			fn(sym_kmod_module_get_name(dep), data);
+		}
+		sym_kmod_module_unref(dep);
+	}
+	sym_kmod_module_unref_list(deps);
+}
+
+int epdma_module_missing_deps(struct epdma_modules *m, const char *module,
+			      void (*fn)(const char *name, void *data), void *data)
+{
+	struct kmod_module *mod = NULL;
+	char name[128];
+	int r;
+
+	epdma_module_name(module, name, sizeof(name));
+	r = modules_kmod(m);
+	if (r < 0)
+		return r;
+	r = sym_kmod_module_new_from_name(m->kmod, name, &mod);
+	if (r < 0)
+		return r;
+	each_missing_dep(m, mod, fn, data);
+	sym_kmod_module_unref(mod);
+	return 0;
+}
+
 /* Insert MODULE and what it depends on, deepest first, skipping what is loaded. */
 static int insert_one(struct epdma_modules *m, struct kmod_module *mod, const char *options)
 {

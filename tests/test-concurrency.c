@@ -224,8 +224,9 @@ START_TEST(cli_waits_for_the_daemon_then_gives_up)
 	msg = fx_strdupf("another epdma run (pid %d) holds the lock", (int)daemon);
 	ck_assert_msg(status == 1, "exit %d\n%s", status, out);
 	ck_assert_msg(has(out, msg), "%s", out);
-	ck_assert_msg(!exists_abs(fx->root, "sys/kernel/config/pci_ep/functions/pci_epf_vntb/vntb0"),
-		      "the CLI wrote while the daemon held the lock");
+	ck_assert_msg(
+		!exists_abs(fx->root, "sys/kernel/config/pci_ep/functions/pci_epf_vntb/vntb0"),
+		"the CLI wrote while the daemon held the lock");
 	free(out);
 
 	/* The default timeout: the CLI waits in the lock until the daemon is done. */
