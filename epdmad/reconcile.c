@@ -262,8 +262,11 @@ void reconcile(struct daemon *d, bool after_event)
 	} else {
 		if (!locked_out && !d->error[0])
 			describe_run(d, &run);
-		/* Refused before writing (or never got the lock): the system is not ready. */
-		set_state(d, locked_out || r == -EPERM ? STATE_WAITING : STATE_FAILED);
+		/* Refused before writing (or never got the lock), or the host's rescan found
+		 * no card (the endpoint is not up): the system is not ready. */
+		bool absent = r == -ENODEV && run.host && run.host->rescanned_nothing;
+
+		set_state(d, locked_out || r == -EPERM || absent ? STATE_WAITING : STATE_FAILED);
 		plan_retry(d, locked_out || epdma_run_retryable(&run));
 	}
 	epdma_run_free(&run);

@@ -3,11 +3,27 @@
  * End-to-end: an endpoint and a host, each on its own fake kernel, cabled by
  * tests/sim-link.c. Each test builds its own pair, drives `epdmactl` on both
  * ends and asserts the final state of both roots.
+ *
+ * The host daemon tests run epdmad on the host with --uevent-fd: the fake
+ * kernel sends no uevents, so the test sends what the kernel sends when a
+ * rescan (or pciehp) adds a function, or a surprise removal takes it: one
+ * kernel-format "add"/"remove" message per PCI function, with the device's
+ * real DEVPATH and IDs read from the host's tree. The daemon is followed
+ * through its sd_notify datagrams; its back-off retry is set beyond the
+ * test's life (--retry-delay 3600000), so only the uevents make it look again.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -416,6 +432,344 @@ START_TEST(config_reload_both_ends)
 }
 END_TEST
 
+/* ---- the host daemon ---- */
+
+struct dmn {
+	pid_t pid;
+	int notify; /* our NOTIFY_SOCKET */
+	int events; /* our end of --uevent-fd */
+	int err;    /* the daemon's stderr */
+};
+
+struct epdmad_test_uevent {
+	uint32_t portid;
+	uint32_t uid;
+};
+
+/* epdmad --root <root> -f -v --uevent-fd N --retry-delay 3600000 on SIDE's fake kernel. */
+static void dmn_start(struct fx *side, struct dmn *d)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = 120 }; /* a hung daemon fails the test, not a slow one */
+	int sp[2], err[2];
+	char *env[16] = { NULL }, fdarg[16];
+	size_t n = 0;
+
+	memset(d, 0, sizeof(*d));
+	d->notify = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(d->notify, 0);
+	ck_assert_int_lt(snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/notify", side->dir),
+			 (int)sizeof(sa.sun_path));
+	unlink(sa.sun_path);
+	ck_assert_int_eq(bind(d->notify, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(setsockopt(d->notify, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp), 0);
+	ck_assert_int_eq(pipe2(err, O_CLOEXEC), 0);
+	for (const char *const *k = (const char *const[]){ "PATH", "TMPDIR", "ASAN_OPTIONS",
+							   "UBSAN_OPTIONS", "LSAN_OPTIONS", NULL };
+	     *k; k++)
+		if (getenv(*k))
+			env[n++] = fmt("%s=%s", *k, getenv(*k));
+	env[n++] = ASAN_RUNTIME[0] ? fmt("LD_PRELOAD=%s:%s", ASAN_RUNTIME, FAKEKERNEL_PATH)
+				   : fmt("LD_PRELOAD=%s", FAKEKERNEL_PATH);
+	env[n++] = fmt("EPDMA_FAKE_ROOT=%s", side->root);
+	env[n++] = fmt("EPDMA_FAKE_STATE=%s", side->state);
+	env[n++] = fmt("NOTIFY_SOCKET=%s", sa.sun_path);
+	env[n++] = fmt("LC_ALL=C");
+	snprintf(fdarg, sizeof(fdarg), "%d", sp[1]);
+	d->pid = fork();
+	ck_assert_int_ge(d->pid, 0);
+	if (d->pid == 0) {
+		const char *argv[] = { EPDMAD_PATH,   "--root", side->root,	 "-f",	    "-v",
+				       "--uevent-fd", fdarg,	"--retry-delay", "3600000", NULL };
+
+		fcntl(sp[1], F_SETFD, 0);
+		if (dup2(err[1], 2) < 0 || chdir(side->dir) < 0)
+			_exit(126);
+		execve(EPDMAD_PATH, (char *const *)argv, env);
+		_exit(127);
+	}
+	for (size_t i = 0; env[i]; i++)
+		free(env[i]);
+	close(err[1]);
+	close(sp[1]);
+	d->err = err[0];
+	d->events = sp[0];
+}
+
+static char *dmn_log(struct dmn *d)
+{
+	char *text = NULL, buf[4096];
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	ssize_t n;
+
+	while ((n = read(d->err, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, (size_t)n, m);
+	fclose(m);
+	return text;
+}
+
+static void dmn_close(struct dmn *d)
+{
+	close(d->err);
+	close(d->notify);
+	close(d->events);
+}
+
+/* Datagrams up to one with a line "STATUS=<STATE>..." (that one returned); "failed" fails. */
+static char *until_status(struct dmn *d, const char *state)
+{
+	char *want = fmt("STATUS=%s", state), *line = fmt("\n%s", want), buf[2048];
+
+	for (;;) {
+		ssize_t n = recv(d->notify, buf, sizeof(buf) - 1, 0);
+
+		ck_assert_msg(n >= 0, "no sd_notify datagram from epdmad: %s", strerror(errno));
+		buf[n] = '\0';
+		if (!strncmp(buf, want, strlen(want)) || has(buf, line))
+			break;
+		ck_assert_msg(!has(buf, "STATUS=failed"), "epdmad: %s, want %s", buf, state);
+	}
+	free(want);
+	free(line);
+	return fmt("%s", buf);
+}
+
+#define UNTIL(d_, state_) free(until_status(d_, state_))
+
+/* SIGTERM: STOPPING=1, exit 0; the daemon's log returned. */
+static char *dmn_stop(struct dmn *d)
+{
+	char buf[256], *log;
+	ssize_t n;
+	int status;
+
+	ck_assert_int_eq(kill(d->pid, SIGTERM), 0);
+	n = recv(d->notify, buf, sizeof(buf) - 1, 0);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	ck_assert_str_eq(buf, "STOPPING=1");
+	ck_assert_int_eq(waitpid(d->pid, &status, 0), d->pid);
+	log = dmn_log(d);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "epdmad: status %d\n%s",
+		      status, log);
+	dmn_close(d);
+	return log;
+}
+
+/* A number below "counters" (or at the top) of SIDE's state file; a string as "s:<text>". */
+static char *status_field(struct fx *side, const char *key)
+{
+	char *text = fx_read(side, "run/epdma/status.json"), *s;
+	json_object *root, *c, *v = NULL;
+
+	ck_assert_ptr_nonnull(text);
+	root = json_tokener_parse(text);
+	ck_assert_msg(root, "status.json does not parse:\n%s", text);
+	if (!json_object_object_get_ex(root, key, &v) &&
+	    json_object_object_get_ex(root, "counters", &c))
+		json_object_object_get_ex(c, key, &v);
+	s = fmt("%s", v ? json_object_get_string(v) : "(null)");
+	json_object_put(root);
+	free(text);
+	return s;
+}
+
+static bool status_is(struct fx *side, const char *key, const char *want)
+{
+	char *v = status_field(side, key);
+	bool r = !strcmp(v, want);
+
+	ck_assert_msg(r, "status.json %s: %s, want %s", key, v, want);
+	free(v);
+	return r;
+}
+
+/* What the kernel sends for PCI function BDF (the device's DEVPATH and IDs from the tree). */
+static void send_pci_uevent(struct dmn *d, const char *action, const char *bdf, const char *devpath)
+{
+	static unsigned int seqnum = 4000;
+	char buf[4096], *msg;
+	struct epdmad_test_uevent hdr = { .portid = 0, .uid = 0 };
+	size_t len;
+
+	msg = fmt("%s@%s|ACTION=%s|DEVPATH=%s|SUBSYSTEM=pci|PCI_SLOT_NAME=%s|SEQNUM=%u|", action,
+		  devpath, action, devpath, bdf, ++seqnum);
+	len = strlen(msg);
+	for (char *c = msg; *c; c++)
+		if (*c == '|')
+			*c = '\0';
+	ck_assert_uint_le(sizeof(hdr) + len, sizeof(buf));
+	memcpy(buf, &hdr, sizeof(hdr));
+	memcpy(buf + sizeof(hdr), msg, len);
+	ck_assert_int_eq(send(d->events, buf, sizeof(hdr) + len, 0), (ssize_t)(sizeof(hdr) + len));
+	free(msg);
+}
+
+/* The DEVPATH of host function BDF ("/devices/pci0000:00/..."), from its sys/bus link. */
+static char *devpath_of(struct fx *host, const char *bdf)
+{
+	char *link = fmt("sys/bus/pci/devices/%s", bdf), *abs = fx_path(host, link), target[512];
+	ssize_t n = readlink(abs, target, sizeof(target) - 1);
+	const char *d;
+
+	ck_assert_msg(n > 0, "%s: %s", link, strerror(errno));
+	target[n] = '\0';
+	d = strstr(target, "/devices/");
+	ck_assert_ptr_nonnull(d);
+	free(abs);
+	free(link);
+	return fmt("%s", d);
+}
+
+/* The card's two functions, as the kernel announces them. */
+static void card_uevents(struct dmn *d, const char *action, char *const paths[2])
+{
+	send_pci_uevent(d, action, VNTB, paths[0]);
+	send_pci_uevent(d, action, DMAF, paths[1]);
+}
+
+/* How many oplog lines start with PREFIX. */
+static size_t oplog_count(struct fx *fx, const char *prefix)
+{
+	char *log = fx_oplog(fx);
+	size_t n = 0;
+
+	for (const char *l = log; l && *l;) {
+		n += !strncmp(l, prefix, strlen(prefix));
+		l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l);
+	}
+	free(log);
+	return n;
+}
+
+/* Host epdmad started first: waiting, nothing found; then the endpoint comes up
+ * and the kernel's "add" uevents for the card make the daemon bind it. */
+START_TEST(host_daemon_waits_for_card)
+{
+	struct pair *p = pair_new();
+	char *paths[2], *log;
+	struct dmn d;
+
+	dmn_start(p->host, &d);
+	UNTIL(&d, "waiting");
+	status_is(p->host, "state", "waiting");
+	status_is(p->host, "role", "host");
+	/* It rescanned (per [host] rescan) and found nothing: nothing bound or loaded. */
+	ck_assert(log_has(p->host, "write sys/bus/pci/rescan 1 = 0"));
+	ck_assert_uint_eq(oplog_count(p->host, "finit_module"), 0);
+	assert_host_no_card(p->host);
+	CTL(p->ep, 0, "setup");
+	assert_endpoint_up(p);
+	/* The link came up: a rescan (pciehp on a hotplug slot) adds the card's functions. */
+	rescan(p->host);
+	paths[0] = devpath_of(p->host, VNTB);
+	paths[1] = devpath_of(p->host, DMAF);
+	ck_assert_str_eq(paths[1], "/devices/pci0000:00/0000:00:1d.0/0000:06:00.0/0000:07:01.0/"
+				   "0000:08:00.1");
+	card_uevents(&d, "add", paths);
+	UNTIL(&d, "converged");
+	assert_host_bound(p->host, VNTB, DMAF, 4);
+	status_is(p->host, "uevents", "2");
+	log = dmn_stop(&d);
+	ck_assert_msg(has(log, "uevent add "
+			       "/devices/pci0000:00/0000:00:1d.0/0000:06:00.0/"
+			       "0000:07:01.0/0000:08:00.1 (pci): reconcile"),
+		      "%s", log);
+	free(log);
+	/* Stopping leaves the link up. */
+	assert_host_bound(p->host, VNTB, DMAF, 4);
+	assert_endpoint_up(p);
+	status_is(p->host, "state", "stopped");
+	free(paths[0]);
+	free(paths[1]);
+	pair_free(p);
+}
+END_TEST
+
+/* The endpoint resets while the host daemon runs: the "remove" uevents send it
+ * back to waiting; the endpoint set up again, the "add" uevents bring it back. */
+START_TEST(host_daemon_follows_endpoint_reset)
+{
+	struct pair *p = pair_new();
+	char *paths[2];
+	struct dmn d;
+
+	CTL(p->ep, 0, "setup");
+	rescan(p->host);
+	paths[0] = devpath_of(p->host, VNTB);
+	paths[1] = devpath_of(p->host, DMAF);
+	dmn_start(p->host, &d);
+	UNTIL(&d, "converged");
+	assert_host_bound(p->host, VNTB, DMAF, 4);
+	sim_endpoint_reset(p->dir, "endpoint");
+	assert_host_no_card(p->host);
+	card_uevents(&d, "remove", paths);
+	UNTIL(&d, "waiting");
+	status_is(p->host, "state", "waiting");
+	assert_host_no_card(p->host);
+	assert_endpoint_clean(p);
+	CTL(p->ep, 0, "setup");
+	rescan(p->host);
+	card_uevents(&d, "add", paths);
+	UNTIL(&d, "converged");
+	free(dmn_stop(&d));
+	assert_endpoint_up(p);
+	assert_host_bound(p->host, VNTB, DMAF, 4);
+	/* Each module was inserted once, before the reset: the card going took no module. */
+	ck_assert_uint_eq(oplog_count(p->host, "finit_module "), 5);
+	ck_assert(!log_has(p->host, "= -EEXIST"));
+	free(paths[0]);
+	free(paths[1]);
+	pair_free(p);
+}
+END_TEST
+
+/* The host daemon dies by SIGKILL mid-bind (before the drivers_probe write, before
+ * the transport's insert); restarted, it converges with nothing half-done. */
+static const char *const kills[] = {
+	"kill=write:3", /* drivers_probe, after driver_override (the test's rescan is write 1) */
+	"kill=finit_module:5", /* the transport, after dw-edma-pcie bound */
+};
+
+START_TEST(host_daemon_killed_mid_bind)
+{
+	struct pair *p = pair_new();
+	struct dmn d;
+	int status;
+	char *log;
+
+	CTL(p->ep, 0, "setup");
+	rescan(p->host);
+	fx_kernel_config(p->host, "%s", kills[_i]);
+	dmn_start(p->host, &d);
+	ck_assert_int_eq(waitpid(d.pid, &status, 0), d.pid);
+	log = dmn_log(&d);
+	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "status %d\n%s", status,
+		      log);
+	free(log);
+	dmn_close(&d);
+	ck_assert(!fx_exists(p->host, "sys/module/ntb_transport_ep_dma"));
+	ck_assert(!fx_exists(p->host, "sys/bus/pci/devices/" DMAF "/driver") || _i == 1);
+	dmn_start(p->host, &d);
+	UNTIL(&d, "converged");
+	free(dmn_stop(&d));
+	assert_host_bound(p->host, VNTB, DMAF, 4);
+	assert_endpoint_up(p);
+	ck_assert(
+		file_is(p->host, "sys/bus/pci/devices/" DMAF "/driver_override", "dw-edma-pcie\n"));
+	/* Nothing twice, nothing refused: each module inserted once, one override, one probe. */
+	ck_assert_uint_eq(oplog_count(p->host, "finit_module "), 5);
+	ck_assert_uint_eq(oplog_count(p->host, "finit_module lib/modules/6.12.57-amd64/kernel/"
+					       "drivers/ntb/ntb_transport_ep_dma.ko"),
+			  1);
+	ck_assert_uint_eq(oplog_count(p->host, "probe " DMAF " dw-edma-pcie = 0"), 1);
+	ck_assert(!log_has(p->host, "= -"));
+	pair_free(p);
+}
+END_TEST
+
 static Suite *pair_suite(void)
 {
 	Suite *s = suite_create("pair");
@@ -428,6 +782,12 @@ static Suite *pair_suite(void)
 	tcase_add_loop_test(tc, endpoint_interrupted_then_converges, 0, 3);
 	tcase_add_test(tc, two_cards_swapped_tags);
 	tcase_add_test(tc, config_reload_both_ends);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("daemon");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, host_daemon_waits_for_card);
+	tcase_add_test(tc, host_daemon_follows_endpoint_reset);
+	tcase_add_loop_test(tc, host_daemon_killed_mid_bind, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
