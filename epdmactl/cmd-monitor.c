@@ -115,7 +115,7 @@ static void describe_link(json_object *st, char *buf, size_t size)
 	if (!netdev)
 		return;
 	if (!json_object_object_get_ex(link, "present", &v) || !json_object_get_boolean(v)) {
-		snprintf(buf, size, "%s: gone", netdev);
+		snprintf(buf, size, "%s: absent", netdev);
 		return;
 	}
 	json_object_object_get_ex(link, "carrier", &v);

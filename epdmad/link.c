@@ -81,7 +81,7 @@ static void log_link(struct daemon *d)
 	if (!l->netdev[0])
 		daemon_log(d, LOG_NOTICE, "link: no NTB client interface");
 	else if (!l->present)
-		daemon_log(d, LOG_NOTICE, "link %s: gone", l->netdev);
+		daemon_log(d, LOG_NOTICE, "link %s: absent", l->netdev);
 	else
 		daemon_log(d, LOG_NOTICE, "link %s: %s, carrier %s", l->netdev,
 			   l->operstate[0] ? l->operstate : "unknown", carrier_name(l->carrier));
