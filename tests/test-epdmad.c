@@ -712,6 +712,50 @@ START_TEST(netlink_spoof_ignored)
 }
 END_TEST
 
+/*
+ * Uevents lost to a full socket buffer (the kernel drops them and reports
+ * ENOBUFS once; libnl says NLE_NOMEM): whatever they said, the daemon looks
+ * again. The flood is a process's (ignored one by one) while the daemon is
+ * stopped; only the overflow makes it reconcile.
+ */
+START_TEST(uevents_lost_reconcile)
+{
+	static const char msg[] = "add@/module/pci_epf_dma\0ACTION=add\0DEVPATH=/module/"
+				  "pci_epf_dma\0SUBSYSTEM=module\0SEQNUM=1\0";
+	struct sockaddr_nl to = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	struct fx *fx = fx_new();
+	struct dmn d;
+	char *seq;
+	int sk;
+
+	ck_assert_int_eq(enter_netns(), 0);
+	machine(fx);
+	start(fx, &d, true, "3600000");
+	/* A line a message it reads: a pipe that holds them all (the log is read at the end). */
+	ck_assert_int_ge(fcntl(d.err, F_SETPIPE_SZ, 1 << 20), 1 << 20);
+	free(until_status(&d, "converged"));
+	sk = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+	ck_assert_int_ge(sk, 0);
+	ck_assert_int_eq(kill(d.pid, SIGSTOP), 0);
+	/* Far more than its 1 MiB buffer holds (each datagram costs its skb's truesize). */
+	for (int i = 0; i < 20000; i++)
+		ck_assert_int_eq(
+			sendto(sk, msg, sizeof(msg) - 1, 0, (struct sockaddr *)&to, sizeof(to)),
+			(ssize_t)sizeof(msg) - 1);
+	ck_assert_int_eq(kill(d.pid, SIGCONT), 0);
+	seq = until_status(&d, "converged");
+	ck_assert_str_eq(seq, "STATUS=reconciling|STATUS=converged");
+	free(seq);
+	close(sk);
+	stop(&d);
+	ck_assert_msg(has(d.log, "uevents were lost (socket buffer full): reconcile"), "%s", d.log);
+	ck_assert_int_eq(status_num(fx, "reconciles"), 2);
+	ck_assert_int_eq(status_num(fx, "triggers"), 0); /* not one of them counted */
+	free(d.log);
+	fx_free(fx);
+}
+END_TEST
+
 /* What the daemon follows: the client interface under the NTB device the fake kernel made. */
 #define NTB_NET "sys/bus/ntb/devices/0000:10:00.0/ntb_netdev0/net/epdmatest0"
 
@@ -1040,9 +1084,11 @@ int main(void)
 
 	if (netns_available(NULL)) {
 		tcase_add_test(tc, netlink_spoof_ignored);
+		tcase_add_test(tc, uevents_lost_reconcile);
 	} else {
 		/* Check cannot mark one test skipped: say so, run the rest. */
-		printf("SKIP netlink:netlink_spoof_ignored: no network namespace here\n");
+		printf("SKIP netlink:netlink_spoof_ignored, uevents_lost_reconcile: no network "
+		       "namespace here\n");
 	}
 	if (netns_available("ip link add epdmatest0 type veth peer name epdmapeer0 "
 			    ">/dev/null 2>&1")) {
