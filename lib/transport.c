@@ -394,6 +394,92 @@ int epdma_transport_ensure(struct epdma_ctx *ctx, const struct epdma_config *cfg
 	return r < 0 ? r : 0;
 }
 
+/* ---- before teardown ---- */
+
+#define MAX_CLIENTS 16
+
+/* Whether MOD's holders are all among NAMES[0..N). */
+static bool held_only_by(struct epdma_ctx *ctx, const char *mod, char names[][128], size_t n)
+{
+	char path[192], **holders = NULL;
+	bool only = true;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/holders", mod);
+	if (epdma_fs_list(ctx, path, &holders) < 0)
+		return true;
+	for (char **h = holders; *h && only; h++) {
+		size_t k = 0;
+
+		while (k < n && strcmp(*h, names[k]))
+			k++;
+		only = k < n;
+	}
+	epdma_strv_free(holders);
+	return only;
+}
+
+/*
+ * 6.12's vNTB unbind leaves its NTB device registered: vntb_pci_driver has no
+ * .remove (pci-epf-vntb.c:1270-1274) and epf_ntb_unbind() only unregisters the
+ * driver (pci-epf-vntb.c:1352-1360); rmdir of the function then frees the
+ * epf_ntb that embeds the ntb_dev (devm_kzalloc in epf_ntb_probe()). A
+ * transport or client removed after that detaches through the vNTB's ops on
+ * freed memory (ntb_transport_free(), ntb_netdev_remove()): they go first.
+ */
+int epdma_transport_remove(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			   struct epdma_run *run)
+{
+	char mod[128], clients[MAX_CLIENTS][128], list[sizeof(cfg->transport.clients)];
+	char *save = NULL, **devs = NULL;
+	size_t n = 0;
+	bool ntb;
+
+	epdma_module_name(cfg->transport.module, mod, sizeof(mod));
+	if (!epdma_module_loaded(ctx, mod))
+		return 0;
+	ntb = epdma_fs_list(ctx, "/sys/bus/ntb/devices", &devs) >= 0 && devs[0];
+	epdma_strv_free(devs);
+	if (!ntb)
+		return 0; /* bound to nothing: nothing to protect */
+	snprintf(list, sizeof(list), "%s", cfg->transport.clients);
+	for (char *c = strtok_r(list, " ,", &save); c && n < MAX_CLIENTS;
+	     c = strtok_r(NULL, " ,", &save)) {
+		epdma_module_name(c, clients[n], sizeof(clients[n]));
+		n += epdma_module_loaded(ctx, clients[n]);
+	}
+	/* Refuse before removing anything: a client held by anything, the transport
+	 * held by anything but these clients. */
+	for (size_t i = 0; i <= n; i++) {
+		const char *m = i < n ? clients[i] : mod;
+		unsigned int holders = 0;
+		int refcnt = epdma_module_refcnt(ctx, m, &holders);
+
+		if (i < n ? refcnt == 0 && !holders : held_only_by(ctx, m, clients, n))
+			continue;
+		epdma_errors_addr(&run->errors, EPDMA_REASON_MODULE_IN_USE, m,
+				  "is in use (refcnt %d, %u holder%s): teardown removes the NTB "
+				  "transport and its clients before it unlinks the vNTB function",
+				  refcnt, holders, holders == 1 ? "" : "s");
+		return -EBUSY;
+	}
+	/* The clients, last named first, then the transport they hold. */
+	for (size_t i = 0; i <= n; i++) {
+		const char *m = i < n ? clients[n - 1 - i] : mod;
+		int r = epdma_module_unload(ctx, m);
+
+		if (r < 0) {
+			epdma_errors_add(&run->errors, NULL, 0, m,
+					 "removing it before the vNTB unlink failed: %s",
+					 strerror(-r));
+			return r;
+		}
+		epdma_checks_add(&run->transport, i < n ? "transport client" : "transport module",
+				 EPDMA_CHECK_PASS, NULL, "%s removed", m);
+		run->transport_changes++;
+	}
+	return 0;
+}
+
 /* ---- both ends' scratchpads ---- */
 
 static void mismatch(struct epdma_checks *out, const char *name, const char *hint, const char *what,

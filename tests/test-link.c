@@ -184,6 +184,75 @@ START_TEST(force_never_reloads_a_module_in_use)
 }
 END_TEST
 
+/*
+ * Teardown takes the transport and its clients off the vNTB's NTB device
+ * before it unlinks the function: on 6.12 the device outlives the unlink and
+ * its memory is freed at rmdir (lib/transport.c), so a later removal would
+ * detach through freed memory.
+ */
+START_TEST(teardown_removes_the_transport_first)
+{
+	struct fx *fx = endpoint(true);
+	struct fx_result r;
+	const char *netdev, *transport, *unlink;
+	char *log;
+
+	write_conf(fx, NULL);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 0);
+	fx_result_free(&r);
+	ctl(fx, &r, "teardown", "--force");
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.out, "  ok   transport client: ntb_netdev removed\n"
+				 "  ok   transport module: ntb_transport_ep_dma removed\n"),
+		      "%s", r.out);
+	fx_result_free(&r);
+	ck_assert(!fx_exists(fx, "sys/module/ntb_netdev"));
+	ck_assert(!fx_exists(fx, "sys/module/ntb_transport_ep_dma"));
+	log = fx_oplog(fx);
+	netdev = strstr(log, "delete_module ntb_netdev = 0\n");
+	transport = strstr(log, "delete_module ntb_transport_ep_dma = 0\n");
+	unlink = strstr(log, "unlink sys/kernel/config/pci_ep/controllers/e65d0000.pcie-ep/vntb0");
+	ck_assert_msg(netdev && transport && unlink && netdev < transport && transport < unlink,
+		      "%s", log);
+	free(log);
+	fx_free(fx);
+}
+END_TEST
+
+/* A client in use: the teardown is refused before it removes or unlinks anything. */
+START_TEST(teardown_refuses_a_client_in_use)
+{
+	struct fx *fx = endpoint(true);
+	struct fx_result r;
+	size_t before;
+	char *log;
+
+	write_conf(fx, NULL);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 0);
+	fx_result_free(&r);
+	fx_write(fx, "sys/module/ntb_netdev/refcnt", "1\n");
+	log = fx_oplog(fx);
+	before = strlen(log);
+	free(log);
+	ctl(fx, &r, "teardown", "--force");
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err,
+			  "ntb_netdev: is in use (refcnt 1, 0 holders): teardown removes the "
+			  "NTB transport and its clients before it unlinks the vNTB function"),
+		      "%s", r.err);
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_msg(!has(log + before, "delete_module") && !has(log + before, "unlink "), "%s",
+		      log + before);
+	free(log);
+	ck_assert(fx_exists(fx, "sys/module/ntb_transport_ep_dma"));
+	ck_assert(fx_exists(fx, "sys/kernel/config/pci_ep/controllers/e65d0000.pcie-ep/vntb0"));
+	fx_free(fx);
+}
+END_TEST
+
 START_TEST(transport_not_installed_is_a_warning)
 {
 	struct fx *fx = endpoint(false);
@@ -464,6 +533,8 @@ static Suite *link_suite(void)
 	tcase_add_test(tc, read_only_parameter_needs_force);
 	tcase_add_test(tc, force_never_reloads_a_module_in_use);
 	tcase_add_test(tc, transport_not_installed_is_a_warning);
+	tcase_add_test(tc, teardown_removes_the_transport_first);
+	tcase_add_test(tc, teardown_refuses_a_client_in_use);
 	tcase_add_test(tc, clients_key);
 	tcase_add_test(tc, compare_equal_passes);
 	tcase_add_test(tc, compare_names_each_mismatch);
