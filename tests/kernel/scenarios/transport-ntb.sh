@@ -98,9 +98,20 @@ check_eq "transport_mtu written in place" \
 check "modprobe.d follows" grep -q "transport_mtu=16384" /run/modprobe.d/epdma.conf
 tconf
 
+# Teardown takes ntb_netdev and ntb_transport off the NTB device before the
+# unlink: the device outlives the vNTB function (no .remove in pci-vntb) in
+# memory that rmdir frees.
 klog_mark
 ctl 0 "teardown --force" teardown --force
+out_has "teardown removed the client" "transport client: ntb_netdev removed"
+out_has "teardown removed the transport" "transport module: ntb_transport removed"
+check "ntb_netdev unloaded" test ! -d /sys/module/ntb_netdev
+check "ntb_transport unloaded" test ! -d /sys/module/ntb_transport
+check "the interface went with it" test ! -e "/sys/class/net/$ifname"
 no_functions "after teardown"
 check_eq "stopped" "$(cat "$C/start")" 0
 check_eq "no kernel error during teardown" "$(klog_since 3)" ""
+# What 6.12 keeps until reboot: the virtual bus and the NTB device, unbound.
+check "the kernel keeps the NTB device" test -e "$NTB/0000:50:00.0"
+check "nothing bound to it" test ! -e "$NTB/0000:50:00.0/driver"
 finish
