@@ -349,24 +349,55 @@ static void ensure_clients(struct ensure *e)
 	}
 }
 
-/* The endpoint's NTB device (the vNTB bind registers it): the transport attaches to it. */
-static bool ntb_device_present(struct epdma_ctx *ctx, struct epdma_run *run)
+/*
+ * The endpoint's NTB device (the vNTB bind registers it, named after the
+ * virtual PCI device 0000:<vbus_number>:00.0): the transport attaches to it.
+ * Any other NTB device on the bus is left from an earlier vNTB bind of this
+ * boot: 6.12 keeps it registered after the unlink (vntb_pci_driver has no
+ * .remove, pci-epf-vntb.c:1270-1274) in the epf_ntb that removing the
+ * function freed, and a transport loaded now would probe it too (every NTB
+ * client binds every NTB device): not loaded then, with why.
+ */
+static bool ntb_device_present(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			       struct epdma_run *run)
 {
-	char **names = NULL;
-	bool found;
+	char **names = NULL, suffix[16], ours[64] = "", stale[128] = "";
+	bool found = false;
 
+	/* The domain is the platform's (0000 on x86, a dynamic one on arm64): match the bus. */
+	snprintf(suffix, sizeof(suffix), ":%02x:00.0", cfg->vntb.vbus_number & 0xff);
 	if (epdma_fs_list(ctx, "/sys/bus/ntb/devices", &names) < 0)
 		names = NULL;
-	found = names && names[0];
+	for (size_t i = 0; names && names[i]; i++) {
+		size_t len = strlen(stale), nlen = strlen(names[i]);
+
+		if (!found && nlen > strlen(suffix) &&
+		    !strcmp(names[i] + nlen - strlen(suffix), suffix)) {
+			found = true;
+			snprintf(ours, sizeof(ours), "%s", names[i]);
+		} else if (len < sizeof(stale))
+			snprintf(stale + len, sizeof(stale) - len, "%s%s", len ? ", " : "",
+				 names[i]);
+	}
+	epdma_strv_free(names);
+	if (found && stale[0]) {
+		epdma_checks_add(&run->transport, "ntb device", EPDMA_CHECK_WARN,
+				 "reboot before the transport is loaded",
+				 "%s, and %s left from an earlier vNTB bind of this boot (the "
+				 "kernel keeps it in freed memory): epdma does not load or change "
+				 "the transport, which binds every NTB device",
+				 ours, stale);
+		return false;
+	}
 	if (found)
-		epdma_checks_add(&run->transport, "ntb device", EPDMA_CHECK_PASS, NULL, "%s",
-				 names[0]);
+		epdma_checks_add(&run->transport, "ntb device", EPDMA_CHECK_PASS, NULL, "%s", ours);
 	else
 		epdma_checks_add(&run->transport, "ntb device", EPDMA_CHECK_WARN,
 				 "epdmactl doctor reads the kernel log for why",
-				 "no NTB device on /sys/bus/ntb after start: the vNTB function did "
-				 "not register one; the transport was not loaded");
-	epdma_strv_free(names);
+				 "no NTB device on virtual bus %02x (/sys/bus/ntb) after start: "
+				 "the vNTB function did not register one; the transport was not "
+				 "loaded",
+				 cfg->vntb.vbus_number & 0xff);
 	return found;
 }
 
@@ -377,7 +408,7 @@ int epdma_transport_ensure(struct epdma_ctx *ctx, const struct epdma_config *cfg
 	struct ensure e = { .ctx = ctx, .cfg = cfg, .run = run };
 	int r;
 
-	if (role == EPDMA_ROLE_ENDPOINT && !ntb_device_present(ctx, run))
+	if (role == EPDMA_ROLE_ENDPOINT && !ntb_device_present(ctx, cfg, run))
 		return 0;
 	epdma_module_name(cfg->transport.module, e.mod, sizeof(e.mod));
 	e.nparams = transport_params(cfg, role, bdf, e.params);

@@ -253,6 +253,43 @@ START_TEST(teardown_refuses_a_client_in_use)
 }
 END_TEST
 
+/*
+ * A second vNTB bind in the same boot (another vbus_number and vntb_pid): the
+ * first one's NTB device is still on /sys/bus/ntb in freed memory, and a
+ * transport loaded now would probe it too: not loaded, the warning says why.
+ */
+START_TEST(stale_ntb_device_keeps_the_transport_out)
+{
+	struct fx *fx = endpoint(true);
+	struct fx_result r;
+
+	write_conf(fx, NULL);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 0);
+	fx_result_free(&r);
+	ctl(fx, &r, "teardown", "--force");
+	ck_assert_int_eq(r.status, 0);
+	fx_result_free(&r);
+	ck_assert(fx_exists(fx, "sys/bus/ntb/devices/0000:10:00.0"));
+	fx_write(fx, "etc/epdma.conf",
+		 "[general]\nprofile = rcar-gen4\n[vntb]\nvbus_number = 0x11\nvntb_pid = 0x0b0b\n"
+		 "[dma]\nwr_chans = 2\nrd_chans = 1\nmsi_interrupts = 4\n");
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.out,
+			  "  WARN ntb device: 0000:11:00.0, and 0000:10:00.0 left from an "
+			  "earlier vNTB bind of this boot (the kernel keeps it in freed "
+			  "memory): epdma does not load or change the transport, which binds "
+			  "every NTB device\n"
+			  "       hint: reboot before the transport is loaded\n"),
+		      "%s", r.out);
+	fx_result_free(&r);
+	ck_assert(!fx_exists(fx, "sys/module/ntb_transport_ep_dma"));
+	ck_assert(!fx_exists(fx, "sys/module/ntb_netdev"));
+	fx_free(fx);
+}
+END_TEST
+
 START_TEST(transport_not_installed_is_a_warning)
 {
 	struct fx *fx = endpoint(false);
@@ -535,6 +572,7 @@ static Suite *link_suite(void)
 	tcase_add_test(tc, transport_not_installed_is_a_warning);
 	tcase_add_test(tc, teardown_removes_the_transport_first);
 	tcase_add_test(tc, teardown_refuses_a_client_in_use);
+	tcase_add_test(tc, stale_ntb_device_keeps_the_transport_out);
 	tcase_add_test(tc, clients_key);
 	tcase_add_test(tc, compare_equal_passes);
 	tcase_add_test(tc, compare_names_each_mismatch);
