@@ -56,6 +56,9 @@ rm -f "$STATUS"
 pid=$!
 wait_until "first reconcile: no controller yet" 20 sh -c \
 	"grep -Eq '\"state\": \"(failed|waiting)\"' $STATUS"
+check_eq "no controller: waiting" "$(jstate state)" waiting
+check_eq "no controller: the step" "$(jstate failed_step)" controller
+check_eq "no controller: the retry is an hour away" "$(jstate retry_in_ms)" 3600000
 check_eq "nothing made without a controller" "$(ls "$F" 2>/dev/null)" ""
 check "the daemon runs" kill -0 "$pid"
 
