@@ -560,6 +560,28 @@ START_TEST(netdev_state_through_rtnetlink)
 }
 END_TEST
 
+/*
+ * An interface that is down has no carrier, whatever IFLA_CARRIER says: the
+ * kernel reports it on for a device never opened (ntb_netdev's interface
+ * before `ip link set up`; lo in a new namespace), which status showed as a
+ * carrier on a link without a peer.
+ */
+START_TEST(no_carrier_while_down)
+{
+	struct epdma_link_state st = { 0 };
+	struct epdma_ctx *ctx;
+
+	ck_assert_msg(unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0,
+		      "no private network namespace here: %s", strerror(errno));
+	ck_assert_int_eq(epdma_ctx_new(&ctx, "/"), 0);
+	ck_assert_int_eq(epdma_link_netdev(ctx, "lo", &st), 0);
+	ck_assert(st.nl_known);
+	ck_assert_str_eq(st.operstate, "down");
+	ck_assert_msg(!st.carrier, "a down interface reported with a carrier");
+	epdma_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *link_suite(void)
 {
 	Suite *s = suite_create("link");
@@ -603,6 +625,7 @@ int main(void)
 		TCase *tc = tcase_create("rtnetlink");
 
 		tcase_add_test(tc, netdev_state_through_rtnetlink);
+		tcase_add_test(tc, no_carrier_while_down);
 		suite_add_tcase(s, tc);
 	} else {
 		/* Check cannot mark one test skipped: say so, run the rest. */
