@@ -13,10 +13,10 @@ NTB=/sys/bus/ntb/devices
 DBG=/sys/kernel/debug/ntb_transport
 # Shared values that differ from ntb_transport's defaults (0, 0, 0x10000), so
 # that the parameters read back prove they were passed.
-tconf() {
-	conf 0x50 "[transport]" "module = ntb_transport" \
+tconf() { # tconf [VNTB-LINES...]: vbus_number ${VBUS:-0x50}
+	conf "${VBUS:-0x50}" "$@" "[transport]" "module = ntb_transport" \
 		"max_num_clients = 2" "max_mw_size = 512K" "transport_mtu = 0x8000" \
-		"clients = ntb_netdev" "$@"
+		"clients = ntb_netdev"
 }
 # jlink KEY: the first "KEY": value inside the "link" object of /tmp/ctl.out
 # (json-c's pretty print: one key a line), without quotes and comma.
@@ -116,4 +116,15 @@ check_eq "no kernel error during teardown" "$(klog_since 3)" ""
 # What 6.12 keeps until reboot: the virtual bus and the NTB device, unbound.
 check "the kernel keeps the NTB device" test -e "$NTB/0000:50:00.0"
 check "nothing bound to it" test ! -e "$NTB/0000:50:00.0/driver"
+
+# A second vNTB bind in this boot (another bus, other IDs) binds, but the
+# transport stays out: it would probe the kept device too.
+VBUS=0x51 tconf "vntb_pid = 0x0b0b"
+ctl 0 "second vNTB bind" setup
+out_has "second bind: why no transport" \
+	"WARN ntb device: 0000:51:00.0, and 0000:50:00.0 left from an earlier vNTB bind"
+check "second bind: transport not loaded" test ! -d /sys/module/ntb_transport
+check "second bind: its NTB device" test -e "$NTB/0000:51:00.0"
+ctl 0 "second teardown" teardown --force
+no_functions "after the second teardown"
 finish
