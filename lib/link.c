@@ -2,7 +2,8 @@
 /*
  * The link's state: the NTB device on /sys/bus/ntb, the transport's queue
  * pairs from debugfs (ntb_transport.c:1236-1240, 1380-1383: <debugfs>/
- * ntb_transport/<pci name>/qp<N>/stats, "QP Link - \tUp|Down" at :546), and
+ * ntb_transport/<pci name>/qp<N>/stats, "QP Link - \tUp" at :546; empty while
+ * the queue is down, :475), and
  * the ntb_netdev client's interface, a child of the transport's client
  * device "ntb_netdev<N>" under the NTB device (ntb_transport.c:409-412,
  * ntb_netdev.c SET_NETDEV_DEV), read through rtnetlink. libnl-route is
