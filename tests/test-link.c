@@ -471,9 +471,10 @@ static struct fx *link_tree(bool debugfs, bool up)
 	fx_mkdir(fx, "sys/bus/ntb/devices");
 	fx_symlink_rel(fx, NTBDEV, "sys/bus/ntb/devices/0000:10:00.0");
 	if (debugfs) {
-		/* ntb_transport.c:546 (v6.12): "QP Link - \t%s\n", "Up" or "Down". */
-		fx_write(fx, "sys/kernel/debug/ntb_transport/0000:10:00.0/qp0/stats",
-			 "\nNTB QP stats:\n\nrx_bytes - \t0\nQP Link - \t%s\n", up ? "Up" : "Down");
+		/* ntb_transport.c:546 (v6.12): "QP Link - \tUp"; a queue that is down has
+		 * an empty file (:475 returns before printing), as the real-kernel tier saw. */
+		fx_write(fx, "sys/kernel/debug/ntb_transport/0000:10:00.0/qp0/stats", "%s",
+			 up ? "\nNTB QP stats:\n\nrx_bytes - \t0\nQP Link - \tUp\n" : "");
 		fx_write(fx, "sys/kernel/debug/ntb_transport/0000:10:00.0/qp1/stats",
 			 "\nNTB QP stats:\n\nQP Link - \tUp\n");
 	}
