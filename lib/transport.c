@@ -159,25 +159,6 @@ static bool param_equal(const struct param *p, const char *live)
 	return epdma_parse_u64(p->value, &a) == 0 && epdma_parse_u64(live, &b) == 0 && a == b;
 }
 
-/* A module with holders or a reference count is in use: the kernel would refuse its removal. */
-static bool module_in_use(struct epdma_ctx *ctx, const char *mod, uint64_t *refcnt)
-{
-	char path[256];
-	char **holders = NULL;
-	bool used;
-
-	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", mod);
-	if (epdma_fs_read_u64(ctx, path, refcnt) < 0)
-		*refcnt = 0;
-	snprintf(path, sizeof(path), "/sys/module/%s/holders", mod);
-	used = *refcnt > 0;
-	if (epdma_fs_list(ctx, path, &holders) >= 0) {
-		used |= holders[0] != NULL;
-		epdma_strv_free(holders);
-	}
-	return used;
-}
-
 struct ensure {
 	struct epdma_ctx *ctx;
 	const struct epdma_config *cfg;
@@ -239,14 +220,12 @@ static int params_adjust(struct ensure *e, char *stuck, size_t size)
 
 static int reload(struct ensure *e)
 {
-	uint64_t refcnt;
+	char why[96];
 	int r;
 
-	if (module_in_use(e->ctx, e->mod, &refcnt)) {
-		epdma_errors_add(&e->run->errors, NULL, 0, e->mod,
-				 "in use (refcnt %llu or holders): not reloaded; unload its users "
-				 "first",
-				 (unsigned long long)refcnt);
+	if (epdma_module_busy(e->ctx, e->mod, why, sizeof(why))) {
+		epdma_errors_addr(&e->run->errors, EPDMA_REASON_MODULE_IN_USE, e->mod,
+				  "is in use (%s): not reloaded", why);
 		return -EBUSY;
 	}
 	r = modules_open(e);

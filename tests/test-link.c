@@ -173,8 +173,8 @@ START_TEST(force_never_reloads_a_module_in_use)
 	write_conf(fx, "module = ntb_transport_ro\nclients =\ntransport_mtu = 0x2000\n");
 	ctl(fx, &r, "setup", "--force");
 	ck_assert_int_eq(r.status, 1);
-	ck_assert_msg(has(r.err, "epdmactl: ntb_transport_ro: in use (refcnt 1 or holders): not "
-				 "reloaded"),
+	ck_assert_msg(has(r.err, "epdmactl: ntb_transport_ro: is in use (refcnt 1, 0 holders): "
+				 "not reloaded; stop what uses it first"),
 		      "%s", r.err);
 	fx_result_free(&r);
 	log = fx_oplog(fx);
