@@ -461,15 +461,18 @@ int epdma_transport_remove(struct epdma_ctx *ctx, const struct epdma_config *cfg
 	 * held by anything but these clients. */
 	for (size_t i = 0; i <= n; i++) {
 		const char *m = i < n ? clients[i] : mod;
-		unsigned int holders = 0;
-		int refcnt = epdma_module_refcnt(ctx, m, &holders);
+		char why[96];
 
-		if (i < n ? refcnt == 0 && !holders : held_only_by(ctx, m, clients, n))
+		if (i < n ? !epdma_module_busy(ctx, m, why, sizeof(why))
+			  : held_only_by(ctx, m, clients, n))
 			continue;
+		if (i == n)
+			snprintf(why, sizeof(why),
+				 "held by a module that is not a [transport] client");
 		epdma_errors_addr(&run->errors, EPDMA_REASON_MODULE_IN_USE, m,
-				  "is in use (refcnt %d, %u holder%s): teardown removes the NTB "
-				  "transport and its clients before it unlinks the vNTB function",
-				  refcnt, holders, holders == 1 ? "" : "s");
+				  "is in use (%s): teardown removes the NTB transport and its "
+				  "clients before it unlinks the vNTB function",
+				  why);
 		return -EBUSY;
 	}
 	/* The clients, last named first, then the transport they hold. */
