@@ -58,7 +58,7 @@ enum epdma_reason {
 	EPDMA_REASON_LOCKED,	       /* another run holds the lock */
 	EPDMA_REASON_MODULE_RELOAD,    /* loaded with other read-only parameters: force reloads */
 	EPDMA_REASON_TRANSPORT_RELOAD, /* host: a read-only transport parameter: force reloads */
-	EPDMA_REASON_MODULE_IN_USE,    /* host: a module epdma must remove is in use (refcnt) */
+	EPDMA_REASON_MODULE_IN_USE,    /* a module epdma must remove is in use (refcnt) */
 };
 
 /* One user-facing error: "file:line: key: message" (file/key may be NULL, line 0). */
