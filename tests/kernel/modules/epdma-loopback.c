@@ -89,7 +89,7 @@ static struct lb_func *lb_find(struct pci_bus *bus, unsigned int devfn)
 	return &l->fn[PCI_FUNC(devfn)];
 }
 
-/* Called with the PCI core's pci_lock held (drivers/pci/access.c:70). */
+/* Called with the PCI core's pci_lock held (drivers/pci/access.c:46, :67). */
 static int lb_read(struct pci_bus *bus, unsigned int devfn, int where, int size, u32 *val)
 {
 	struct lb_func *f = lb_find(bus, devfn);

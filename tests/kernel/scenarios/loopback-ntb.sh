@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The loopback with the real host driver (after loopback-host, same boot): the
+# device presented again with MSI-X, ntb_hw_epf binds the vNTB function by
+# its i.MX8 ID, the host role's pairing checks take the claimed-BAR path,
+# ntb_tool brings the NTB link up on both ends and scratchpads cross both
+# ways; then the host role's setup passes the pairing checks and stops where
+# this 6.12 host kernel stops it (dw-edma-pcie binds nothing), rolled back.
+. /usr/share/epdma-test/lib.sh
+. /usr/share/epdma-test/scenarios/epdmactl-lib.inc
+
+POOL=/sys/bus/pci/devices/0000:00:06.0
+V=/sys/bus/pci/devices/0001:01:00.0
+D=/sys/bus/pci/devices/0001:01:00.1
+HC=/etc/epdma-host.conf
+TOOL=/sys/kernel/debug/ntb_tool
+EPNTB=0000:30:00.0 # the endpoint's NTB device: vNTB's virtual bus 0x30
+
+hconf() {
+	{
+		printf '[general]\nrole = host\nprofile = imx8\n'
+		printf '[endpoint]\npairing_tag = 0x5a5a\n[host]\nrescan = never\n'
+		for _l in "$@"; do printf '%s\n' "$_l"; done
+	} >$HC
+	chmod 0644 $HC
+}
+hctl() {
+	_w=$1 _n=$2; shift 2
+	ctl "$_w" "$_n" --config $HC "$@"
+}
+le32() { echo $((0x$(echo "$1" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/'))); }
+driver_of() { basename "$(readlink "$1/driver" 2>/dev/null)"; }
+wait_for() { # wait_for SECONDS CMD...: until CMD succeeds
+	_t=$(($1 * 10)); shift
+	while ! "$@" >/dev/null 2>&1 && [ $_t -gt 0 ]; do sleep 0.1; _t=$((_t - 1)); done
+	"$@" >/dev/null 2>&1
+}
+# The vNTB control region read through the pool device (never claimed).
+ctrl_off() { echo $(($(sed -n 1p $V/resource | cut -d' ' -f1) - $(sed -n 3p $POOL/resource | cut -d' ' -f1))); }
+ctrl_u32() { le32 "$(ktool mmap $POOL/resource2 4 $(($(ctrl_off) + $1)))"; }
+
+check "remove the loopback" rmmod epdma_loopback
+check "the device went with it" test ! -e $V
+klog_mark
+check "loopback with MSI-X" modprobe epdma_loopback msix=16
+check_eq "MSI-X capability at 0x40" "$(ktool read $V/config 1 0x40)" 11
+check_eq "16 vectors" "$(ktool read $V/config 2 0x42)" 0f00
+
+# ---- ntb_hw_epf on the vNTB function ----
+klog_mark
+check "load ntb_hw_epf" modprobe ntb_hw_epf
+check "ntb_hw_epf bound the vNTB function" wait_for 5 test "$(driver_of $V)" = ntb_hw_epf
+check "NTB device of the host" test -e /sys/bus/ntb/devices/0001:01:00.0
+check "NTB device of the endpoint" test -e /sys/bus/ntb/devices/$EPNTB
+check_eq "no kernel error binding ntb_hw_epf" "$(klog_since 3)" ""
+check_eq "claimed BAR: resourceN mmap refused" "$(ktool mmap $V/resource0 4)" EINVAL
+
+hconf
+hctl 0 "discover with ntb_hw_epf bound" discover
+out_has "claimed: vntb control not re-verified" "skip  pair vntb control        BAR0 of 0001:01:00.0 is claimed by ntb_hw_epf: not re-verified"
+out_has "claimed: DMA metadata still read" "ok    pair dma metadata        PEDM revision 1 in BAR0"
+out_has "claimed: still proven" "discover: the configured pair is found and proven"
+hctl 0 "host status with ntb_hw_epf bound" status
+out_has "host status: ntb_hw_epf" "ntb_hw_epf"
+
+# ---- the NTB link, both ends in this guest ----
+check "load ntb_tool" modprobe ntb_tool
+check "ntb_tool on the host's device" test -d $TOOL/0001:01:00.0
+check "ntb_tool on the endpoint's device" test -d $TOOL/$EPNTB
+check_eq "link down before" "$(cat $TOOL/0001:01:00.0/peer0/link)" N
+check_eq "link_status 0 before" "$(($(ctrl_u32 8) >> 16 & 1))" 0
+check "host enables the link" sh -c "echo Y >$TOOL/0001:01:00.0/link"
+check_eq "link_status bit in the control region" "$(($(ctrl_u32 8) >> 16 & 1))" 1
+check "host sees the link up" wait_for 5 grep -q Y $TOOL/0001:01:00.0/peer0/link
+check "endpoint sees the link up" wait_for 5 grep -q Y $TOOL/$EPNTB/peer0/link
+# Scratchpads both ways: a peer write on one end is the other's own spad.
+check "host writes peer spad 5" sh -c "echo 0x12345678 >$TOOL/0001:01:00.0/peer0/spad5"
+check_eq "endpoint reads it as its spad 5" "$(cat $TOOL/$EPNTB/spad5)" 0x12345678
+check "endpoint writes peer spad 6" sh -c "echo 0x9abcdef0 >$TOOL/$EPNTB/peer0/spad6"
+check_eq "host reads it as its spad 6" "$(cat $TOOL/0001:01:00.0/spad6)" 0x9abcdef0
+check_eq "endpoint's write is in the host half" "$(printf '0x%x' $(ctrl_u32 $((4096 + 6 * 4))))" 0x9abcdef0
+# A doorbell the endpoint rings reaches the host through MSI-X.
+check "endpoint rings peer doorbell 1" sh -c "echo 's 0x2' >$TOOL/$EPNTB/peer_db"
+check "host doorbell register has it" wait_for 5 grep -q 0x2 $TOOL/0001:01:00.0/db
+check_eq "no kernel error on the link" "$(klog_since 3)" ""
+
+# ---- host setup: pairing checks pass, dw-edma-pcie binds nothing (6.12) ----
+check "unload ntb_tool" rmmod ntb_tool
+check "unbind ntb_hw_epf" rmmod ntb_hw_epf
+hconf "[host]" "settle_timeout_ms = 2500"
+ctl 1 "host setup stops at the DMA driver" --config $HC setup
+err_has "setup: dw-edma-pcie bound nothing" "dw-edma-pcie did not bind it with 4 channels within 2500 ms"
+out_has "setup: pairing proven before" "ok    pair dma metadata"
+check "setup: rolled back ntb_hw_epf" test ! -d /sys/module/ntb_hw_epf
+check_eq "setup: driver_override cleared" "$(cat $D/driver_override)" "(null)"
+finish
