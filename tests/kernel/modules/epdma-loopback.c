@@ -44,7 +44,8 @@ MODULE_PARM_DESC(domain, "PCI domain of the loopback's root bus");
 
 static int busnr = 1;
 module_param(busnr, int, 0444);
-MODULE_PARM_DESC(busnr, "bus number of the loopback device (not 0: x86's PIRQ table is per bus number)");
+MODULE_PARM_DESC(busnr,
+		 "bus number of the loopback device (not 0: x86's PIRQ table is per bus number)");
 
 static int msix;
 module_param(msix, int, 0444);
@@ -83,8 +84,8 @@ static struct lb_func *lb_find(struct pci_bus *bus, unsigned int devfn)
 {
 	struct loopback *l = bus->sysdata ? container_of(bus->sysdata, struct loopback, sd) : NULL;
 
-	if (!l || bus->number != busnr || PCI_SLOT(devfn) != 0 ||
-	    PCI_FUNC(devfn) >= l->nfuncs || !l->fn[PCI_FUNC(devfn)].present)
+	if (!l || bus->number != busnr || PCI_SLOT(devfn) != 0 || PCI_FUNC(devfn) >= l->nfuncs ||
+	    !l->fn[PCI_FUNC(devfn)].present)
 		return NULL;
 	return &l->fn[PCI_FUNC(devfn)];
 }
@@ -220,7 +221,9 @@ static int lb_add_msix(struct loopback *l, struct lb_func *f, const struct epdma
 	cap[1] = 0;
 	put16(cap + PCI_MSIX_FLAGS, msix - 1);
 	/* Enable and function mask are the host's to set. */
-	f->wmask[LB_MSIX_CAP + PCI_MSIX_FLAGS + 1] = (PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL) >> 8;
+	f->wmask[LB_MSIX_CAP + PCI_MSIX_FLAGS + 1] = (PCI_MSIX_FLAGS_ENABLE |
+						      PCI_MSIX_FLAGS_MASKALL) >>
+						     8;
 	put32(cap + PCI_MSIX_TABLE, bar);
 	put32(cap + PCI_MSIX_PBA, bar | SZ_2K);
 	f->cfg[PCI_CAPABILITY_LIST] = LB_MSIX_CAP;
@@ -246,9 +249,8 @@ static int lb_build_func(struct loopback *l, struct lb_func *f, const struct epd
 	put16(c + PCI_SUBSYSTEM_VENDOR_ID, h->subsys_vendor_id);
 	put16(c + PCI_SUBSYSTEM_ID, h->subsys_id);
 	c[PCI_INTERRUPT_PIN] = h->interrupt_pin;
-	put16(f->wmask + PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
-					      PCI_COMMAND_PARITY | PCI_COMMAND_SERR |
-					      PCI_COMMAND_INTX_DISABLE);
+	put16(f->wmask + PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_PARITY |
+					      PCI_COMMAND_SERR | PCI_COMMAND_INTX_DISABLE);
 	f->wmask[PCI_CACHE_LINE_SIZE] = 0xff;
 	f->wmask[PCI_LATENCY_TIMER] = 0xff;
 	f->wmask[PCI_INTERRUPT_LINE] = 0xff;
@@ -356,8 +358,7 @@ static int lb_add_bus(struct loopback *l)
 	}
 	l->sd.domain = domain;
 	l->sd.node = NUMA_NO_NODE;
-	l->busres = DEFINE_RES_NAMED(busnr, 1, "epdma-loopback bus",
-						      IORESOURCE_BUS);
+	l->busres = DEFINE_RES_NAMED(busnr, 1, "epdma-loopback bus", IORESOURCE_BUS);
 	pci_add_resource(&resources, &l->window);
 	pci_add_resource(&resources, &l->busres);
 	pci_lock_rescan_remove();
@@ -417,8 +418,7 @@ static int __init lb_init(void)
 	}
 	/* The bus window is the pool BAR, as a child of it in the resource tree. */
 	res = pci_resource_n(l->pool_pdev, bar);
-	l->window = DEFINE_RES_MEM_NAMED(res->start, resource_size(res),
-							  "epdma-loopback");
+	l->window = DEFINE_RES_MEM_NAMED(res->start, resource_size(res), "epdma-loopback");
 	ret = request_resource(res, &l->window);
 	if (!ret)
 		ret = lb_build(l);
@@ -430,8 +430,8 @@ static int __init lb_init(void)
 	}
 	epdma_vepc_set_host(&lb_host_ops, l);
 	lb = l;
-	dev_info(&l->pdev->dev, "endpoint functions on bus %04x:%02x inside %pR\n", domain,
-		 busnr, &l->window);
+	dev_info(&l->pdev->dev, "endpoint functions on bus %04x:%02x inside %pR\n", domain, busnr,
+		 &l->window);
 	return 0;
 }
 

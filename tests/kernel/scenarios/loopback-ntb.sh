@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The loopback with the real host driver (after loopback-host, same boot): the
 # device presented again with MSI-X, ntb_hw_epf binds the vNTB function by
-# its i.MX8 ID, the host role's pairing checks take the claimed-BAR path,
-# ntb_tool brings the NTB link up on both ends and scratchpads cross both
-# ways; then the host role's setup passes the pairing checks and stops where
-# this 6.12 host kernel stops it (dw-edma-pcie binds nothing), rolled back.
+# its i.MX8 ID (loaded by hand: 6.12's has no module alias), the host role's
+# pairing checks take the claimed-BAR path, ntb_tool brings the NTB link up on
+# both ends, scratchpads cross both ways and a doorbell the endpoint rings
+# reaches the host as an MSI-X interrupt.
 . /usr/share/epdma-test/lib.sh
 . /usr/share/epdma-test/scenarios/epdmactl-lib.inc
 
@@ -29,6 +29,7 @@ hctl() {
 }
 le32() { echo $((0x$(echo "$1" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/'))); }
 driver_of() { basename "$(readlink "$1/driver" 2>/dev/null)"; }
+bound_to() { [ "$(driver_of "$1")" = "$2" ]; }
 wait_for() { # wait_for SECONDS CMD...: until CMD succeeds
 	_t=$(($1 * 10)); shift
 	while ! "$@" >/dev/null 2>&1 && [ $_t -gt 0 ]; do sleep 0.1; _t=$((_t - 1)); done
@@ -48,7 +49,7 @@ check_eq "16 vectors" "$(ktool read $V/config 2 0x42)" 0f00
 # ---- ntb_hw_epf on the vNTB function ----
 klog_mark
 check "load ntb_hw_epf" modprobe ntb_hw_epf
-check "ntb_hw_epf bound the vNTB function" wait_for 5 test "$(driver_of $V)" = ntb_hw_epf
+check "ntb_hw_epf bound the vNTB function" wait_for 5 bound_to $V ntb_hw_epf
 check "NTB device of the host" test -e /sys/bus/ntb/devices/0001:01:00.0
 check "NTB device of the endpoint" test -e /sys/bus/ntb/devices/$EPNTB
 check_eq "no kernel error binding ntb_hw_epf" "$(klog_since 3)" ""
@@ -83,13 +84,7 @@ check "endpoint rings peer doorbell 1" sh -c "echo 's 0x2' >$TOOL/$EPNTB/peer_db
 check "host doorbell register has it" wait_for 5 grep -q 0x2 $TOOL/0001:01:00.0/db
 check_eq "no kernel error on the link" "$(klog_since 3)" ""
 
-# ---- host setup: pairing checks pass, dw-edma-pcie binds nothing (6.12) ----
 check "unload ntb_tool" rmmod ntb_tool
-check "unbind ntb_hw_epf" rmmod ntb_hw_epf
-hconf "[host]" "settle_timeout_ms = 2500"
-ctl 1 "host setup stops at the DMA driver" --config $HC setup
-err_has "setup: dw-edma-pcie bound nothing" "dw-edma-pcie did not bind it with 4 channels within 2500 ms"
-out_has "setup: pairing proven before" "ok    pair dma metadata"
-check "setup: rolled back ntb_hw_epf" test ! -d /sys/module/ntb_hw_epf
-check_eq "setup: driver_override cleared" "$(cat $D/driver_override)" "(null)"
+check "unload ntb_hw_epf" rmmod ntb_hw_epf
+check "ntb_hw_epf released the BARs" test "$(ktool mmap $V/resource0 4)" != EINVAL
 finish
