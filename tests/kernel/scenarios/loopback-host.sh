@@ -98,8 +98,8 @@ dump() { # dump HEADER RESOURCE SIZE: non-zero 32-byte lines
 		awk '!/^0+$/ { printf "%04x: %s\n", (NR - 1) * 32, $0 }'
 }
 {
-	dump "vntb num_mws=1 spad_count=64 db_count=4 align=0x1000" $V/resource0 8192
-	dump "pedm wr_chans=2 rd_chans=2 reg_bar=2" $D/resource0 4096
+	dump "vntb num_mws=1 spad_count=64 db_count=4 align=0x1000" $V/resource0 0x2000
+	dump "pedm wr_chans=2 rd_chans=2 reg_bar=2" $D/resource0 0x1000
 } | sed 's/^/BARS| /'
 # The same bytes as the pool's: the BAR is the endpoint's memory, not a copy.
 off=$(($(sed -n 1p $V/resource | cut -d' ' -f1) - $(sed -n 3p /sys/bus/pci/devices/$POOL/resource | cut -d' ' -f1)))

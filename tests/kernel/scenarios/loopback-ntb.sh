@@ -8,7 +8,6 @@
 . /usr/share/epdma-test/lib.sh
 . /usr/share/epdma-test/scenarios/epdmactl-lib.inc
 
-POOL=/sys/bus/pci/devices/0000:00:06.0
 V=/sys/bus/pci/devices/0001:01:00.0
 D=/sys/bus/pci/devices/0001:01:00.1
 HC=/etc/epdma-host.conf
@@ -35,9 +34,7 @@ wait_for() { # wait_for SECONDS CMD...: until CMD succeeds
 	while ! "$@" >/dev/null 2>&1 && [ $_t -gt 0 ]; do sleep 0.1; _t=$((_t - 1)); done
 	"$@" >/dev/null 2>&1
 }
-# The vNTB control region read through the pool device (never claimed).
-ctrl_off() { echo $(($(sed -n 1p $V/resource | cut -d' ' -f1) - $(sed -n 3p $POOL/resource | cut -d' ' -f1))); }
-ctrl_u32() { le32 "$(ktool mmap $POOL/resource2 4 $(($(ctrl_off) + $1)))"; }
+bar_u32() { le32 "$(ktool mmap "$1" 4 "$2")"; } # bar_u32 RESOURCE OFFSET
 
 check "remove the loopback" rmmod epdma_loopback
 check "the device went with it" test ! -e $V
@@ -68,9 +65,8 @@ check "load ntb_tool" modprobe ntb_tool
 check "ntb_tool on the host's device" test -d $TOOL/0001:01:00.0
 check "ntb_tool on the endpoint's device" test -d $TOOL/$EPNTB
 check_eq "link down before" "$(cat $TOOL/0001:01:00.0/peer0/link)" N
-check_eq "link_status 0 before" "$(($(ctrl_u32 8) >> 16 & 1))" 0
+check_eq "endpoint: link down before" "$(cat $TOOL/$EPNTB/peer0/link)" N
 check "host enables the link" sh -c "echo Y >$TOOL/0001:01:00.0/link"
-check_eq "link_status bit in the control region" "$(($(ctrl_u32 8) >> 16 & 1))" 1
 check "host sees the link up" wait_for 5 grep -q Y $TOOL/0001:01:00.0/peer0/link
 check "endpoint sees the link up" wait_for 5 grep -q Y $TOOL/$EPNTB/peer0/link
 # Scratchpads both ways: a peer write on one end is the other's own spad.
@@ -78,7 +74,6 @@ check "host writes peer spad 5" sh -c "echo 0x12345678 >$TOOL/0001:01:00.0/peer0
 check_eq "endpoint reads it as its spad 5" "$(cat $TOOL/$EPNTB/spad5)" 0x12345678
 check "endpoint writes peer spad 6" sh -c "echo 0x9abcdef0 >$TOOL/$EPNTB/peer0/spad6"
 check_eq "host reads it as its spad 6" "$(cat $TOOL/0001:01:00.0/spad6)" 0x9abcdef0
-check_eq "endpoint's write is in the host half" "$(printf '0x%x' $(ctrl_u32 $((4096 + 6 * 4))))" 0x9abcdef0
 # A doorbell the endpoint rings reaches the host through MSI-X.
 check "endpoint rings peer doorbell 1" sh -c "echo 's 0x2' >$TOOL/$EPNTB/peer_db"
 check "host doorbell register has it" wait_for 5 grep -q 0x2 $TOOL/0001:01:00.0/db
@@ -86,5 +81,9 @@ check_eq "no kernel error on the link" "$(klog_since 3)" ""
 
 check "unload ntb_tool" rmmod ntb_tool
 check "unload ntb_hw_epf" rmmod ntb_hw_epf
-check "ntb_hw_epf released the BARs" test "$(ktool mmap $V/resource0 4)" != EINVAL
+# Released, the control BAR reads again: the link bit (link_status, 0x0a)
+# and the endpoint's peer write in the host's half of the scratchpads.
+check_eq "link_status up in the control region" "$(($(bar_u32 $V/resource0 8) >> 16 & 1))" 1
+check_eq "endpoint's peer spad 6 in the host half" "$(printf '0x%x' $(bar_u32 $V/resource0 $((4096 + 6 * 4))))" 0x9abcdef0
+check_eq "host's peer spad 5 in the endpoint half" "$(printf '0x%x' $(bar_u32 $V/resource0 $((4096 + (64 + 5) * 4))))" 0x12345678
 finish
