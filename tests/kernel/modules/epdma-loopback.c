@@ -20,7 +20,8 @@
  *   - with msix=N every function gets an N-entry MSI-X capability (table in
  *     an extra pool block behind the first free BAR), and an interrupt the
  *     endpoint raises (MSI or MSI-X number K) runs the host's handler of
- *     vector K-1.
+ *     vector K-1, from an irq_work: x86 vector-domain interrupts may only be
+ *     handled in hard interrupt context (kernel/irq/irqdesc.c:689).
  *
  * Loading is the host's "rescan after the link came up": the controller must
  * be started. Unloading removes the bus.
@@ -29,6 +30,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
+#include <linux/irq_work.h>
 #include <linux/module.h>
 #include <linux/msi.h>
 #include <linux/pci.h>
@@ -76,6 +78,10 @@ struct loopback {
 	struct pci_bus *bus;
 	unsigned int nfuncs;
 	struct lb_func fn[EPDMA_VEPC_MAX_FUNCS];
+	/* Raised interrupts not yet handled: Linux IRQ numbers, one bit per vector. */
+	struct irq_work irq_work;
+	DECLARE_BITMAP(pending, EPDMA_VEPC_MAX_FUNCS *LB_MSIX_MAX);
+	unsigned int virq[EPDMA_VEPC_MAX_FUNCS * LB_MSIX_MAX];
 };
 
 static struct loopback *lb;
@@ -313,22 +319,38 @@ out:
 	return ret;
 }
 
+/* Hard interrupt context (the irq_work self-IPI): run the raised vectors' handlers. */
+static void lb_irq_work(struct irq_work *work)
+{
+	struct loopback *l = container_of(work, struct loopback, irq_work);
+	unsigned int bit;
+
+	for_each_set_bit(bit, l->pending,
+			 EPDMA_VEPC_MAX_FUNCS *
+				 LB_MSIX_MAX) if (test_and_clear_bit(bit, l->pending))
+		generic_handle_irq(READ_ONCE(l->virq[bit]));
+}
+
 static int lb_raise_irq(void *data, u8 fnum, unsigned int type, u16 num)
 {
 	struct loopback *l = data;
+	unsigned int bit = fnum * LB_MSIX_MAX + num - 1;
 	struct pci_dev *pdev;
 	int irq;
 
-	if (type == PCI_IRQ_INTX || !num)
+	if (type == PCI_IRQ_INTX || !num || num > LB_MSIX_MAX || fnum >= EPDMA_VEPC_MAX_FUNCS)
 		return 0;
 	pdev = pci_get_slot(l->bus, PCI_DEVFN(0, fnum));
 	if (!pdev)
 		return 0;
 	/* Vector NUM-1 of what the host enabled; nothing while it has none. */
 	irq = pdev->msix_enabled || pdev->msi_enabled ? pci_irq_vector(pdev, num - 1) : -EINVAL;
-	if (irq > 0)
-		generic_handle_irq_safe(irq);
 	pci_dev_put(pdev);
+	if (irq <= 0)
+		return 0;
+	WRITE_ONCE(l->virq[bit], irq);
+	set_bit(bit, l->pending);
+	irq_work_queue(&l->irq_work);
 	return 0;
 }
 
@@ -379,6 +401,7 @@ static int lb_add_bus(struct loopback *l)
 static void lb_destroy(struct loopback *l)
 {
 	epdma_vepc_set_host(NULL, NULL);
+	irq_work_sync(&l->irq_work);
 	if (l->bus) {
 		pci_lock_rescan_remove();
 		pci_stop_root_bus(l->bus);
@@ -404,6 +427,7 @@ static int __init lb_init(void)
 	l = kzalloc(sizeof(*l), GFP_KERNEL);
 	if (!l)
 		return -ENOMEM;
+	init_irq_work(&l->irq_work, lb_irq_work);
 	l->pool_pdev = epdma_vepc_pool(&bar, &l->alloc_dev);
 	if (!l->pool_pdev) {
 		pr_err("epdma-loopback: epdma_vepc has no pool (load it with pool=)\n");
