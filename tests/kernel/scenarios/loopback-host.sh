@@ -9,33 +9,9 @@
 # with a host config that disagrees.
 . /usr/share/epdma-test/lib.sh
 . /usr/share/epdma-test/scenarios/epdmactl-lib.inc
+. /usr/share/epdma-test/scenarios/loopback-lib.inc
 
 POOL=0000:00:06.0
-V=/sys/bus/pci/devices/0001:01:00.0
-D=/sys/bus/pci/devices/0001:01:00.1
-HC=/etc/epdma-host.conf
-
-# hconf [LINES...]: the host's config, the endpoint's IDs and sizes (imx8).
-hconf() {
-	{
-		printf '[general]\nrole = host\nprofile = imx8\n'
-		printf '[endpoint]\npairing_tag = 0x5a5a\n[host]\nrescan = never\n'
-		for _l in "$@"; do printf '%s\n' "$_l"; done
-	} >$HC
-	chmod 0644 $HC
-}
-# said NAME TEXT: epdmactl printed TEXT (stdout or stderr).
-said() {
-	if grep -qF -- "$2" /tmp/ctl.out /tmp/ctl.err; then pass "$1"
-	else fail "$1" "neither stdout nor stderr has '$2': $(head -c 300 /tmp/ctl.out)"; fi
-}
-hctl() { # hctl WANT-EXIT NAME COMMAND [ARGS]
-	_w=$1 _n=$2; shift 2
-	ctl "$_w" "$_n" --config $HC "$@"
-}
-# le32 HEX8: the little-endian u32 that ktool printed, as a number.
-le32() { echo $((0x$(echo "$1" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/'))); }
-bar_u32() { le32 "$(ktool mmap "$1" 4 "$2")"; } # bar_u32 RESOURCE OFFSET
 # res_size FILE N: size of BAR N from a device's resource file.
 res_size() {
 	sed -n "$(($2 + 1))p" "$1/resource" | { read -r s e _; [ $((s)) = 0 ] && echo 0 ||

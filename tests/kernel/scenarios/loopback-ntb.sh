@@ -7,26 +7,10 @@
 # reaches the host as an MSI-X interrupt.
 . /usr/share/epdma-test/lib.sh
 . /usr/share/epdma-test/scenarios/epdmactl-lib.inc
+. /usr/share/epdma-test/scenarios/loopback-lib.inc
 
-V=/sys/bus/pci/devices/0001:01:00.0
-D=/sys/bus/pci/devices/0001:01:00.1
-HC=/etc/epdma-host.conf
 TOOL=/sys/kernel/debug/ntb_tool
 EPNTB=0000:30:00.0 # the endpoint's NTB device: vNTB's virtual bus 0x30
-
-hconf() {
-	{
-		printf '[general]\nrole = host\nprofile = imx8\n'
-		printf '[endpoint]\npairing_tag = 0x5a5a\n[host]\nrescan = never\n'
-		for _l in "$@"; do printf '%s\n' "$_l"; done
-	} >$HC
-	chmod 0644 $HC
-}
-hctl() {
-	_w=$1 _n=$2; shift 2
-	ctl "$_w" "$_n" --config $HC "$@"
-}
-le32() { echo $((0x$(echo "$1" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/'))); }
 driver_of() { basename "$(readlink "$1/driver" 2>/dev/null)"; }
 bound_to() { [ "$(driver_of "$1")" = "$2" ]; }
 wait_for() { # wait_for SECONDS CMD...: until CMD succeeds
@@ -34,7 +18,6 @@ wait_for() { # wait_for SECONDS CMD...: until CMD succeeds
 	while ! "$@" >/dev/null 2>&1 && [ $_t -gt 0 ]; do sleep 0.1; _t=$((_t - 1)); done
 	"$@" >/dev/null 2>&1
 }
-bar_u32() { le32 "$(ktool mmap "$1" 4 "$2")"; } # bar_u32 RESOURCE OFFSET
 
 check "remove the loopback" rmmod epdma_loopback
 check "the device went with it" test ! -e $V
