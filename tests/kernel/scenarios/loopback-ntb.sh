@@ -3,8 +3,9 @@
 # device presented again with MSI-X, ntb_hw_epf binds the vNTB function by
 # its i.MX8 ID (loaded by hand: 6.12's has no module alias), the host role's
 # pairing checks take the claimed-BAR path, ntb_tool brings the NTB link up on
-# both ends, scratchpads cross both ways and a doorbell the endpoint rings
-# reaches the host as an MSI-X interrupt.
+# both ends, scratchpads cross both ways, a doorbell the endpoint rings
+# reaches the host as an MSI-X interrupt, and ntb_transport's scratchpad
+# handshake completes on both ends.
 . /usr/share/epdma-test/lib.sh
 . /usr/share/epdma-test/scenarios/epdmactl-lib.inc
 . /usr/share/epdma-test/scenarios/loopback-lib.inc
@@ -68,4 +69,24 @@ check "unload ntb_hw_epf" rmmod ntb_hw_epf
 # host's half of the scratchpads, the host's in the endpoint's.
 check_eq "endpoint's peer spad 6 in the host half" "$(printf '0x%x' $(bar_u32 $V/resource0 $((4096 + 6 * 4))))" 0x9abcdef0
 check_eq "host's peer spad 5 in the endpoint half" "$(printf '0x%x' $(bar_u32 $V/resource0 $((4096 + (64 + 5) * 4))))" 0x12345678
+
+# Bound again for the transport.
+check "load ntb_hw_epf again" modprobe ntb_hw_epf
+check "bound again" wait_for 5 bound_to $V ntb_hw_epf
+# ntb_transport on both NTB devices of this guest: the scratchpad handshake
+# completes (the host's transport configures its memory window only after
+# reading the endpoint's version, window count and sizes), and the endpoint's
+# transport points its window BAR at its buffer. Without a client (ntb_netdev)
+# no queue pair comes up: ntb_transport starts a queue's link work only for a
+# client (qp->client_ready, drivers/ntb/ntb_transport.c:1126, set by
+# ntb_transport_link_up() at :2343).
+calls=$(wc -l <"$CALLS")
+klog_mark
+check "load ntb_transport" modprobe ntb_transport
+mw_mapped() { tail -n +$((calls + 1)) "$CALLS" | grep -q "map_addr fn0 .* size=0x100000"; }
+check "host transport configured MW1 through vNTB" wait_for 10 mw_mapped
+check "endpoint transport set MW1's BAR" sh -c "tail -n +$((calls + 1)) $CALLS | grep -q 'set_bar fn0 bar4 size=0x100000'"
+check_eq "no kernel error from the transports" "$(klog_since 3)" ""
+check "unload ntb_transport" rmmod ntb_transport
+check "unload ntb_hw_epf again" rmmod ntb_hw_epf
 finish
