@@ -137,6 +137,15 @@ struct epdma_pci_function {
 /* Return non-zero from the callback to stop; that value is returned. */
 typedef int (*epdma_pci_fn)(const struct epdma_pci_function *f, void *data);
 int epdma_pci_foreach(struct epdma_ctx *ctx, epdma_pci_fn fn, void *data);
+/*
+ * Only the functions with one of IDS: the others cost libpci two sysfs reads
+ * (vendor, device) instead of six, what makes a large bus cheap to search.
+ */
+struct epdma_pci_id {
+	uint16_t vendor_id, device_id;
+};
+int epdma_pci_foreach_id(struct epdma_ctx *ctx, const struct epdma_pci_id *ids, size_t nids,
+			 epdma_pci_fn fn, void *data);
 int epdma_pci_count(struct epdma_ctx *ctx);
 void epdma_pci_bdf(const struct epdma_pci_function *f, char *buf, size_t size);
 
