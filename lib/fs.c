@@ -279,7 +279,7 @@ static int strv_push(char ***v, size_t *n, const char *name)
 	return 0;
 }
 
-/* Sorted and NULL-terminated, also when empty; V is freed on failure. */
+/* Sorted and NULL-terminated, also when empty (then it can fail: -ENOMEM). */
 static int strv_finish(char **v, size_t n, char ***names)
 {
 	if (!v) {
