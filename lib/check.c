@@ -184,12 +184,13 @@ static bool configured_function(const struct epdma_config *cfg, const struct epd
 	       (!strcmp(l->driver, EPDMA_EPF_DMA) && !strcmp(l->function, cfg->dma.name));
 }
 
-static void check_links(struct epdma_ctx *ctx, const struct epdma_config *cfg, const char *epc,
-			struct epdma_checks *c)
+static void check_links(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			const struct epdma_endpoint_facts *facts, struct epdma_checks *c)
 {
-	struct epdma_link links[16];
+	const struct epdma_link *links = facts->links;
+	const char *epc = facts->controller;
 	struct epdma_graph_state st;
-	int n = epdma_controller_links(ctx, epc, links, ARRAY_SIZE(links));
+	int n = facts->nlinks;
 	int foreign = 0, r;
 
 	if (n < 0) {
@@ -364,11 +365,9 @@ static void check_vbus(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 		       const struct epdma_endpoint_facts *facts, unsigned int flags,
 		       struct epdma_checks *c)
 {
-	struct epdma_link links[EPDMA_MAX_FUNCTIONS];
-	int n = 0;
+	const struct epdma_link *links = facts->links;
+	int n = facts->nlinks;
 
-	if (facts->controller[0] && facts->configfs_mounted)
-		n = epdma_controller_links(ctx, facts->controller, links, ARRAY_SIZE(links));
 	/* A linked vNTB's own device is bound: only devices of earlier binds count. */
 	check_vntb_device(cfg, facts, flags, c);
 	for (int i = 0; i < n; i++)
@@ -411,6 +410,9 @@ void epdma_endpoint_probe(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	facts->stale_vntb_err = r < 0 ? r : 0;
 	snprintf(path, sizeof(path), "/sys/class/pci_bus/0000:%02x", cfg->vntb.vbus_number);
 	facts->vbus_present = epdma_fs_exists(ctx, path);
+	if (facts->controller[0] && facts->configfs_mounted)
+		facts->nlinks = epdma_controller_links(ctx, facts->controller, facts->links,
+						       ARRAY_SIZE(facts->links));
 }
 
 int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg,
@@ -432,7 +434,7 @@ int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	if (facts->controller[0]) {
 		check_max_functions(ctx, facts->controller, c);
 		if (facts->configfs_mounted)
-			check_links(ctx, cfg, facts->controller, c);
+			check_links(ctx, cfg, facts, c);
 	}
 	check_vntb_bars(cfg, facts, c);
 	check_vbus(ctx, cfg, facts, flags, c);

@@ -81,6 +81,17 @@ bool epdma_fs_is_dir(struct epdma_ctx *ctx, const char *path)
 	return fstatat(ctx->root_fd, epdma_fs_rel(path), &st, 0) == 0 && S_ISDIR(st.st_mode);
 }
 
+/*
+ * Below one page, a read that returns less than it asked for has reached the
+ * end, and no second read(2) is spent to see 0: a configfs attribute hands
+ * over all of show()'s page at once (fs/configfs/file.c:96), a sysfs text
+ * attribute its one seq_file record (fs/seq_file.c:255), a sysfs binary
+ * attribute (a device-tree property) up to a page per call
+ * (fs/kernfs/file.c:242), and a regular file (the fixture trees, /run) is
+ * short only at its end.
+ */
+#define FS_SHORT_READ_IS_END 4096
+
 ssize_t epdma_fs_read_raw(struct epdma_ctx *ctx, const char *path, void *buf, size_t size)
 {
 	_cleanup_close_ int fd = epdma_fs_open(ctx, path, O_RDONLY, 0);
@@ -89,7 +100,9 @@ ssize_t epdma_fs_read_raw(struct epdma_ctx *ctx, const char *path, void *buf, si
 	if (fd < 0)
 		return fd;
 	while (done < size) {
-		ssize_t n = read(fd, (char *)buf + done, size - done);
+		size_t asked = size - done;
+		ssize_t n = read(fd, (char *)buf + done, asked);
+
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -98,6 +111,8 @@ ssize_t epdma_fs_read_raw(struct epdma_ctx *ctx, const char *path, void *buf, si
 		if (n == 0)
 			break;
 		done += (size_t)n;
+		if ((size_t)n < asked && n < FS_SHORT_READ_IS_END)
+			break;
 	}
 	return (ssize_t)done;
 }
@@ -249,44 +264,24 @@ static unsigned char entry_type(DIR *d, const struct dirent *de)
 				     : DT_UNKNOWN;
 }
 
-/* Sorted names of PATH's entries of TYPE (DT_UNKNOWN: all of them). */
-static int list_entries(struct epdma_ctx *ctx, const char *path, unsigned char type, char ***names)
+/* Append a copy of NAME to the NULL-terminated *V of *N names. */
+static int strv_push(char ***v, size_t *n, const char *name)
 {
-	int fd = epdma_fs_open(ctx, path, O_RDONLY | O_DIRECTORY, 0);
-	char **v = NULL;
-	size_t n = 0;
-	struct dirent *de;
-	DIR *d;
+	char **nv = realloc(*v, (*n + 2) * sizeof(**v));
 
-	if (fd < 0)
-		return fd;
-	d = fdopendir(fd);
-	if (!d) {
-		int r = -errno;
-		close(fd);
-		return r;
-	}
-	while ((de = readdir(d))) {
-		char **nv;
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[*n] = strdup(name);
+	if (!nv[*n])
+		return -ENOMEM;
+	nv[++*n] = NULL;
+	return 0;
+}
 
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (type != DT_UNKNOWN && entry_type(d, de) != type)
-			continue;
-		nv = realloc(v, (n + 2) * sizeof(*v));
-		if (!nv || !(nv[n] = strdup(de->d_name))) {
-			if (nv)
-				v = nv;
-			closedir(d);
-			if (v)
-				v[n] = NULL;
-			epdma_strv_free(v);
-			return -ENOMEM;
-		}
-		v = nv;
-		v[++n] = NULL;
-	}
-	closedir(d);
+/* Sorted and NULL-terminated, also when empty (then it can fail: -ENOMEM). */
+static int strv_finish(char **v, size_t n, char ***names)
+{
 	if (!v) {
 		v = calloc(1, sizeof(*v));
 		if (!v)
@@ -294,18 +289,71 @@ static int list_entries(struct epdma_ctx *ctx, const char *path, unsigned char t
 	}
 	qsort(v, n, sizeof(*v), cmp_str);
 	*names = v;
-	return (int)n;
+	return 0;
+}
+
+/*
+ * One pass over PATH: entries of TYPE into NAMES (DT_UNKNOWN: all of them)
+ * and, when DIRS is given, the directories into DIRS. The count in NAMES.
+ */
+static int list_entries(struct epdma_ctx *ctx, const char *path, unsigned char type, char ***names,
+			char ***dirs)
+{
+	int fd = epdma_fs_open(ctx, path, O_RDONLY | O_DIRECTORY, 0);
+	char **v = NULL, **dv = NULL;
+	size_t n = 0, dn = 0;
+	struct dirent *de;
+	int r = 0;
+	DIR *d;
+
+	if (fd < 0)
+		return fd;
+	d = fdopendir(fd);
+	if (!d) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	while (r == 0 && (de = readdir(d))) {
+		unsigned char t;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		t = type != DT_UNKNOWN || dirs ? entry_type(d, de) : DT_UNKNOWN;
+		if (type == DT_UNKNOWN || t == type)
+			r = strv_push(&v, &n, de->d_name);
+		if (r == 0 && dirs && t == DT_DIR)
+			r = strv_push(&dv, &dn, de->d_name);
+	}
+	closedir(d);
+	if (r == 0 && (r = strv_finish(v, n, names)) == 0)
+		v = NULL;
+	if (r == 0 && dirs) {
+		r = strv_finish(dv, dn, dirs);
+		if (r == 0)
+			dv = NULL;
+		else
+			epdma_strv_free(*names);
+	}
+	epdma_strv_free(v);
+	epdma_strv_free(dv);
+	return r < 0 ? r : (int)n;
 }
 
 int epdma_fs_list(struct epdma_ctx *ctx, const char *path, char ***names)
 {
-	return list_entries(ctx, path, DT_UNKNOWN, names);
+	return list_entries(ctx, path, DT_UNKNOWN, names, NULL);
 }
 
 /* configfs and sysfs give every entry's type in readdir: no stat per entry. */
 int epdma_fs_list_files(struct epdma_ctx *ctx, const char *path, char ***names)
 {
-	return list_entries(ctx, path, DT_REG, names);
+	return list_entries(ctx, path, DT_REG, names, NULL);
+}
+
+int epdma_fs_list_files_dirs(struct epdma_ctx *ctx, const char *path, char ***files, char ***dirs)
+{
+	return list_entries(ctx, path, DT_REG, files, dirs);
 }
 
 void epdma_strv_free(char **strv)

@@ -64,35 +64,52 @@ static bool beyond_num_mws(const char *name, uint64_t num)
 	return n > num;
 }
 
-/* Regular files of DIR become attributes (directories and links are skipped). */
-static void read_attrs(struct epdma_ctx *ctx, struct epdma_function *f, const char *dir, bool sub)
+/* The attribute files NAMES of DIR, read once each (num_mws first in a vNTB subgroup). */
+static void read_attrs(struct epdma_ctx *ctx, struct epdma_function *f, const char *dir,
+		       char *const *names, bool sub)
 {
 	bool vntb = sub && !strcmp(f->driver, EPDMA_EPF_VNTB);
 	uint64_t num_mws = EPDMA_MAX_MWS;
-	char **names = NULL, path[512];
+	char path[512], num_text[64] = "";
 
-	if (epdma_fs_list_files(ctx, dir, &names) < 0)
-		return;
 	if (vntb) {
 		/* Unreadable: read no window at all rather than one too many. */
 		snprintf(path, sizeof(path), "%s/num_mws", dir);
-		if (epdma_fs_read_u64(ctx, path, &num_mws) < 0)
+		if (epdma_fs_read(ctx, path, num_text, sizeof(num_text)) < 0 ||
+		    epdma_parse_u64(num_text, &num_mws) < 0) {
 			num_mws = 0;
+			num_text[0] = '\0';
+		}
 	}
-	for (char **n = names; *n && f->nattrs < EPDMA_MAX_ATTRS; n++) {
+	for (char *const *n = names; *n && f->nattrs < EPDMA_MAX_ATTRS; n++) {
 		struct epdma_attr_value *a = &f->attrs[f->nattrs];
 		char text[64];
 
 		if (vntb && beyond_num_mws(*n, num_mws))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, *n);
-		if (epdma_fs_read(ctx, path, text, sizeof(text)) < 0 ||
-		    epdma_strscpy(a->name, *n, sizeof(a->name)) < 0 ||
+		if (vntb && num_text[0] && !strcmp(*n, "num_mws")) {
+			snprintf(text, sizeof(text), "%s", num_text);
+		} else {
+			snprintf(path, sizeof(path), "%s/%s", dir, *n);
+			if (epdma_fs_read(ctx, path, text, sizeof(text)) < 0)
+				continue;
+		}
+		if (epdma_strscpy(a->name, *n, sizeof(a->name)) < 0 ||
 		    epdma_strscpy(a->text, text, sizeof(a->text)) < 0)
 			continue;
 		a->sub = sub;
 		f->nattrs++;
 	}
+}
+
+static void read_attr_dir(struct epdma_ctx *ctx, struct epdma_function *f, const char *dir,
+			  bool sub)
+{
+	char **names = NULL;
+
+	if (epdma_fs_list_files(ctx, dir, &names) < 0)
+		return;
+	read_attrs(ctx, f, dir, names, sub);
 	epdma_strv_free(names);
 }
 
@@ -143,18 +160,26 @@ static void read_function(struct epdma_ctx *ctx, struct epdma_graph *g, const ch
 {
 	struct epdma_function *f = &g->functions[g->count++];
 	struct epdma_owned_function *own;
-	char dir[384], sub[512];
+	char dir[384], sub[512], **files = NULL, **dirs = NULL;
 
 	memset(f, 0, sizeof(*f));
 	f->pf = -1;
 	snprintf(f->driver, sizeof(f->driver), "%s", driver);
 	snprintf(f->name, sizeof(f->name), "%s", name);
 	snprintf(dir, sizeof(dir), EPDMA_PCI_EP "/functions/%s/%s", driver, name);
-	read_attrs(ctx, f, dir, false);
-	epdma_function_subgroup(ctx, dir, f->driver, f->subgroup, sizeof(f->subgroup));
+	/* One listing for the header attributes and the driver's subgroup. */
+	if (epdma_fs_list_files_dirs(ctx, dir, &files, &dirs) >= 0) {
+		read_attrs(ctx, f, dir, files, false);
+		for (char **d = dirs; *d && !f->subgroup[0]; d++)
+			if (epdma_epf_name(*d, f->driver) &&
+			    epdma_strscpy(f->subgroup, *d, sizeof(f->subgroup)) < 0)
+				f->subgroup[0] = '\0'; /* longer than configfs makes it: not one */
+		epdma_strv_free(files);
+		epdma_strv_free(dirs);
+	}
 	if (f->subgroup[0]) {
 		snprintf(sub, sizeof(sub), "%s/%s", dir, f->subgroup);
-		read_attrs(ctx, f, sub, true);
+		read_attr_dir(ctx, f, sub, true);
 	}
 	read_primary(ctx, f, dir);
 	own = epdma_graph_state_find(&g->state, driver, name);

@@ -534,6 +534,10 @@ int epdma_host_find(struct epdma_ctx *ctx, const struct epdma_config *cfg, struc
 		    enum epdma_check_result absent, struct epdma_checks *c)
 {
 	struct scan s = { cfg, h };
+	const struct epdma_pci_id ids[] = {
+		{ cfg->vntb.vendor_id, cfg->vntb.device_id },
+		{ cfg->dma.vendor_id, cfg->dma.device_id },
+	};
 	size_t first = c->count;
 	char list[128];
 	int r;
@@ -541,7 +545,7 @@ int epdma_host_find(struct epdma_ctx *ctx, const struct epdma_config *cfg, struc
 	h->ncandidates = h->candidates_lost = 0;
 	h->vntb = h->dma = -1;
 	h->proven = false;
-	r = epdma_pci_foreach(ctx, scan_one, &s);
+	r = epdma_pci_foreach_id(ctx, ids, ARRAY_SIZE(ids), scan_one, &s);
 	if (r < 0) {
 		epdma_checks_add(c, "card", EPDMA_CHECK_FAIL, "is sysfs mounted on /sys?",
 				 "cannot scan /sys/bus/pci: %s", strerror(-r));

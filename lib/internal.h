@@ -83,6 +83,8 @@ int epdma_fs_mount(struct epdma_ctx *ctx, const char *source, const char *target
 int epdma_fs_list(struct epdma_ctx *ctx, const char *path, char ***names);
 /* The same, regular files only (attributes: no directories, no links). */
 int epdma_fs_list_files(struct epdma_ctx *ctx, const char *path, char ***names);
+/* Both in one listing: regular files into FILES (counted), directories into DIRS. */
+int epdma_fs_list_files_dirs(struct epdma_ctx *ctx, const char *path, char ***files, char ***dirs);
 void epdma_strv_free(char **strv);
 size_t epdma_strv_length(char *const *strv);
 
@@ -140,6 +142,15 @@ struct epdma_pci_function {
 /* Return non-zero from the callback to stop; that value is returned. */
 typedef int (*epdma_pci_fn)(const struct epdma_pci_function *f, void *data);
 int epdma_pci_foreach(struct epdma_ctx *ctx, epdma_pci_fn fn, void *data);
+/*
+ * Only the functions with one of IDS: the others cost libpci two sysfs reads
+ * (vendor, device) instead of six, what makes a large bus cheap to search.
+ */
+struct epdma_pci_id {
+	uint16_t vendor_id, device_id;
+};
+int epdma_pci_foreach_id(struct epdma_ctx *ctx, const struct epdma_pci_id *ids, size_t nids,
+			 epdma_pci_fn fn, void *data);
 int epdma_pci_count(struct epdma_ctx *ctx);
 void epdma_pci_bdf(const struct epdma_pci_function *f, char *buf, size_t size);
 
@@ -307,6 +318,10 @@ struct epdma_endpoint_facts {
 	char stale_vntb_device[32]; /* an unbound device with the configured vntb IDs, "" none */
 	int stale_vntb_err;	    /* listing the PCI devices failed: -errno */
 	bool vbus_present;	    /* /sys/class/pci_bus/0000:<vbus_number> exists */
+	/* What is linked to the controller, listed once for every check that asks:
+	 * epdma_controller_links()'s result (0 without configfs or a controller). */
+	int nlinks;
+	struct epdma_link links[EPDMA_MAX_FUNCTIONS];
 };
 
 /* An unbound device left by an earlier vNTB bind: BDF, vntb_vid, vntb_pid. */

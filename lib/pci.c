@@ -73,8 +73,17 @@ static void pci_fill(struct pci_dev *d, struct epdma_pci_function *f)
 	f->subsys_id = d->subsys_id;
 }
 
+static bool pci_id_wanted(const struct pci_dev *d, const struct epdma_pci_id *ids, size_t nids)
+{
+	for (size_t i = 0; i < nids; i++)
+		if (d->vendor_id == ids[i].vendor_id && d->device_id == ids[i].device_id)
+			return true;
+	return nids == 0;
+}
+
 /* Everything that may call pci_error(): runs with S armed as the current scan. */
-static int pci_scan_run(struct pci_scan *s, char *sysfs, epdma_pci_fn fn, void *data)
+static int pci_scan_run(struct pci_scan *s, char *sysfs, const struct epdma_pci_id *ids,
+			size_t nids, epdma_pci_fn fn, void *data)
 {
 	int r = 0;
 
@@ -89,14 +98,20 @@ static int pci_scan_run(struct pci_scan *s, char *sysfs, epdma_pci_fn fn, void *
 	for (struct pci_dev *d = s->pacc->devices; d && r == 0; d = d->next) {
 		struct epdma_pci_function f = { 0 };
 
+		/* vendor and device first: the other fields are read (class,
+		 * revision, both subsystem IDs, from sysfs) only for a wanted ID. */
+		sym_pci_fill_info(d, PCI_FILL_IDENT);
+		if (!pci_id_wanted(d, ids, nids))
+			continue;
 		pci_fill(d, &f);
 		r = fn(&f, data);
 	}
 	return r;
 }
 
-/* Scan the bus and call FN for every function. */
-int epdma_pci_foreach(struct epdma_ctx *ctx, epdma_pci_fn fn, void *data)
+/* Scan the bus and call FN for every function with one of IDS (every one with NIDS 0). */
+int epdma_pci_foreach_id(struct epdma_ctx *ctx, const struct epdma_pci_id *ids, size_t nids,
+			 epdma_pci_fn fn, void *data)
 {
 	_cleanup_free_ char *sysfs = NULL;
 	/* In memory (its address is in pci_current), so it survives the longjmp. */
@@ -112,7 +127,7 @@ int epdma_pci_foreach(struct epdma_ctx *ctx, epdma_pci_fn fn, void *data)
 		return -ENOMEM;
 	pci_current = &s;
 	if (sigsetjmp(s.jmp, 0) == 0) {
-		r = pci_scan_run(&s, sysfs, fn, data);
+		r = pci_scan_run(&s, sysfs, ids, nids, fn, data);
 	} else {
 		epdma_err(ctx, "libpci: %s", s.errmsg);
 		r = -EIO;
@@ -121,6 +136,11 @@ int epdma_pci_foreach(struct epdma_ctx *ctx, epdma_pci_fn fn, void *data)
 	if (s.pacc)
 		sym_pci_cleanup(s.pacc);
 	return r;
+}
+
+int epdma_pci_foreach(struct epdma_ctx *ctx, epdma_pci_fn fn, void *data)
+{
+	return epdma_pci_foreach_id(ctx, NULL, 0, fn, data);
 }
 
 static int count_one(const struct epdma_pci_function *f, void *data)

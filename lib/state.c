@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * What epdma created, recorded under /run/epdma/graph (tmp + fsync + rename +
- * fsync of the directory), so that objects someone else made are never touched
+ * What epdma created, recorded under /run/epdma/graph (tmp + fsync + rename),
+ * so that objects someone else made are never touched
  * and PF numbers, which configfs does not expose, are known from the link
  * order epdma used.
  *
@@ -87,18 +87,23 @@ size_t epdma_graph_state_format(const struct epdma_graph_state *st, char *buf, s
 	return len < size ? len : size - 1;
 }
 
-/* The rename reaches the disk with the directory: fsync it too. */
-static int sync_dir(struct epdma_ctx *ctx)
+/*
+ * What the record must survive is a run killed half-way: rename() replaces it
+ * whole. The file's fsync() before the rename keeps a disk-backed /run from
+ * showing an empty record after a crash. The directory is not synced: that
+ * would only make the rename itself outlive a power loss, and the configfs
+ * graph the record describes does not (nor does a tmpfs /run).
+ */
+static int open_tmp(struct epdma_ctx *ctx)
 {
-	int fd = epdma_fs_open(ctx, STATE_DIR, O_RDONLY | O_DIRECTORY, 0);
-	int r = 0;
+	int fd = epdma_fs_open(ctx, STATE_GRAPH ".tmp", O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
+	if (fd != -ENOENT)
+		return fd;
+	fd = epdma_fs_mkdir_p(ctx, STATE_DIR, 0755); /* the first record of this boot */
 	if (fd < 0)
 		return fd;
-	if (fsync(fd) < 0)
-		r = -errno;
-	close(fd);
-	return r;
+	return epdma_fs_open(ctx, STATE_GRAPH ".tmp", O_WRONLY | O_CREAT | O_TRUNC, 0644);
 }
 
 int epdma_graph_state_write(struct epdma_ctx *ctx, const struct epdma_graph_state *st)
@@ -111,10 +116,7 @@ int epdma_graph_state_write(struct epdma_ctx *ctx, const struct epdma_graph_stat
 		r = epdma_fs_unlink(ctx, STATE_GRAPH);
 		return r == -ENOENT ? 0 : r;
 	}
-	r = epdma_fs_mkdir_p(ctx, STATE_DIR, 0755);
-	if (r < 0)
-		return r;
-	fd = epdma_fs_open(ctx, STATE_GRAPH ".tmp", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	fd = open_tmp(ctx);
 	if (fd < 0)
 		return fd;
 	r = write(fd, buf, len) == (ssize_t)len ? 0 : -EIO;
@@ -124,7 +126,7 @@ int epdma_graph_state_write(struct epdma_ctx *ctx, const struct epdma_graph_stat
 	if (r == 0 && renameat(epdma_ctx_root_fd(ctx), epdma_fs_rel(STATE_GRAPH ".tmp"),
 			       epdma_ctx_root_fd(ctx), epdma_fs_rel(STATE_GRAPH)) < 0)
 		r = -errno;
-	return r < 0 ? r : sync_dir(ctx);
+	return r;
 }
 
 struct epdma_owned_function *epdma_graph_state_find(struct epdma_graph_state *st,

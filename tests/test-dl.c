@@ -126,7 +126,7 @@ START_TEST(endpoint_commands_map_no_host_library)
 		char *trace = traced_run(fx, commands[i]);
 
 		/* The trace works: it shows what epdmactl does map. */
-		ck_assert_msg(loaded(trace, "libinih.so"), "no loader trace for %s:\n%s",
+		ck_assert_msg(loaded(trace, "libc.so.6"), "no loader trace for %s:\n%s",
 			      commands[i], trace);
 		for (size_t j = 0; j < ARRAY_SIZE(host_only); j++)
 			ck_assert_msg(!loaded(trace, host_only[j]), "epdmactl %s mapped %s",
@@ -136,6 +136,31 @@ START_TEST(endpoint_commands_map_no_host_library)
 	fx_free(fx);
 }
 END_TEST
+
+#ifdef EPDMA_STATIC_DEPS
+/* EPDMA_STATIC_DEPS: inih and json-c are in the program, so start-up maps libc alone. */
+START_TEST(static_deps_are_not_mapped)
+{
+	static const char *const commands[] = { "check", "status" };
+	struct fx *fx = fx_new();
+
+	fx_rcar_s4(fx);
+	write_config(fx, "rcar-gen4");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		char *trace = traced_run(fx, commands[i]);
+
+		ck_assert_msg(loaded(trace, "libc.so.6"), "no loader trace for %s:\n%s",
+			      commands[i], trace);
+		ck_assert_msg(!loaded(trace, "libinih.so"), "epdmactl %s mapped libinih",
+			      commands[i]);
+		ck_assert_msg(!loaded(trace, "libjson-c.so"), "epdmactl %s mapped libjson-c",
+			      commands[i]);
+		free(trace);
+	}
+	fx_free(fx);
+}
+END_TEST
+#endif
 
 /* The host check scans the bus and asks the module index: both are loaded. */
 START_TEST(host_check_loads_libpci_and_libkmod)
@@ -314,6 +339,9 @@ static Suite *dl_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, endpoint_commands_map_no_host_library);
+#ifdef EPDMA_STATIC_DEPS
+	tcase_add_test(tc, static_deps_are_not_mapped);
+#endif
 	tcase_add_test(tc, host_check_loads_libpci_and_libkmod);
 	tcase_add_test(tc, module_load_loads_libkmod);
 	tcase_add_test(tc, missing_library_is_named);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The host role: discovery, pairing and its proof through the BARs, on host card fixtures. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fixture.h"
 
@@ -85,6 +87,35 @@ START_TEST(discover_proves_the_pair)
 	ck_assert_msg(has(r.out, "\"vntb\": \"0000:08:00.0\",\n    \"dma\": \"0000:08:00.1\",\n"
 				 "    \"proven\": true"),
 		      "%s", r.out);
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
+/*
+ * Only functions with the configured IDs are read past vendor and device: a
+ * function of another device whose class and subsystem files cannot be read
+ * (libpci fails the whole scan on a missing class) stays out of the way.
+ */
+START_TEST(discover_reads_only_candidates)
+{
+	struct fx *fx = host_with_card("imx8", NULL);
+	const char *gone[] = { "class", "subsystem_vendor", "subsystem_device", "revision" };
+	struct fx_result r;
+
+	fx_host_many(fx, 8);
+	for (size_t i = 0; i < ARRAY_SIZE(gone); i++) {
+		char rel[96], *path;
+
+		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/0001:00:00.3/%s", gone[i]);
+		path = fx_path(fx, rel);
+		ck_assert_msg(unlink(path) == 0 || errno == ENOENT, "%s: %s", path,
+			      strerror(errno));
+		free(path);
+	}
+	discover(fx, &r, false);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert(has(r.out, "discover: the configured pair is found and proven"));
 	fx_result_free(&r);
 	fx_free(fx);
 }
@@ -402,6 +433,7 @@ int main(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, discover_proves_the_pair);
+	tcase_add_test(tc, discover_reads_only_candidates);
 	tcase_add_test(tc, discover_touches_nothing);
 	tcase_add_test(tc, discover_without_card);
 	tcase_add_test(tc, discover_two_cards);
