@@ -476,6 +476,20 @@ static void check_vntb_alias(struct epdma_modules *mods, const struct epdma_conf
 		epdma_checks_add(c, "vntb binding", EPDMA_CHECK_PASS, NULL,
 				 "ntb_hw_epf binds %04x:%04x", cfg->vntb.vendor_id,
 				 cfg->vntb.device_id);
+	else if (r == 0 && epdma_module_pci_aliases(mods, "ntb_hw_epf") == 0)
+		/*
+		 * 6.12's ntb_hw_epf has its ID table (ntb_hw_epf.c:782-794) but no
+		 * MODULE_DEVICE_TABLE: its modinfo has no alias, so nothing loads it
+		 * for the card and the index cannot say which IDs it binds. Loaded
+		 * by name it binds what the table lists; setup does that and waits.
+		 */
+		epdma_checks_add(c, "vntb binding", EPDMA_CHECK_WARN,
+				 "its table lists 104c:b00d and 1957:0809 (imx8) in 6.12",
+				 "ntb_hw_epf of kernel %s declares no PCI alias (no "
+				 "MODULE_DEVICE_TABLE): setup loads it by name and binds %04x:%04x "
+				 "only if its ID table lists it",
+				 epdma_modules_release(mods), cfg->vntb.vendor_id,
+				 cfg->vntb.device_id);
 	else
 		epdma_checks_add(
 			c, "vntb binding", EPDMA_CHECK_FAIL,

@@ -445,6 +445,10 @@ static int plan_vntb(struct epdma_ctx *ctx, struct epdma_modules *mods,
 			 v->vendor_id, v->device_id, v->subsys_vendor_id, v->subsys_id,
 			 v->class_code >> 16, (v->class_code >> 8) & 0xff, v->class_code & 0xff);
 	r = epdma_module_alias_match(mods, alias, "ntb_hw_epf");
+	/* No alias at all (6.12: no MODULE_DEVICE_TABLE, ntb_hw_epf.c:782-794):
+	 * loaded by name, its ID table decides, and the bind wait tells. */
+	if (r == 0 && epdma_module_pci_aliases(mods, "ntb_hw_epf") == 0)
+		r = 1;
 	if (r <= 0) {
 		epdma_errors_add(&run->errors, NULL, 0, v->bdf,
 				 "no module of kernel %s has an alias for %s: ntb_hw_epf binds by "

@@ -112,6 +112,13 @@ bool epdma_module_loaded(struct epdma_ctx *ctx, const char *module);
 enum epdma_module_state epdma_module_state(struct epdma_modules *m, const char *module);
 /* 1 when MODALIAS resolves to MODULE, 0 when not, -errno on failure. */
 int epdma_module_alias_match(struct epdma_modules *m, const char *modalias, const char *module);
+/*
+ * How many PCI aliases MODULE's modinfo declares; -ENOENT when this kernel
+ * has no such module. 0 is a driver with an ID table but no
+ * MODULE_DEVICE_TABLE (6.12's ntb_hw_epf): it binds its IDs once loaded by
+ * name, but no modalias lookup finds it.
+ */
+int epdma_module_pci_aliases(struct epdma_modules *m, const char *module);
 /* Load MODULE (and its dependencies) with OPTIONS; 0 when already loaded. */
 int epdma_module_load(struct epdma_modules *m, const char *module, const char *options);
 /* Remove MODULE without waiting; -EWOULDBLOCK (= -EAGAIN) while it is in use. */

@@ -22,6 +22,10 @@
 
 static EPDMA_DLSYM_PROTOTYPE(kmod_list_next);
 static EPDMA_DLSYM_PROTOTYPE(kmod_module_get_dependencies);
+static EPDMA_DLSYM_PROTOTYPE(kmod_module_get_info);
+static EPDMA_DLSYM_PROTOTYPE(kmod_module_info_free_list);
+static EPDMA_DLSYM_PROTOTYPE(kmod_module_info_get_key);
+static EPDMA_DLSYM_PROTOTYPE(kmod_module_info_get_value);
 static EPDMA_DLSYM_PROTOTYPE(kmod_module_get_module);
 static EPDMA_DLSYM_PROTOTYPE(kmod_module_get_name);
 static EPDMA_DLSYM_PROTOTYPE(kmod_module_get_path);
@@ -38,6 +42,10 @@ static EPDMA_DLSYM_PROTOTYPE(kmod_unref);
 static const struct epdma_dlsym kmod_syms[] = {
 	EPDMA_DLSYM(kmod_list_next),
 	EPDMA_DLSYM(kmod_module_get_dependencies),
+	EPDMA_DLSYM(kmod_module_get_info),
+	EPDMA_DLSYM(kmod_module_info_free_list),
+	EPDMA_DLSYM(kmod_module_info_get_key),
+	EPDMA_DLSYM(kmod_module_info_get_value),
 	EPDMA_DLSYM(kmod_module_get_module),
 	EPDMA_DLSYM(kmod_module_get_name),
 	EPDMA_DLSYM(kmod_module_get_path),
@@ -230,6 +238,37 @@ int epdma_module_alias_match(struct epdma_modules *m, const char *modalias, cons
 	}
 	sym_kmod_module_unref_list(list);
 	return found;
+}
+
+int epdma_module_pci_aliases(struct epdma_modules *m, const char *module)
+{
+	struct kmod_module *mod = NULL;
+	struct kmod_list *info = NULL, *l;
+	char name[128];
+	int r, n = 0;
+
+	epdma_module_name(module, name, sizeof(name));
+	r = modules_kmod(m);
+	if (r < 0)
+		return r;
+	r = sym_kmod_module_new_from_name(m->kmod, name, &mod);
+	if (r < 0)
+		return r;
+	if (!sym_kmod_module_get_path(mod)) {
+		sym_kmod_module_unref(mod);
+		return -ENOENT;
+	}
+	r = sym_kmod_module_get_info(mod, &info);
+	sym_kmod_module_unref(mod);
+	if (r < 0)
+		return r;
+	each_kmod_list(l, info)
+	{
+		n += !strcmp(sym_kmod_module_info_get_key(l), "alias") &&
+		     !strncmp(sym_kmod_module_info_get_value(l), "pci:", 4);
+	}
+	sym_kmod_module_info_free_list(info);
+	return n;
 }
 
 /* Append the not-yet-loaded dependencies of MOD (deepest first) to FN. */

@@ -459,6 +459,16 @@ void fx_host_modules(struct fx *fx, bool bdf_param_writable)
 	fx_depmod(fx);
 }
 
+void fx_host_ntb_hw_epf_unaliased(struct fx *fx)
+{
+	/* ntb_hw_epf.c:782-794 (v6.12.117): the table, no MODULE_DEVICE_TABLE. */
+	static const char *const ids[] = { "!pci:v00001957d00000809sv*sd*bc05sc00i*",
+					   "!pci:v0000104Cd0000B00Dsv*sd*bc05sc00i*", NULL };
+
+	fx_module_parm(fx, "drivers/ntb/hw/epf", "ntb_hw_epf", ids, "ntb", NULL);
+	fx_depmod(fx);
+}
+
 /* ---- a big host ---- */
 
 static void many_attr(int dirfd, const char *name, const void *data, size_t len)

@@ -128,8 +128,13 @@ static void build_modinfo(struct blob *b, const char *name, const char *const *a
 	blob_str(b, "license=GPL");
 	blob_strf(b, "description=epdma fixture module %s", name);
 	build_parms(b, parms);
+	/* "!pci:..." is an ID the driver's table lists without a MODULE_DEVICE_TABLE:
+	 * no alias for depmod, only the fake kernel's fxids= (its probe by ID). */
 	for (size_t i = 0; aliases && aliases[i]; i++)
-		blob_strf(b, "alias=%s", aliases[i]);
+		if (aliases[i][0] == '!')
+			blob_strf(b, "fxids=%s", aliases[i] + 1);
+		else
+			blob_strf(b, "alias=%s", aliases[i]);
 	blob_strf(b, "depends=%s", depends ? depends : "");
 	blob_str(b, "intree=Y");
 	blob_strf(b, "name=%s", name);

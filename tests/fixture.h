@@ -214,6 +214,10 @@ void fx_host_unplug(struct fx *fx, const char *bdf, enum fx_unplug how);
  * (dma_bdf 0644, or 0444 unless BDF_PARAM_WRITABLE), dw_edma, dw_edma_pcie, with
  * their parameters; reruns depmod. */
 void fx_host_modules(struct fx *fx, bool bdf_param_writable);
+/* ntb_hw_epf as Debian's 6.12.117 builds it: its ID table without a
+ * MODULE_DEVICE_TABLE, so modinfo has no alias (the fake kernel still probes
+ * the IDs once it is loaded); reruns depmod. */
+void fx_host_ntb_hw_epf_unaliased(struct fx *fx);
 /* FUNCTIONS PCI functions on domain 0001 (8 per slot, 32 slots per bus). */
 void fx_host_many(struct fx *fx, unsigned int functions);
 /* fx_module() with parameters: each "name:type:perm:default" (perm 0644/0444). */

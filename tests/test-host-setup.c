@@ -242,6 +242,62 @@ START_TEST(setup_converged_oplog_empty)
 }
 END_TEST
 
+/*
+ * Debian's 6.12.117 ntb_hw_epf has its ID table but no MODULE_DEVICE_TABLE,
+ * so no alias names it: check warns, plan and setup load it by name, and its
+ * table decides the bind (found on the real kernel by the loopback suite).
+ */
+START_TEST(setup_ntb_hw_epf_without_alias)
+{
+	struct fx *fx = host(true, NULL, NULL);
+	struct fx_result r;
+
+	fx_host_ntb_hw_epf_unaliased(fx);
+	ctl(fx, &r, "check", NULL, NULL, NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.out, "WARN  vntb binding             ntb_hw_epf of kernel ") &&
+			      has(r.out, " declares no PCI alias (no MODULE_DEVICE_TABLE): setup "
+					 "loads it by name and binds 1957:0809 only if its ID "
+					 "table lists it"),
+		      "%s", r.out);
+	fx_result_free(&r);
+	ctl(fx, &r, "plan", NULL, NULL, NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.out, "  load module ntb_hw_epf for 0000:08:00.0\n"), "%s", r.out);
+	fx_result_free(&r);
+	ctl(fx, &r, "setup", NULL, NULL, NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	fx_result_free(&r);
+	ck_assert(loaded(fx, "ntb_hw_epf"));
+	ck_assert(fx_exists(fx, "sys/bus/pci/drivers/ntb_hw_epf/0000:08:00.0"));
+	ctl(fx, &r, "setup", NULL, NULL, NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "setup: nothing to do\n");
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
+/* An ntb_hw_epf without aliases whose table lacks the card's ID (here only
+ * TI's): loaded by name, it binds nothing; setup says so and removes it. */
+START_TEST(setup_ntb_hw_epf_without_alias_other_id)
+{
+	static const char *const ti_only[] = { "!pci:v0000104Cd0000B00Dsv*sd*bc05sc00i*", NULL };
+	struct fx *fx = host(true, NULL, NULL);
+	struct fx_result r;
+
+	fx_module_parm(fx, "drivers/ntb/hw/epf", "ntb_hw_epf", ti_only, "ntb", NULL);
+	fx_depmod(fx);
+	ctl(fx, &r, "setup", NULL, NULL, NULL);
+	ck_assert_msg(r.status == 1, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.err, "ntb_hw_epf is loaded but did not bind it"), "%s", r.err);
+	fx_result_free(&r);
+	ck_assert(!loaded(fx, "ntb_hw_epf"));
+	ck_assert(!fx_exists(fx, "sys/bus/pci/drivers/ntb_hw_epf/0000:08:00.0"));
+	fx_free(fx);
+}
+END_TEST
+
 /* plan lists the host's operations and writes nothing. */
 START_TEST(plan_lists_host_operations)
 {
@@ -759,6 +815,8 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, setup_json_status_teardown);
 	tcase_add_test(tc, setup_converged_oplog_empty);
+	tcase_add_test(tc, setup_ntb_hw_epf_without_alias);
+	tcase_add_test(tc, setup_ntb_hw_epf_without_alias_other_id);
 	tcase_add_test(tc, plan_lists_host_operations);
 	tcase_add_test(tc, setup_refuses_unproven_pairs);
 	tcase_add_test(tc, setup_two_cards);

@@ -131,6 +131,8 @@ static void parse_modinfo(const unsigned char *img, size_t len, struct modinfo *
 			append(mi->fxparms, sizeof(mi->fxparms), e + 7, n - 7);
 		else if (!strncmp(e, "alias=pci:", 10))
 			append_word(mi->aliases, sizeof(mi->aliases), e + 6, n - 6);
+		else if (!strncmp(e, "fxids=pci:", 10)) /* an ID table without aliases */
+			append_word(mi->aliases, sizeof(mi->aliases), e + 6, n - 6);
 		else if (!strncmp(e, "parm=", 5)) {
 			const char *colon = memchr(e + 5, ':', n - 5);
 
