@@ -2,6 +2,7 @@
 /* epdmactl status (endpoint; the host's is in cmd-host.c): the live graph, who owns what, and how
  * it drifts from the config. */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,47 @@ static void json_function(const struct epdma_run *run, json_object *a,
 			json_drift(drift, &run->drift[i]);
 }
 
+static const char *family_name(int family)
+{
+	return family == AF_INET6 ? "inet6" : "inet";
+}
+
+/* The interface's addresses, one a line as ip(8) names them; a failed dump is said. */
+static void print_addrs(const struct epdma_link_state *l)
+{
+	if (!l->addrs_known) {
+		printf("    addresses unknown: %s\n", strerror(-l->addrs_error));
+		return;
+	}
+	if (!l->naddrs)
+		printf("    no address\n");
+	for (size_t i = 0; i < l->naddrs; i++)
+		printf("    %s %s/%u\n", family_name(l->addrs[i].family), l->addrs[i].address,
+		       l->addrs[i].prefixlen);
+	if (l->addrs_lost)
+		printf("    and %zu more\n", l->addrs_lost);
+}
+
+/* "addresses" (null when the dump failed: "addresses_error" says why), "addresses_lost". */
+static void json_addrs(json_object *n, const struct epdma_link_state *l)
+{
+	json_object *a = NULL;
+
+	if (l->addrs_known)
+		a = cli_json_array(n, "addresses");
+	else
+		cli_json_string(n, "addresses", NULL);
+	for (size_t i = 0; a && i < l->naddrs; i++) {
+		json_object *o = cli_json_object(a, NULL);
+
+		cli_json_string(o, "family", family_name(l->addrs[i].family));
+		cli_json_string(o, "address", l->addrs[i].address);
+		cli_json_int(o, "prefixlen", l->addrs[i].prefixlen);
+	}
+	cli_json_int(n, "addresses_lost", (int64_t)l->addrs_lost);
+	cli_json_string(n, "addresses_error", l->addrs_known ? NULL : strerror(-l->addrs_error));
+}
+
 /* The NTB device, the transport's queues and the client's interface (text; both roles). */
 void cli_print_link(const struct epdma_link_state *l)
 {
@@ -147,6 +189,8 @@ void cli_print_link(const struct epdma_link_state *l)
 		printf("  interface %s: %s, %s, mtu %u, rx %llu bytes, tx %llu bytes\n", l->netdev,
 		       l->operstate, l->carrier ? "carrier" : "no carrier", l->mtu,
 		       (unsigned long long)l->rx_bytes, (unsigned long long)l->tx_bytes);
+	if (l->netdev[0] && l->nl_known)
+		print_addrs(l);
 }
 
 void cli_json_link(json_object *root, const struct epdma_link_state *l, bool up)
@@ -176,6 +220,7 @@ void cli_json_link(json_object *root, const struct epdma_link_state *l, bool up)
 	cli_json_int(n, "mtu", l->mtu);
 	cli_json_int(n, "rx_bytes", (int64_t)l->rx_bytes);
 	cli_json_int(n, "tx_bytes", (int64_t)l->tx_bytes);
+	json_addrs(n, l);
 }
 
 static void print_json(struct cli *cli, const struct epdma_run *run)

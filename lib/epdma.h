@@ -702,7 +702,15 @@ int epdma_doctor(struct epdma_ctx *ctx, const struct epdma_config *cfg, enum epd
 
 /* ---- the link's state (lib/link.c) ---- */
 
-#define EPDMA_LINK_MAX_QPS 8
+#define EPDMA_LINK_MAX_QPS   8
+#define EPDMA_LINK_MAX_ADDRS 8
+
+/* One address of the client's interface, as rtnetlink lists it (IFA_LOCAL). */
+struct epdma_link_addr {
+	int family;	  /* AF_INET, AF_INET6 */
+	char address[48]; /* inet_ntop() text, without the prefix length */
+	unsigned int prefixlen;
+};
 
 /* The NTB device, the transport's queues and the client's network interface. */
 struct epdma_link_state {
@@ -718,11 +726,21 @@ struct epdma_link_state {
 	bool carrier;
 	unsigned int mtu;
 	uint64_t rx_bytes, tx_bytes;
+	/* its addresses: read (even when there are none) or the -errno of the dump */
+	bool addrs_known;
+	int addrs_error;
+	struct epdma_link_addr addrs[EPDMA_LINK_MAX_ADDRS];
+	size_t naddrs;
+	size_t addrs_lost; /* more than EPDMA_LINK_MAX_ADDRS: counted, not kept */
 };
 
 /* Read what is there now; fields stay empty where a piece is missing. */
 int epdma_link_read(struct epdma_ctx *ctx, struct epdma_link_state *st);
-/* The state of network interface IFNAME through rtnetlink (libnl-route, loaded on first use). */
+/*
+ * The state of network interface IFNAME through rtnetlink (libnl-route,
+ * loaded on first use), and its addresses: a failed address dump leaves
+ * addrs_known false with addrs_error set, the link state still read.
+ */
 int epdma_link_netdev(struct epdma_ctx *ctx, const char *ifname, struct epdma_link_state *st);
 /* Read the link until it is up or TIMEOUT_MS passed: 1 up, 0 not (ST as last read). */
 int epdma_link_wait(struct epdma_ctx *ctx, unsigned int timeout_ms, struct epdma_link_state *st);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sched.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -454,6 +455,61 @@ START_TEST(netdev_state_through_rtnetlink)
 }
 END_TEST
 
+/* ---- the interface's addresses (a private network namespace, a veth end) ---- */
+
+static bool addr_listed(const struct epdma_link_state *st, int family, const char *addr,
+			unsigned int prefixlen)
+{
+	for (size_t i = 0; i < st->naddrs; i++)
+		if (st->addrs[i].family == family && !strcmp(st->addrs[i].address, addr) &&
+		    st->addrs[i].prefixlen == prefixlen)
+			return true;
+	return false;
+}
+
+START_TEST(netdev_addresses_through_rtnetlink)
+{
+	struct epdma_link_state st = { 0 };
+	struct epdma_ctx *ctx;
+
+	ck_assert_int_eq(fx_netns_enter(), 0);
+	fx_netdev_add("epdmatest0");
+	/* Another interface's address is not the client's. */
+	fx_ip("addr add 198.51.100.1/24 dev epdmatest0p");
+	ck_assert_int_eq(epdma_ctx_new(&ctx, "/"), 0);
+
+	/* None: read, and empty. */
+	ck_assert_int_eq(epdma_link_netdev(ctx, "epdmatest0", &st), 0);
+	ck_assert(st.addrs_known);
+	ck_assert_int_eq(st.addrs_error, 0);
+	ck_assert_uint_eq(st.naddrs, 0);
+
+	/* One IPv4 address, with its prefix length. */
+	fx_ip("addr add 192.0.2.7/24 dev epdmatest0");
+	memset(&st, 0, sizeof(st));
+	ck_assert_int_eq(epdma_link_netdev(ctx, "epdmatest0", &st), 0);
+	ck_assert(st.addrs_known);
+	ck_assert_uint_eq(st.naddrs, 1);
+	ck_assert_int_eq(st.addrs[0].family, AF_INET);
+	ck_assert_str_eq(st.addrs[0].address, "192.0.2.7");
+	ck_assert_uint_eq(st.addrs[0].prefixlen, 24);
+
+	/* IPv4 and IPv6: an IPv6 address needs the interface up (nodad: usable at once). */
+	fx_ip("link set epdmatest0 up");
+	fx_ip("-6 addr add 2001:db8::7/64 dev epdmatest0 nodad");
+	fx_ip("addr add 10.1.2.3/8 dev epdmatest0");
+	memset(&st, 0, sizeof(st));
+	ck_assert_int_eq(epdma_link_netdev(ctx, "epdmatest0", &st), 0);
+	ck_assert_uint_eq(st.naddrs, 3);
+	ck_assert(addr_listed(&st, AF_INET, "192.0.2.7", 24));
+	ck_assert(addr_listed(&st, AF_INET, "10.1.2.3", 8));
+	ck_assert(addr_listed(&st, AF_INET6, "2001:db8::7", 64));
+	ck_assert(!addr_listed(&st, AF_INET, "198.51.100.1", 24));
+	ck_assert_uint_eq(st.addrs_lost, 0);
+	epdma_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *link_suite(void)
 {
 	Suite *s = suite_create("link");
@@ -490,6 +546,8 @@ int main(void)
 {
 	Suite *s = link_suite();
 
+	const char *why;
+
 	if (netns_available()) {
 		TCase *tc = tcase_create("rtnetlink");
 
@@ -499,6 +557,14 @@ int main(void)
 		/* Check cannot mark one test skipped: say so, run the rest. */
 		printf("SKIP rtnetlink:netdev_state_through_rtnetlink: no network namespace "
 		       "here\n");
+	}
+	if (fx_netns_available(&why)) {
+		TCase *tc = tcase_create("addresses");
+
+		tcase_add_test(tc, netdev_addresses_through_rtnetlink);
+		suite_add_tcase(s, tc);
+	} else {
+		printf("SKIP addresses: %s\n", why);
 	}
 	return fx_run_suite(s);
 }
