@@ -290,6 +290,20 @@ static void transport_params(struct epdma_ctx *ctx, const struct epdma_config *c
 	}
 }
 
+/* Host: the transport comparisons that failed, read from both ends' scratchpads. */
+static void spad_mismatches(const struct epdma_checks *checks, struct epdma_doctor *d)
+{
+	for (size_t i = 0; checks && i < checks->count; i++) {
+		const struct epdma_check *c = &checks->items[i];
+
+		if (c->result != EPDMA_CHECK_FAIL ||
+		    (strcmp(c->name, "pair transport") && strncmp(c->name, "transport ", 10)))
+			continue;
+		live_finding(d, "transport-spads", c->name, "%s%s%s", c->message,
+			     c->hint ? "; " : "", c->hint ? c->hint : "");
+	}
+}
+
 /* ---- the run ---- */
 
 static int read_log(struct epdma_ctx *ctx, struct epdma_kmsg_record **recs, size_t *n)
@@ -335,4 +349,50 @@ int epdma_doctor(struct epdma_ctx *ctx, const struct epdma_config *cfg, enum epd
 	if (out->lost)
 		return -ENOMEM;
 	return out->kmsg_error ? out->kmsg_error : (int)out->count;
+}
+
+/* ---- what setup and status attach ---- */
+
+static struct epdma_doctor *run_doctor(struct epdma_run *run)
+{
+	if (!run->causes) {
+		run->causes = malloc(sizeof(*run->causes));
+		if (run->causes)
+			epdma_doctor_init(run->causes);
+	}
+	return run->causes;
+}
+
+int epdma_run_add_causes(struct epdma_run *run, const struct epdma_kmsg_record *recs, size_t n)
+{
+	struct epdma_doctor *d;
+	int r;
+
+	if (!n)
+		return 0;
+	d = run_doctor(run);
+	if (!d)
+		return -ENOMEM;
+	r = epdma_doctor_match(recs, n, d);
+	d->nrecords += n;
+	return r;
+}
+
+int epdma_link_causes(struct epdma_ctx *ctx, const struct epdma_config *cfg, struct epdma_run *run)
+{
+	struct epdma_doctor *d;
+	int r;
+
+	/* An up link has nothing to explain: the log of an earlier failure is history. */
+	if (run->link_up)
+		return 0;
+	d = run_doctor(run);
+	if (!d)
+		return -ENOMEM;
+	r = epdma_doctor(ctx, cfg, run->role, d);
+	/* The log's error is in D (kmsg_error, errors): the live causes still count. */
+	if (r < 0 && r != d->kmsg_error)
+		return r;
+	spad_mismatches(&run->checks, d);
+	return d->lost ? -ENOMEM : 0;
 }

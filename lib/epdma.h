@@ -396,6 +396,7 @@ struct epdma_drift {
 };
 
 struct epdma_host;
+struct epdma_doctor;
 
 struct epdma_run {
 	enum epdma_role role;
@@ -437,6 +438,14 @@ struct epdma_run {
 	/* status: the NTB device, the transport's queues, the client's interface */
 	struct epdma_link_state *link;
 	bool link_up;
+	/*
+	 * The known causes (lib/doctor.c) the run found. setup, teardown: of
+	 * what the kernel logged during the failed step (NULL when none
+	 * failed or none is known). status: why the link is not up, from this
+	 * boot's kernel log, the live state and the transport comparisons
+	 * among the checks; NULL when the link is up (nothing looked at).
+	 */
+	struct epdma_doctor *causes;
 
 	/* host runs: what discovery found, what was bound and handed over */
 	struct epdma_host *host;

@@ -789,6 +789,7 @@ static int undo_op(struct applier *a, struct epdma_host_op *op)
 	}
 }
 
+/* What the kernel logged during OP; of a failed op, the known causes among it too. */
 static void collect_log(struct applier *a, struct epdma_host_op *op)
 {
 	struct epdma_kmsg_record *recs = NULL;
@@ -799,6 +800,9 @@ static void collect_log(struct applier *a, struct epdma_host_op *op)
 	epdma_kmsg_read(a->kmsg, &recs, &n);
 	for (size_t i = 0; i < n && op->nlog < EPDMA_HOST_OP_LOG; i++)
 		snprintf(op->log[op->nlog++], sizeof(op->log[0]), "%s", recs[i].text);
+	/* Out of memory here loses only the explanation: the failure itself is reported. */
+	if (op->result < 0)
+		epdma_run_add_causes(a->run, recs, n);
 	epdma_kmsg_records_free(recs, n);
 }
 
