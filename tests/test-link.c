@@ -187,6 +187,32 @@ START_TEST(force_never_reloads_a_module_in_use)
 }
 END_TEST
 
+/* The kernel refuses a value at insert (params.c:203 logs it): setup names the cause. */
+START_TEST(transport_step_failure_names_the_cause)
+{
+	static const char *const parms[] = { "max_mw_size:ulong:0644:0",
+					     "transport_mtu:byte:0644:0",
+					     "max_num_clients:byte:0644:0", NULL };
+	struct fx *fx = endpoint(true);
+	struct fx_result r;
+
+	fx_module_parm(fx, "drivers/ntb", "ntb_transport_narrow", NULL, "ntb", parms);
+	fx_depmod(fx);
+	write_conf(fx, "module = ntb_transport_narrow\nclients =\ntransport_mtu = 0x2000\n");
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_msg(r.status == 1, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.err, "epdmactl: setup: known cause module-param-invalid: "), "%s",
+		      r.err);
+	fx_result_free(&r);
+	ctl(fx, &r, "setup", "--json");
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.out, "\"id\": \"module-param-invalid\""), "%s", r.out);
+	ck_assert(has(r.out, "ntb_transport_narrow: `8192' invalid for parameter `transport_mtu'"));
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
 START_TEST(transport_not_installed_is_a_warning)
 {
 	struct fx *fx = endpoint(false);
@@ -667,6 +693,7 @@ static Suite *link_suite(void)
 	tcase_add_test(tc, read_only_parameter_needs_force);
 	tcase_add_test(tc, force_never_reloads_a_module_in_use);
 	tcase_add_test(tc, transport_not_installed_is_a_warning);
+	tcase_add_test(tc, transport_step_failure_names_the_cause);
 	tcase_add_test(tc, clients_key);
 	tcase_add_test(tc, compare_equal_passes);
 	tcase_add_test(tc, compare_names_each_mismatch);
