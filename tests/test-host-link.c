@@ -257,7 +257,7 @@ START_TEST(status_shows_link_and_waits_for_it)
 }
 END_TEST
 
-/* Both ends' scratchpads disagree: status names the cause beside the down link. */
+/* Both ends' scratchpads disagree: status names the cause beside the down link, doctor too. */
 START_TEST(status_names_scratchpad_mismatch)
 {
 	struct fx_vntb_bar vb;
@@ -288,10 +288,22 @@ START_TEST(status_names_scratchpad_mismatch)
 	ck_assert(strstr(r.out, "\"link\": {") < strstr(r.out, "\"id\": \"transport-spads\""));
 	fx_result_free(&r);
 
+	/* doctor on its own reads them too. */
+	ctl(fx, &r, "doctor", NULL, NULL, NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.out, "● transport-spads: both ends' transports disagree "
+				 "(ntb_transport, transport queues)\n"),
+		      "%s", r.out);
+	fx_result_free(&r);
+
 	/* Agreeing again: that cause is gone (the unbound functions stay). */
 	host_transport_writes(fx, vb.num_qps, vb.mw_size[0]);
 	ctl(fx, &r, "status", NULL, NULL, NULL);
 	ck_assert(has(r.out, "\n  cause dma-unbound: "));
+	ck_assert(!has(r.out, "transport-spads"));
+	fx_result_free(&r);
+	ctl(fx, &r, "doctor", NULL, NULL, NULL);
+	ck_assert(has(r.out, "● dma-unbound: "));
 	ck_assert(!has(r.out, "transport-spads"));
 	fx_result_free(&r);
 	fx_free(fx);
