@@ -247,8 +247,6 @@ static int report_apply(struct cmd *c)
 		else
 			printf("%s: done (%zu operations)\n", cmd, run->plan->count);
 		print_notes(run);
-		/* A step that only warned (no NTB device after start) may have one too. */
-		cli_print_causes(cmd, run->causes);
 		return EXIT_OK;
 	}
 	print_notes(run);

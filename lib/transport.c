@@ -390,12 +390,8 @@ int epdma_transport_ensure(struct epdma_ctx *ctx, const struct epdma_config *cfg
 	struct ensure e = { .ctx = ctx, .cfg = cfg, .run = run };
 	int kmsg, r;
 
-	if (role == EPDMA_ROLE_ENDPOINT && !ntb_device_present(ctx, run)) {
-		/* Why there is none is in what the graph's operations logged. */
-		for (size_t i = 0; run->outcomes && i < run->done; i++)
-			epdma_run_add_causes(run, run->outcomes[i].log, run->outcomes[i].nlog);
+	if (role == EPDMA_ROLE_ENDPOINT && !ntb_device_present(ctx, run))
 		return 0;
-	}
 	kmsg = epdma_kmsg_open(ctx);
 	epdma_module_name(cfg->transport.module, e.mod, sizeof(e.mod));
 	e.nparams = transport_params(cfg, role, bdf, e.params);
