@@ -489,6 +489,27 @@ START_TEST(host_setup_failure_names_the_cause)
 }
 END_TEST
 
+/* The host's card never appeared after a rescan: the BAR assignment failure is named. */
+START_TEST(host_rescan_nothing_names_the_cause)
+{
+	struct fx *fx = fx_new();
+	const char *argv[] = { "epdmactl", "--root", fx->root, "setup", NULL };
+	struct fx_result r;
+
+	fx_x86_host(fx);
+	fx_host_modules(fx, true);
+	fx_write(fx, "etc/epdma.conf", "%s[host]\nrescan = once\n", host_conf);
+	kmsg_fixture(fx, "pci-bar-space");
+	fx_run(fx, &r, argv);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "epdmactl: setup: known cause pci-bar-space: no address space for "
+				 "a BAR on rescan; lower the endpoint's BAR sizes"),
+		      "%s", r.err);
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
 /* ---- status attaches the causes to a link that is not up ---- */
 
 static const char ep_conf[] = "[general]\nprofile = rcar-gen4\n[vntb]\nvbus_number = 0x10\n"
@@ -714,6 +735,7 @@ static Suite *doctor_suite(void)
 	tcase_add_test(tc, setup_failure_names_the_cause);
 	tcase_add_test(tc, setup_json_names_the_cause);
 	tcase_add_test(tc, host_setup_failure_names_the_cause);
+	tcase_add_test(tc, host_rescan_nothing_names_the_cause);
 	tcase_add_test(tc, status_down_link_names_the_cause);
 	tcase_add_test(tc, status_down_link_clean_log_no_cause);
 	tcase_add_test(tc, status_unreadable_log_said);
