@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * epdmactl monitor: the kernel uevents that make epdmad reconcile, and the
- * daemon's state changes, as they happen (--json: one object a line). The
+ * epdmactl monitor: the kernel uevents that make epdmad reconcile, the
+ * daemon's state changes and the NTB client's interface as the daemon follows
+ * it, as they happen (--json: one object a line). The
  * uevent socket is a plain netlink socket (no libnl here: epdmactl's other
  * commands must not pay for it), checked and parsed like the daemon's; the
  * state file is watched with inotify. Runs until interrupted.
@@ -93,8 +94,72 @@ static void read_uevents(struct cli *cli, int fd)
 	}
 }
 
-/* Print the daemon's state when it differs from what was printed last (*LAST). */
-static void show_state(struct cli *cli, char **last)
+static const char *link_field(json_object *link, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(link, key, &v) && v ? json_object_get_string(v) : NULL;
+}
+
+/* The link part of the state file in words ("" when the daemon follows none). */
+static void describe_link(json_object *st, char *buf, size_t size)
+{
+	json_object *link = NULL, *v;
+	const char *netdev, *operstate;
+
+	buf[0] = '\0';
+	if (!st || !json_object_object_get_ex(st, "link", &link) || !link)
+		return;
+	netdev = link_field(link, "netdev");
+	operstate = link_field(link, "operstate");
+	if (!netdev)
+		return;
+	if (!json_object_object_get_ex(link, "present", &v) || !json_object_get_boolean(v)) {
+		snprintf(buf, size, "%s: absent", netdev);
+		return;
+	}
+	json_object_object_get_ex(link, "carrier", &v);
+	snprintf(buf, size, "%s: %s, carrier %s", netdev, operstate ? operstate : "unknown",
+		 !v			      ? "unknown"
+		 : json_object_get_boolean(v) ? "on"
+					      : "off");
+}
+
+/* Print the link when it differs from what was printed last (*LAST; NULL: nothing yet). */
+static void show_link(struct cli *cli, json_object *st, char **last)
+{
+	json_object *link = NULL, *o;
+	char text[256];
+
+	describe_link(st, text, sizeof(text));
+	if (!strcmp(*last ? *last : "", text))
+		return;
+	free(*last);
+	*last = strdup(text);
+	if (!cli->json) {
+		printf("link: %s\n", text[0] ? text : "none followed");
+	} else {
+		o = json_object_new_object();
+		cli_json_string(o, "type", "link");
+		if (st && json_object_object_get_ex(st, "link", &link) && link) {
+			json_object_object_foreach(link, key, value)
+				json_object_object_add(o, key, json_object_get(value));
+		} else {
+			json_object_object_add(o, "netdev", NULL);
+		}
+		printf("%s\n", json_object_to_json_string_ext(
+				       o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+	}
+	fflush(stdout);
+}
+
+/*
+ * Print the daemon's state when it differs from what was printed last
+ * (*LAST), then its link the same way (*LAST_LINK). The state file holds the
+ * latest of each: changes faster than this reads it come out as the last one.
+ */
+static void show_state(struct cli *cli, char **last, char **last_link)
 {
 	json_object *st = cli_daemon_state(cli), *o;
 	char text[1024];
@@ -104,6 +169,7 @@ static void show_state(struct cli *cli, char **last)
 	else
 		snprintf(text, sizeof(text), "not running");
 	if (*last && !strcmp(*last, text)) {
+		show_link(cli, st, last_link);
 		json_object_put(st);
 		return;
 	}
@@ -120,6 +186,7 @@ static void show_state(struct cli *cli, char **last)
 		json_object_put(o);
 	}
 	fflush(stdout);
+	show_link(cli, st, last_link);
 	json_object_put(st);
 }
 
@@ -148,7 +215,7 @@ static int watch_state(struct cli *cli)
 int cmd_monitor(struct cli *cli)
 {
 	struct pollfd p[2] = { { .fd = -1, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
-	char *last = NULL, buf[4096];
+	char *last = NULL, *last_link = NULL, buf[4096];
 
 	p[0].fd = uevent_socket();
 	if (p[0].fd < 0)
@@ -161,7 +228,7 @@ int cmd_monitor(struct cli *cli)
 			EPDMA_DAEMON_STATUS_PATH, strerror(-p[1].fd));
 	if (p[0].fd < 0 && p[1].fd < 0)
 		return EXIT_FAIL;
-	show_state(cli, &last);
+	show_state(cli, &last, &last_link);
 	for (;;) {
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
@@ -173,9 +240,10 @@ int cmd_monitor(struct cli *cli)
 		if (p[1].revents) {
 			while (read(p[1].fd, buf, sizeof(buf)) > 0)
 				;
-			show_state(cli, &last);
+			show_state(cli, &last, &last_link);
 		}
 	}
 	free(last);
+	free(last_link);
 	return EXIT_FAIL;
 }

@@ -3,8 +3,9 @@
  * epdmad: keep this side of the link as the config says. Reconciles at start,
  * on SIGHUP (after reloading the config) and on the kernel uevents that can
  * change the outcome; retries with a bounded back-off where waiting helps.
- * Event-driven: epoll over the uevent socket, a signalfd, a timerfd (debounce
- * and back-off) and /proc/self/mountinfo; converged and idle, it never wakes.
+ * Event-driven: epoll over the uevent socket, an rtnetlink socket (the NTB
+ * client's interface, epdmad/link.c), a signalfd, a timerfd (debounce and
+ * back-off) and /proc/self/mountinfo; converged and idle, it never wakes.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -183,6 +184,13 @@ static int setup_fds(struct daemon *d)
 	if ((r = watch(d, d->sigfd, EPOLLIN)) < 0 || (r = watch(d, d->timerfd, EPOLLIN)) < 0 ||
 	    (r = watch(d, uevent_source_fd(d->uevents), EPOLLIN)) < 0)
 		return r;
+	/* Without it the daemon still reconciles; only the link part of its state is not kept. */
+	r = link_source_open(&d->links);
+	if (r < 0)
+		daemon_log(d, LOG_WARNING, "rtnetlink socket: %s; the link is not followed",
+			   strerror(-r));
+	else if ((r = watch(d, link_source_fd(d->links), EPOLLIN)) < 0)
+		return r;
 	/* The kernel flags a mount table change with EPOLLPRI (a fixture file cannot). */
 	d->mountfd = epdma_mountinfo_open(d->ctx);
 	if (d->mountfd >= 0 && watch(d, d->mountfd, EPOLLPRI) < 0) {
@@ -209,6 +217,21 @@ static void on_uevents(struct daemon *d)
 	}
 }
 
+static void on_links(struct daemon *d)
+{
+	int r = link_source_drain(d->links, d);
+
+	if (r == -ENOBUFS) {
+		/* The kernel dropped some: read the interface's state again. */
+		daemon_log(d, LOG_WARNING, "link messages were lost (socket buffer full)");
+		r = link_lookup(d);
+	} else if (r < 0) {
+		daemon_log(d, LOG_WARNING, "reading link messages: %s", strerror(-r));
+	}
+	if (r > 0)
+		daemon_write_status(d);
+}
+
 static int loop(struct daemon *d)
 {
 	for (;;) {
@@ -233,6 +256,8 @@ static int loop(struct daemon *d)
 				daemon_schedule(d, DEBOUNCE_MS, false);
 			} else if (d->uevents && fd == uevent_source_fd(d->uevents))
 				on_uevents(d);
+			else if (d->links && fd == link_source_fd(d->links))
+				on_links(d);
 		}
 	}
 }
@@ -303,6 +328,7 @@ static int parse_options(struct daemon *d, int argc, char **argv)
 static void cleanup(struct daemon *d)
 {
 	uevent_source_free(d->uevents);
+	link_source_free(d->links);
 	for (int *fd = &d->ep; fd <= &d->mountfd; fd++)
 		if (*fd >= 0)
 			close(*fd);
@@ -323,6 +349,7 @@ int main(int argc, char **argv)
 		.sigfd = -1,
 		.timerfd = -1,
 		.mountfd = -1,
+		.link = { .carrier = -1 },
 	};
 	int r = parse_options(&d, argc, argv);
 
@@ -361,6 +388,8 @@ int main(int argc, char **argv)
 	d.state = STATE_STOPPED;
 	d.since_us = d.updated_us = now_us(CLOCK_REALTIME);
 	d.next_retry_ms = 0;
+	/* Nobody follows the link any more: no stale copy of it. */
+	d.link = (struct daemon_link){ .carrier = -1 };
 	daemon_write_status(&d);
 	if (r < 0)
 		daemon_log(&d, LOG_ERR, "epoll: %s", strerror(-r));

@@ -29,6 +29,17 @@ struct epdmad_test_uevent {
 	uint32_t uid;
 };
 
+/* The NTB client's network interface as the daemon follows it (epdmad/link.c). */
+struct daemon_link {
+	char ntb_device[64];
+	char netdev[32]; /* "" none known */
+	int ifindex;	 /* 0 not known (not in this network namespace) */
+	bool present;	 /* rtnetlink knows it */
+	char operstate[16];
+	int carrier;	     /* 1, 0, -1 unknown */
+	uint64_t changed_us; /* CLOCK_REALTIME of the last change */
+};
+
 struct daemon {
 	struct epdma_ctx *ctx;
 	const char *root;
@@ -40,6 +51,7 @@ struct daemon {
 
 	int ep, sigfd, timerfd, mountfd;
 	struct uevent_source *uevents;
+	struct link_source *links;
 	struct epdma_config *cfg;
 	bool cfg_error;
 	struct epdma_errors cfg_errs;
@@ -58,7 +70,9 @@ struct daemon {
 	uint64_t since_us, updated_us; /* CLOCK_REALTIME */
 	struct {
 		uint64_t wakeups, uevents, ignored, triggers, reconciles, writes;
+		uint64_t link_messages, link_ignored, link_changes;
 	} count;
+	struct daemon_link link;
 	struct epdma_owned_function objects[EPDMA_MAX_FUNCTIONS];
 	size_t nobjects;
 };
@@ -81,6 +95,21 @@ int uevent_source_fd(const struct uevent_source *src);
 int uevent_source_drain(struct uevent_source *src, struct daemon *d,
 			void (*fn)(struct daemon *d, const struct epdma_uevent *ev));
 void uevent_source_free(struct uevent_source *src);
+/* libnl's -NLE_* as -errno; nl_recv()'s, with the kernel's ENOBUFS told apart. */
+int nl_to_errno(int nlerr);
+int nl_recv_errno(int nlerr);
+
+/* link.c */
+struct link_source;
+/* An rtnetlink socket in RTNLGRP_LINK (this network namespace's interfaces). */
+int link_source_open(struct link_source **src);
+int link_source_fd(const struct link_source *src);
+/* Read every queued message: 1 when the followed interface changed, 0, or -errno
+ * (-ENOBUFS: some were dropped). */
+int link_source_drain(struct link_source *src, struct daemon *d);
+void link_source_free(struct link_source *src);
+/* Find the NTB client's interface (sysfs) and read its state: true when that changed. */
+bool link_lookup(struct daemon *d);
 
 /* epdmad.c */
 void daemon_log(struct daemon *d, int priority, const char *fmt, ...)

@@ -199,6 +199,8 @@ static void finish(struct daemon *d)
 	const char *st = daemon_state_name(d->state);
 
 	d->updated_us = now_us(CLOCK_REALTIME);
+	/* A run may have brought the transport's client (or taken it away). */
+	link_lookup(d);
 	daemon_write_status(d);
 	if (d->state == STATE_CONVERGED)
 		daemon_log(d, LOG_INFO, "converged: %s", d->controller);
@@ -283,6 +285,28 @@ static void json_u64(json_object *o, const char *key, uint64_t value)
 	json_object_object_add(o, key, json_object_new_int64((int64_t)value));
 }
 
+static json_object *link_json(const struct daemon_link *l)
+{
+	json_object *o;
+
+	if (!l->netdev[0])
+		return NULL;
+	o = json_object_new_object();
+	json_str(o, "ntb_device", l->ntb_device);
+	json_str(o, "netdev", l->netdev);
+	json_object_object_add(o, "ifindex",
+			       l->ifindex > 0 ? json_object_new_int(l->ifindex) : NULL);
+	json_object_object_add(o, "present", json_object_new_boolean(l->present));
+	json_str(o, "operstate", l->operstate);
+	json_object_object_add(o, "carrier",
+			       l->carrier >= 0 ? json_object_new_boolean(l->carrier) : NULL);
+	if (l->changed_us)
+		json_u64(o, "changed_usec", l->changed_us);
+	else
+		json_object_object_add(o, "changed_usec", NULL);
+	return o;
+}
+
 static json_object *status_json(struct daemon *d)
 {
 	json_object *root = json_object_new_object(), *objs = json_object_new_array(), *c;
@@ -313,6 +337,7 @@ static json_object *status_json(struct daemon *d)
 		json_object_array_add(objs, o);
 	}
 	json_object_object_add(root, "objects", objs);
+	json_object_object_add(root, "link", link_json(&d->link));
 	c = json_object_new_object();
 	json_u64(c, "wakeups", d->count.wakeups);
 	json_u64(c, "uevents", d->count.uevents);
@@ -320,6 +345,9 @@ static json_object *status_json(struct daemon *d)
 	json_u64(c, "triggers", d->count.triggers);
 	json_u64(c, "reconciles", d->count.reconciles);
 	json_u64(c, "operations", d->count.writes);
+	json_u64(c, "link_messages", d->count.link_messages);
+	json_u64(c, "link_messages_ignored", d->count.link_ignored);
+	json_u64(c, "link_changes", d->count.link_changes);
 	json_object_object_add(root, "counters", c);
 	return root;
 }

@@ -26,7 +26,7 @@ struct uevent_source {
 };
 
 /* libnl's -NLE_* as -errno: the one place epdmad translates them. */
-static int nl_errno(int nlerr)
+int nl_to_errno(int nlerr)
 {
 	switch (abs(nlerr)) {
 	case NLE_NOMEM:
@@ -53,6 +53,18 @@ static int nl_errno(int nlerr)
 	}
 }
 
+/*
+ * What a failed nl_recv() meant: libnl reports the kernel's ENOBUFS (the
+ * socket buffer overflowed, messages were dropped) as NLE_NOMEM and leaves
+ * errno as recvmsg() set it.
+ */
+int nl_recv_errno(int nlerr)
+{
+	if (-nlerr == NLE_NOMEM && errno == ENOBUFS)
+		return -ENOBUFS;
+	return nl_to_errno(nlerr);
+}
+
 static int open_netlink(struct uevent_source *src)
 {
 	int r;
@@ -72,7 +84,7 @@ static int open_netlink(struct uevent_source *src)
 	if (r == 0)
 		r = nl_socket_set_buffer_size(src->sk, 1 << 20, 0);
 	if (r < 0)
-		return nl_errno(r);
+		return nl_to_errno(r);
 	src->fd = nl_socket_get_fd(src->sk);
 	return 0;
 }
@@ -152,7 +164,7 @@ static int drain_netlink(struct uevent_source *src, struct daemon *d,
 			free(buf);
 			free(creds);
 			/* 0: nothing queued (nl_recv maps EAGAIN to 0) */
-			return n == 0 || n == -NLE_AGAIN ? 0 : nl_errno(n);
+			return n == 0 || n == -NLE_AGAIN ? 0 : nl_recv_errno(n);
 		}
 		deliver(d, nla.nl_pid, creds != NULL, creds ? creds->uid : (uid_t)-1, buf,
 			(size_t)n, fn);

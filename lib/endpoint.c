@@ -243,6 +243,15 @@ static int teardown_pass(struct epdma_ctx *ctx, unsigned int flags, struct epdma
 	return epdma_plan_teardown(g, flags & EPDMA_F_FORCE, run->plan, &run->errors);
 }
 
+static bool unlinks_vntb(const struct epdma_plan *plan)
+{
+	for (size_t i = 0; i < plan->count; i++)
+		if (plan->ops[i].type == EPDMA_OP_UNLINK &&
+		    !strcmp(plan->ops[i].driver, EPDMA_EPF_VNTB))
+			return true;
+	return false;
+}
+
 int epdma_endpoint_teardown(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 			    unsigned int flags, struct epdma_run *run)
 {
@@ -252,10 +261,13 @@ int epdma_endpoint_teardown(struct epdma_ctx *ctx, const struct epdma_config *cf
 	run->role = EPDMA_ROLE_ENDPOINT;
 	lock = epdma_run_lock(ctx, run, &made);
 	r = lock < 0 ? lock : teardown_pass(ctx, flags, run);
+	/* The transport leaves the vNTB's NTB device while it is alive (lib/transport.c). */
+	if (r == 0 && unlinks_vntb(run->plan))
+		r = epdma_transport_remove(ctx, cfg, run);
 	if (r == 0)
 		r = apply(ctx, run);
 	failed_step_causes(run);
-	epdma_run_unlock(ctx, lock, made, run->done > 0);
+	epdma_run_unlock(ctx, lock, made, run->done > 0 || run->transport_changes > 0);
 	return epdma_run_finish(run, r == 1 ? 0 : r);
 }
 

@@ -58,7 +58,7 @@ enum epdma_reason {
 	EPDMA_REASON_LOCKED,	       /* another run holds the lock */
 	EPDMA_REASON_MODULE_RELOAD,    /* loaded with other read-only parameters: force reloads */
 	EPDMA_REASON_TRANSPORT_RELOAD, /* host: a read-only transport parameter: force reloads */
-	EPDMA_REASON_MODULE_IN_USE,    /* host: a module epdma must remove is in use (refcnt) */
+	EPDMA_REASON_MODULE_IN_USE,    /* a module epdma must remove is in use (refcnt) */
 };
 
 /* One user-facing error: "file:line: key: message" (file/key may be NULL, line 0). */
@@ -755,6 +755,26 @@ int epdma_link_netdev(struct epdma_ctx *ctx, const char *ifname, struct epdma_li
 int epdma_link_wait(struct epdma_ctx *ctx, unsigned int timeout_ms, struct epdma_link_state *st);
 /* "up" when the queues and the interface are up, else a reason ("unknown: debugfs not mounted"). */
 const char *epdma_link_summary(const struct epdma_link_state *st, char *buf, size_t size);
+
+/* ---- rtnetlink link messages (lib/link-event.c) ---- */
+
+/* One RTM_NEWLINK or RTM_DELLINK, the fields epdma follows. */
+struct epdma_link_event {
+	bool removed; /* RTM_DELLINK: the interface is gone */
+	int ifindex;
+	unsigned int flags; /* IFF_* */
+	char ifname[16];    /* IFNAMSIZ; "" when the message has none */
+	char operstate[16]; /* "up", "down", "lowerlayerdown", ...; "" when absent */
+	int carrier;	    /* 1, 0; -1 when absent */
+};
+
+/*
+ * The link messages in one rtnetlink datagram of LEN bytes: FN for each
+ * RTM_NEWLINK/RTM_DELLINK (other types skipped). The count, or -EBADMSG when
+ * a header or an attribute runs past its end (FN has seen those before it).
+ */
+int epdma_link_events_parse(const void *buf, size_t len,
+			    void (*fn)(const struct epdma_link_event *ev, void *data), void *data);
 /* The operations setup would run on this host now (no rescan, nothing written). */
 int epdma_host_plan(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
 		    struct epdma_run *run);

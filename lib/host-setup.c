@@ -512,9 +512,7 @@ static bool read_only(struct epdma_ctx *ctx, const char *path)
 static int plan_transport(struct epdma_ctx *ctx, const struct epdma_config *cfg, const char *bdf,
 			  unsigned int flags, struct epdma_run *run)
 {
-	char name[64], path[192], cur[192] = "", opts[256], old_opts[256];
-	unsigned int holders = 0;
-	int refcnt;
+	char name[64], path[192], cur[192] = "", opts[256], old_opts[256], why[96];
 
 	epdma_module_name(cfg->transport.module, name, sizeof(name));
 	snprintf(path, sizeof(path), "/sys/module/%s/parameters/%s", name,
@@ -543,16 +541,7 @@ static int plan_transport(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 				  cfg->transport.bdf_param, bdf);
 		return -EPERM;
 	}
-	refcnt = epdma_module_refcnt(ctx, name, &holders);
-	if (refcnt != 0 || holders) {
-		char why[96];
-
-		if (refcnt < 0)
-			snprintf(why, sizeof(why), "its refcnt cannot be read: %s",
-				 strerror(-refcnt));
-		else
-			snprintf(why, sizeof(why), "refcnt %d, %u holder%s", refcnt, holders,
-				 holders == 1 ? "" : "s");
+	if (epdma_module_busy(ctx, name, why, sizeof(why))) {
 		epdma_errors_addr(&run->errors, EPDMA_REASON_MODULE_IN_USE, name,
 				  "is in use (%s): the kernel refuses to remove it", why);
 		return -EBUSY;

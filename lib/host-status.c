@@ -104,21 +104,11 @@ int epdma_host_status(struct epdma_ctx *ctx, const struct epdma_config *cfg, str
 /* A module epdma must remove: refused (in RUN) while the kernel says it is in use. */
 static int plan_remove(struct epdma_ctx *ctx, const char *module, struct epdma_run *run)
 {
-	unsigned int holders = 0;
-	int refcnt;
+	char why[96];
 
 	if (!epdma_module_loaded(ctx, module))
 		return 0;
-	refcnt = epdma_module_refcnt(ctx, module, &holders);
-	if (refcnt != 0 || holders) {
-		char why[96];
-
-		if (refcnt < 0)
-			snprintf(why, sizeof(why), "its refcnt cannot be read: %s",
-				 strerror(-refcnt));
-		else
-			snprintf(why, sizeof(why), "refcnt %d, %u holder%s", refcnt, holders,
-				 holders == 1 ? "" : "s");
+	if (epdma_module_busy(ctx, module, why, sizeof(why))) {
 		epdma_errors_addr(&run->errors, EPDMA_REASON_MODULE_IN_USE, module,
 				  "is in use (%s): the kernel refuses to remove it", why);
 		return -EBUSY;

@@ -122,6 +122,11 @@ int epdma_module_missing_deps(struct epdma_modules *m, const char *module,
 int epdma_module_unload(struct epdma_ctx *ctx, const char *module);
 /* MODULE's refcnt (-errno when unreadable); *HOLDERS = modules that depend on it. */
 int epdma_module_refcnt(struct epdma_ctx *ctx, const char *module, unsigned int *holders);
+/*
+ * Whether removing MODULE must be refused: a refcnt or holders, or a refcnt
+ * that cannot be read (nothing proves it unused). WHY says which, for the error.
+ */
+bool epdma_module_busy(struct epdma_ctx *ctx, const char *module, char *why, size_t size);
 
 /* ---- PCI discovery (lib/pci.c) ---- */
 

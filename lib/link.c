@@ -2,7 +2,8 @@
 /*
  * The link's state: the NTB device on /sys/bus/ntb, the transport's queue
  * pairs from debugfs (ntb_transport.c:1236-1240, 1380-1383: <debugfs>/
- * ntb_transport/<pci name>/qp<N>/stats, "QP Link - \tUp|Down" at :546), and
+ * ntb_transport/<pci name>/qp<N>/stats, "QP Link - \tUp" at :546; empty while
+ * the queue is down, :475), and
  * the ntb_netdev client's interface, a child of the transport's client
  * device "ntb_netdev<N>" under the NTB device (ntb_transport.c:409-412,
  * ntb_netdev.c SET_NETDEV_DEV), read through rtnetlink. libnl-route is
@@ -53,14 +54,15 @@ static EPDMA_DLSYM_PROTOTYPE(rtnl_addr_get_ifindex);
 static EPDMA_DLSYM_PROTOTYPE(rtnl_addr_get_family);
 static EPDMA_DLSYM_PROTOTYPE(rtnl_addr_get_local);
 static EPDMA_DLSYM_PROTOTYPE(rtnl_addr_get_prefixlen);
+static EPDMA_DLSYM_PROTOTYPE(rtnl_link_get_flags);
 static const struct epdma_dlsym route_syms[] = {
 	EPDMA_DLSYM(rtnl_link_get_kernel),    EPDMA_DLSYM(rtnl_link_put),
 	EPDMA_DLSYM(rtnl_link_get_operstate), EPDMA_DLSYM(rtnl_link_operstate2str),
 	EPDMA_DLSYM(rtnl_link_get_carrier),   EPDMA_DLSYM(rtnl_link_get_mtu),
-	EPDMA_DLSYM(rtnl_link_get_stat),      EPDMA_DLSYM(rtnl_link_get_ifindex),
-	EPDMA_DLSYM(rtnl_addr_alloc_cache),   EPDMA_DLSYM(rtnl_addr_get_ifindex),
-	EPDMA_DLSYM(rtnl_addr_get_family),    EPDMA_DLSYM(rtnl_addr_get_local),
-	EPDMA_DLSYM(rtnl_addr_get_prefixlen),
+	EPDMA_DLSYM(rtnl_link_get_stat),      EPDMA_DLSYM(rtnl_link_get_flags),
+	EPDMA_DLSYM(rtnl_link_get_ifindex),   EPDMA_DLSYM(rtnl_addr_alloc_cache),
+	EPDMA_DLSYM(rtnl_addr_get_ifindex),   EPDMA_DLSYM(rtnl_addr_get_family),
+	EPDMA_DLSYM(rtnl_addr_get_local),     EPDMA_DLSYM(rtnl_addr_get_prefixlen),
 };
 static struct epdma_dl route_dl = EPDMA_DL_INIT("libnl-route-3.so.200", "libnl-route-3-200",
 						route_syms);
@@ -156,7 +158,11 @@ int epdma_link_netdev(struct epdma_ctx *ctx, const char *ifname, struct epdma_li
 	sym_nl_socket_free(sk);
 	snprintf(st->operstate, sizeof(st->operstate), "%s",
 		 sym_rtnl_link_operstate2str(sym_rtnl_link_get_operstate(link), buf, sizeof(buf)));
-	st->carrier = sym_rtnl_link_get_carrier(link) == 1;
+	/* IFLA_CARRIER is on for an interface never opened (ntb_netdev turns it off only
+	 * in ndo_open, ntb_netdev.c:280): a carrier counts only while the interface is
+	 * up, as the kernel's own carrier attribute answers (net-sysfs.c:210, v6.12). */
+	st->carrier = (sym_rtnl_link_get_flags(link) & IFF_UP) &&
+		      sym_rtnl_link_get_carrier(link) == 1;
 	st->mtu = sym_rtnl_link_get_mtu(link);
 	st->rx_bytes = sym_rtnl_link_get_stat(link, RTNL_LINK_RX_BYTES);
 	st->tx_bytes = sym_rtnl_link_get_stat(link, RTNL_LINK_TX_BYTES);

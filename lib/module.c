@@ -371,3 +371,16 @@ int epdma_module_refcnt(struct epdma_ctx *ctx, const char *module, unsigned int 
 	r = epdma_fs_read_u64(ctx, path, &v);
 	return r < 0 ? r : (int)(v > INT32_MAX ? INT32_MAX : v);
 }
+
+bool epdma_module_busy(struct epdma_ctx *ctx, const char *module, char *why, size_t size)
+{
+	unsigned int holders = 0;
+	int refcnt = epdma_module_refcnt(ctx, module, &holders);
+
+	if (refcnt < 0)
+		snprintf(why, size, "its refcnt cannot be read: %s", strerror(-refcnt));
+	else
+		snprintf(why, size, "refcnt %d, %u holder%s", refcnt, holders,
+			 holders == 1 ? "" : "s");
+	return refcnt != 0 || holders;
+}

@@ -159,25 +159,6 @@ static bool param_equal(const struct param *p, const char *live)
 	return epdma_parse_u64(p->value, &a) == 0 && epdma_parse_u64(live, &b) == 0 && a == b;
 }
 
-/* A module with holders or a reference count is in use: the kernel would refuse its removal. */
-static bool module_in_use(struct epdma_ctx *ctx, const char *mod, uint64_t *refcnt)
-{
-	char path[256];
-	char **holders = NULL;
-	bool used;
-
-	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", mod);
-	if (epdma_fs_read_u64(ctx, path, refcnt) < 0)
-		*refcnt = 0;
-	snprintf(path, sizeof(path), "/sys/module/%s/holders", mod);
-	used = *refcnt > 0;
-	if (epdma_fs_list(ctx, path, &holders) >= 0) {
-		used |= holders[0] != NULL;
-		epdma_strv_free(holders);
-	}
-	return used;
-}
-
 struct ensure {
 	struct epdma_ctx *ctx;
 	const struct epdma_config *cfg;
@@ -239,14 +220,12 @@ static int params_adjust(struct ensure *e, char *stuck, size_t size)
 
 static int reload(struct ensure *e)
 {
-	uint64_t refcnt;
+	char why[96];
 	int r;
 
-	if (module_in_use(e->ctx, e->mod, &refcnt)) {
-		epdma_errors_add(&e->run->errors, NULL, 0, e->mod,
-				 "in use (refcnt %llu or holders): not reloaded; unload its users "
-				 "first",
-				 (unsigned long long)refcnt);
+	if (epdma_module_busy(e->ctx, e->mod, why, sizeof(why))) {
+		epdma_errors_addr(&e->run->errors, EPDMA_REASON_MODULE_IN_USE, e->mod,
+				  "is in use (%s): not reloaded", why);
 		return -EBUSY;
 	}
 	r = modules_open(e);
@@ -349,24 +328,55 @@ static void ensure_clients(struct ensure *e)
 	}
 }
 
-/* The endpoint's NTB device (the vNTB bind registers it): the transport attaches to it. */
-static bool ntb_device_present(struct epdma_ctx *ctx, struct epdma_run *run)
+/*
+ * The endpoint's NTB device (the vNTB bind registers it, named after the
+ * virtual PCI device 0000:<vbus_number>:00.0): the transport attaches to it.
+ * Any other NTB device on the bus is left from an earlier vNTB bind of this
+ * boot: 6.12 keeps it registered after the unlink (vntb_pci_driver has no
+ * .remove, pci-epf-vntb.c:1270-1274) in the epf_ntb that removing the
+ * function freed, and a transport loaded now would probe it too (every NTB
+ * client binds every NTB device): not loaded then, with why.
+ */
+static bool ntb_device_present(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			       struct epdma_run *run)
 {
-	char **names = NULL;
-	bool found;
+	char **names = NULL, suffix[16], ours[64] = "", stale[128] = "";
+	bool found = false;
 
+	/* The domain is the platform's (0000 on x86, a dynamic one on arm64): match the bus. */
+	snprintf(suffix, sizeof(suffix), ":%02x:00.0", cfg->vntb.vbus_number & 0xff);
 	if (epdma_fs_list(ctx, "/sys/bus/ntb/devices", &names) < 0)
 		names = NULL;
-	found = names && names[0];
+	for (size_t i = 0; names && names[i]; i++) {
+		size_t len = strlen(stale), nlen = strlen(names[i]);
+
+		if (!found && nlen > strlen(suffix) &&
+		    !strcmp(names[i] + nlen - strlen(suffix), suffix)) {
+			found = true;
+			snprintf(ours, sizeof(ours), "%s", names[i]);
+		} else if (len < sizeof(stale))
+			snprintf(stale + len, sizeof(stale) - len, "%s%s", len ? ", " : "",
+				 names[i]);
+	}
+	epdma_strv_free(names);
+	if (found && stale[0]) {
+		epdma_checks_add(&run->transport, "ntb device", EPDMA_CHECK_WARN,
+				 "reboot before the transport is loaded",
+				 "%s, and %s left from an earlier vNTB bind of this boot (the "
+				 "kernel keeps it in freed memory): epdma does not load or change "
+				 "the transport, which binds every NTB device",
+				 ours, stale);
+		return false;
+	}
 	if (found)
-		epdma_checks_add(&run->transport, "ntb device", EPDMA_CHECK_PASS, NULL, "%s",
-				 names[0]);
+		epdma_checks_add(&run->transport, "ntb device", EPDMA_CHECK_PASS, NULL, "%s", ours);
 	else
 		epdma_checks_add(&run->transport, "ntb device", EPDMA_CHECK_WARN,
 				 "epdmactl doctor reads the kernel log for why",
-				 "no NTB device on /sys/bus/ntb after start: the vNTB function did "
-				 "not register one; the transport was not loaded");
-	epdma_strv_free(names);
+				 "no NTB device on virtual bus %02x (/sys/bus/ntb) after start: "
+				 "the vNTB function did not register one; the transport was not "
+				 "loaded",
+				 cfg->vntb.vbus_number & 0xff);
 	return found;
 }
 
@@ -390,7 +400,7 @@ int epdma_transport_ensure(struct epdma_ctx *ctx, const struct epdma_config *cfg
 	struct ensure e = { .ctx = ctx, .cfg = cfg, .run = run };
 	int kmsg, r;
 
-	if (role == EPDMA_ROLE_ENDPOINT && !ntb_device_present(ctx, run))
+	if (role == EPDMA_ROLE_ENDPOINT && !ntb_device_present(ctx, cfg, run))
 		return 0;
 	kmsg = epdma_kmsg_open(ctx);
 	epdma_module_name(cfg->transport.module, e.mod, sizeof(e.mod));
@@ -410,6 +420,95 @@ int epdma_transport_ensure(struct epdma_ctx *ctx, const struct epdma_config *cfg
 		close(kmsg);
 	}
 	return r < 0 ? r : 0;
+}
+
+/* ---- before teardown ---- */
+
+#define MAX_CLIENTS 16
+
+/* Whether MOD's holders are all among NAMES[0..N). */
+static bool held_only_by(struct epdma_ctx *ctx, const char *mod, char names[][128], size_t n)
+{
+	char path[192], **holders = NULL;
+	bool only = true;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/holders", mod);
+	if (epdma_fs_list(ctx, path, &holders) < 0)
+		return true;
+	for (char **h = holders; *h && only; h++) {
+		size_t k = 0;
+
+		while (k < n && strcmp(*h, names[k]))
+			k++;
+		only = k < n;
+	}
+	epdma_strv_free(holders);
+	return only;
+}
+
+/*
+ * 6.12's vNTB unbind leaves its NTB device registered: vntb_pci_driver has no
+ * .remove (pci-epf-vntb.c:1270-1274) and epf_ntb_unbind() only unregisters the
+ * driver (pci-epf-vntb.c:1352-1360); rmdir of the function then frees the
+ * epf_ntb that embeds the ntb_dev (devm_kzalloc in epf_ntb_probe()). A
+ * transport or client removed after that detaches through the vNTB's ops on
+ * freed memory (ntb_transport_free(), ntb_netdev_remove()): they go first.
+ */
+int epdma_transport_remove(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			   struct epdma_run *run)
+{
+	char mod[128], clients[MAX_CLIENTS][128], list[sizeof(cfg->transport.clients)];
+	char *save = NULL, **devs = NULL;
+	size_t n = 0;
+	bool ntb;
+
+	epdma_module_name(cfg->transport.module, mod, sizeof(mod));
+	if (!epdma_module_loaded(ctx, mod))
+		return 0;
+	ntb = epdma_fs_list(ctx, "/sys/bus/ntb/devices", &devs) >= 0 && devs[0];
+	epdma_strv_free(devs);
+	if (!ntb)
+		return 0; /* bound to nothing: nothing to protect */
+	snprintf(list, sizeof(list), "%s", cfg->transport.clients);
+	for (char *c = strtok_r(list, " ,", &save); c && n < MAX_CLIENTS;
+	     c = strtok_r(NULL, " ,", &save)) {
+		epdma_module_name(c, clients[n], sizeof(clients[n]));
+		n += epdma_module_loaded(ctx, clients[n]);
+	}
+	/* Refuse before removing anything: a client held by anything, the transport
+	 * held by anything but these clients. */
+	for (size_t i = 0; i <= n; i++) {
+		const char *m = i < n ? clients[i] : mod;
+		char why[96];
+
+		if (i < n ? !epdma_module_busy(ctx, m, why, sizeof(why))
+			  : held_only_by(ctx, m, clients, n))
+			continue;
+		if (i == n)
+			snprintf(why, sizeof(why),
+				 "held by a module that is not a [transport] client");
+		epdma_errors_addr(&run->errors, EPDMA_REASON_MODULE_IN_USE, m,
+				  "is in use (%s): teardown removes the NTB transport and its "
+				  "clients before it unlinks the vNTB function",
+				  why);
+		return -EBUSY;
+	}
+	/* The clients, last named first, then the transport they hold. */
+	for (size_t i = 0; i <= n; i++) {
+		const char *m = i < n ? clients[n - 1 - i] : mod;
+		int r = epdma_module_unload(ctx, m);
+
+		if (r < 0) {
+			epdma_errors_add(&run->errors, NULL, 0, m,
+					 "removing it before the vNTB unlink failed: %s",
+					 strerror(-r));
+			return r;
+		}
+		epdma_checks_add(&run->transport, i < n ? "transport client" : "transport module",
+				 EPDMA_CHECK_PASS, NULL, "%s removed", m);
+		run->transport_changes++;
+	}
+	return 0;
 }
 
 /* ---- both ends' scratchpads ---- */

@@ -29,6 +29,18 @@ int epdma_transport_ensure(struct epdma_ctx *ctx, const struct epdma_config *cfg
 			   struct epdma_run *run);
 
 /*
+ * Before a teardown unlinks the vNTB function: remove the [transport] clients
+ * that are loaded (last named first), then the transport module, while the
+ * NTB device they are bound to is still alive. Nothing to do when the
+ * transport is not loaded or no NTB device is on /sys/bus/ntb. A module in
+ * use by anything else is refused before anything is removed (-EBUSY, an
+ * error in RUN). Removals are checks in RUN->transport and count in
+ * RUN->transport_changes.
+ */
+int epdma_transport_remove(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			   struct epdma_run *run);
+
+/*
  * Compare the transport protocol both ends wrote into the scratchpads, each
  * decoded by epdma_transport_spads_decode(): HOST is what the host's
  * transport wrote (it lands in the endpoint's half, EPDMA_SPAD_ENDPOINT), EP

@@ -176,13 +176,119 @@ START_TEST(force_never_reloads_a_module_in_use)
 	write_conf(fx, "module = ntb_transport_ro\nclients =\ntransport_mtu = 0x2000\n");
 	ctl(fx, &r, "setup", "--force");
 	ck_assert_int_eq(r.status, 1);
-	ck_assert_msg(has(r.err, "epdmactl: ntb_transport_ro: in use (refcnt 1 or holders): not "
-				 "reloaded"),
+	ck_assert_msg(has(r.err, "epdmactl: ntb_transport_ro: is in use (refcnt 1, 0 holders): "
+				 "not reloaded; stop what uses it first"),
 		      "%s", r.err);
 	fx_result_free(&r);
 	log = fx_oplog(fx);
 	ck_assert(!has(log, "delete_module"));
 	free(log);
+	fx_free(fx);
+}
+END_TEST
+
+/*
+ * Teardown takes the transport and its clients off the vNTB's NTB device
+ * before it unlinks the function: on 6.12 the device outlives the unlink and
+ * its memory is freed at rmdir (lib/transport.c), so a later removal would
+ * detach through freed memory.
+ */
+START_TEST(teardown_removes_the_transport_first)
+{
+	struct fx *fx = endpoint(true);
+	struct fx_result r;
+	const char *netdev, *transport, *unlink;
+	char *log;
+
+	write_conf(fx, NULL);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 0);
+	fx_result_free(&r);
+	ctl(fx, &r, "teardown", "--force");
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.out, "  ok   transport client: ntb_netdev removed\n"
+				 "  ok   transport module: ntb_transport_ep_dma removed\n"),
+		      "%s", r.out);
+	fx_result_free(&r);
+	ck_assert(!fx_exists(fx, "sys/module/ntb_netdev"));
+	ck_assert(!fx_exists(fx, "sys/module/ntb_transport_ep_dma"));
+	log = fx_oplog(fx);
+	netdev = strstr(log, "delete_module ntb_netdev = 0\n");
+	transport = strstr(log, "delete_module ntb_transport_ep_dma = 0\n");
+	unlink = strstr(log, "unlink sys/kernel/config/pci_ep/controllers/e65d0000.pcie-ep/vntb0");
+	ck_assert_msg(netdev && transport && unlink && netdev < transport && transport < unlink,
+		      "%s", log);
+	free(log);
+	fx_free(fx);
+}
+END_TEST
+
+/* A client in use: the teardown is refused before it removes or unlinks anything. */
+START_TEST(teardown_refuses_a_client_in_use)
+{
+	struct fx *fx = endpoint(true);
+	struct fx_result r;
+	size_t before;
+	char *log;
+
+	write_conf(fx, NULL);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 0);
+	fx_result_free(&r);
+	fx_write(fx, "sys/module/ntb_netdev/refcnt", "1\n");
+	log = fx_oplog(fx);
+	before = strlen(log);
+	free(log);
+	ctl(fx, &r, "teardown", "--force");
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err,
+			  "ntb_netdev: is in use (refcnt 1, 0 holders): teardown removes the "
+			  "NTB transport and its clients before it unlinks the vNTB function"),
+		      "%s", r.err);
+	fx_result_free(&r);
+	log = fx_oplog(fx);
+	ck_assert_msg(!has(log + before, "delete_module") && !has(log + before, "unlink "), "%s",
+		      log + before);
+	free(log);
+	ck_assert(fx_exists(fx, "sys/module/ntb_transport_ep_dma"));
+	ck_assert(fx_exists(fx, "sys/kernel/config/pci_ep/controllers/e65d0000.pcie-ep/vntb0"));
+	fx_free(fx);
+}
+END_TEST
+
+/*
+ * A second vNTB bind in the same boot (another vbus_number and vntb_pid): the
+ * first one's NTB device is still on /sys/bus/ntb in freed memory, and a
+ * transport loaded now would probe it too: not loaded, the warning says why.
+ */
+START_TEST(stale_ntb_device_keeps_the_transport_out)
+{
+	struct fx *fx = endpoint(true);
+	struct fx_result r;
+
+	write_conf(fx, NULL);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 0);
+	fx_result_free(&r);
+	ctl(fx, &r, "teardown", "--force");
+	ck_assert_int_eq(r.status, 0);
+	fx_result_free(&r);
+	ck_assert(fx_exists(fx, "sys/bus/ntb/devices/0000:10:00.0"));
+	fx_write(fx, "etc/epdma.conf",
+		 "[general]\nprofile = rcar-gen4\n[vntb]\nvbus_number = 0x11\nvntb_pid = 0x0b0b\n"
+		 "[dma]\nwr_chans = 2\nrd_chans = 1\nmsi_interrupts = 4\n");
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.out,
+			  "  WARN ntb device: 0000:11:00.0, and 0000:10:00.0 left from an "
+			  "earlier vNTB bind of this boot (the kernel keeps it in freed "
+			  "memory): epdma does not load or change the transport, which binds "
+			  "every NTB device\n"
+			  "       hint: reboot before the transport is loaded\n"),
+		      "%s", r.out);
+	fx_result_free(&r);
+	ck_assert(!fx_exists(fx, "sys/module/ntb_transport_ep_dma"));
+	ck_assert(!fx_exists(fx, "sys/module/ntb_netdev"));
 	fx_free(fx);
 }
 END_TEST
@@ -394,9 +500,10 @@ static struct fx *link_tree(bool debugfs, bool up)
 	fx_mkdir(fx, "sys/bus/ntb/devices");
 	fx_symlink_rel(fx, NTBDEV, "sys/bus/ntb/devices/0000:10:00.0");
 	if (debugfs) {
-		/* ntb_transport.c:546 (v6.12): "QP Link - \t%s\n", "Up" or "Down". */
-		fx_write(fx, "sys/kernel/debug/ntb_transport/0000:10:00.0/qp0/stats",
-			 "\nNTB QP stats:\n\nrx_bytes - \t0\nQP Link - \t%s\n", up ? "Up" : "Down");
+		/* ntb_transport.c:546 (v6.12): "QP Link - \tUp"; a queue that is down has
+		 * an empty file (:475 returns before printing), as the real-kernel tier saw. */
+		fx_write(fx, "sys/kernel/debug/ntb_transport/0000:10:00.0/qp0/stats", "%s",
+			 up ? "\nNTB QP stats:\n\nrx_bytes - \t0\nQP Link - \tUp\n" : "");
 		fx_write(fx, "sys/kernel/debug/ntb_transport/0000:10:00.0/qp1/stats",
 			 "\nNTB QP stats:\n\nQP Link - \tUp\n");
 	}
@@ -479,6 +586,28 @@ START_TEST(netdev_state_through_rtnetlink)
 	memset(&st, 0, sizeof(st));
 	ck_assert_int_eq(epdma_link_netdev(ctx, "nosuch0", &st), -ENODEV);
 	ck_assert_int_eq(st.nl_error, -ENODEV);
+	epdma_ctx_free(ctx);
+}
+END_TEST
+
+/*
+ * An interface that is down has no carrier, whatever IFLA_CARRIER says: the
+ * kernel reports it on for a device never opened (ntb_netdev's interface
+ * before `ip link set up`; lo in a new namespace), which status showed as a
+ * carrier on a link without a peer.
+ */
+START_TEST(no_carrier_while_down)
+{
+	struct epdma_link_state st = { 0 };
+	struct epdma_ctx *ctx;
+
+	ck_assert_msg(unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0,
+		      "no private network namespace here: %s", strerror(errno));
+	ck_assert_int_eq(epdma_ctx_new(&ctx, "/"), 0);
+	ck_assert_int_eq(epdma_link_netdev(ctx, "lo", &st), 0);
+	ck_assert(st.nl_known);
+	ck_assert_str_eq(st.operstate, "down");
+	ck_assert_msg(!st.carrier, "a down interface reported with a carrier");
 	epdma_ctx_free(ctx);
 }
 END_TEST
@@ -694,6 +823,9 @@ static Suite *link_suite(void)
 	tcase_add_test(tc, force_never_reloads_a_module_in_use);
 	tcase_add_test(tc, transport_not_installed_is_a_warning);
 	tcase_add_test(tc, transport_step_failure_names_the_cause);
+	tcase_add_test(tc, teardown_removes_the_transport_first);
+	tcase_add_test(tc, teardown_refuses_a_client_in_use);
+	tcase_add_test(tc, stale_ntb_device_keeps_the_transport_out);
 	tcase_add_test(tc, clients_key);
 	tcase_add_test(tc, compare_equal_passes);
 	tcase_add_test(tc, compare_names_each_mismatch);
@@ -719,13 +851,13 @@ static bool netns_available(void)
 int main(void)
 {
 	Suite *s = link_suite();
-
 	const char *why;
 
 	if (netns_available()) {
 		TCase *tc = tcase_create("rtnetlink");
 
 		tcase_add_test(tc, netdev_state_through_rtnetlink);
+		tcase_add_test(tc, no_carrier_while_down);
 		suite_add_tcase(s, tc);
 	} else {
 		/* Check cannot mark one test skipped: say so, run the rest. */

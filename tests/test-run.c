@@ -323,7 +323,8 @@ START_TEST(status_wait_link)
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_msg(has(r.out, "link: unknown: debugfs not mounted\n"), "%s", r.out);
 	fx_result_free(&r);
-	fx_write(fx, QP0_STATS, "\nNTB QP stats:\n\nrx_bytes - \t0\n\nQP Link - \tDown\n");
+	/* A queue that is down: an empty stats file (ntb_transport.c:475, v6.12). */
+	fx_write(fx, QP0_STATS, "%s", "");
 	fx_run(fx, &r, wait0);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_msg(has(r.out, "link: down: 0 of 1 queues up\n"), "%s", r.out);

@@ -17,17 +17,27 @@
  *
  * What the endpoint core asked is logged to debugfs
  * (<debugfs>/epdma-vepc/calls), one line per operation.
+ *
+ * Loopback (pool=DDDD:BB:DD.F): the memory of the functions' BARs comes from
+ * a BAR of that PCI device (an ivshmem device), declared as the platform
+ * device's coherent pool, and the controller remembers what the functions
+ * configured (headers, BARs, interrupts) for epdma-loopback, which presents
+ * them to the same kernel as a PCI device (epdma-vepc.h).
  */
 
 #include <linux/debugfs.h>
+#include <linux/dma-map-ops.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/of.h>
+#include <linux/pci.h>
 #include <linux/pci-epc.h>
 #include <linux/platform_device.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+
+#include "epdma-vepc.h"
 
 static char *name = "e65d0000.pcie-ep";
 module_param(name, charp, 0444);
@@ -68,7 +78,21 @@ static unsigned long window_size = SZ_256M;
 module_param(window_size, ulong, 0444);
 MODULE_PARM_DESC(window_size, "size of the fake outbound window");
 
-#define VEPC_MAX_FUNCS 8
+static char *pool;
+module_param(pool, charp, 0444);
+MODULE_PARM_DESC(pool,
+		 "PCI device DDDD:BB:DD.F whose BAR pool_bar holds the functions' BAR memory");
+
+static int pool_bar = 2;
+module_param(pool_bar, int, 0444);
+MODULE_PARM_DESC(pool_bar, "BAR of the pool device (default 2, ivshmem's shared memory)");
+
+static int reserved_bars;
+module_param(reserved_bars, int, 0444);
+MODULE_PARM_DESC(reserved_bars,
+		 "bit mask of BARs the controller reserves (0x2a: BAR1/3/5, as i.MX8)");
+
+#define VEPC_MAX_FUNCS EPDMA_VEPC_MAX_FUNCS
 #define VEPC_LOG_SIZE  (64 * 1024)
 
 struct vepc {
@@ -81,6 +105,13 @@ struct vepc {
 	struct pci_epc_features features;
 	u8 msi_encoded[VEPC_MAX_FUNCS];
 	u16 msix_count[VEPC_MAX_FUNCS];
+	struct pci_dev *pool_pdev;
+	bool pool_declared;
+	struct mutex state_lock; /* protects funcs, started, host_ops/host_data */
+	struct epdma_vepc_function funcs[VEPC_MAX_FUNCS];
+	bool started;
+	const struct epdma_vepc_host_ops *host_ops;
+	void *host_data;
 	struct mutex log_lock; /* protects log/log_len */
 	char *log;
 	size_t log_len;
@@ -103,6 +134,31 @@ static __printf(2, 3) void vepc_record(struct vepc *v, const char *fmt, ...)
 	mutex_unlock(&v->log_lock);
 }
 
+/* The loopback's view: what a function configured (HDR, BAR set, CLEAR >= 0 cleared). */
+static void vepc_state(struct pci_epc *epc, u8 fn, const struct pci_epf_header *hdr,
+		       const struct pci_epf_bar *bar, int clear)
+{
+	struct vepc *v = epc_get_drvdata(epc);
+	struct epdma_vepc_function *f;
+
+	if (fn >= VEPC_MAX_FUNCS)
+		return;
+	f = &v->funcs[fn];
+	mutex_lock(&v->state_lock);
+	if (hdr) {
+		f->header = *hdr;
+		f->present = true;
+	}
+	if (bar && bar->barno >= 0 && bar->barno < PCI_STD_NUM_BARS) {
+		f->bar[bar->barno].phys = bar->phys_addr;
+		f->bar[bar->barno].size = bar->size;
+		f->bar[bar->barno].flags = bar->flags;
+	}
+	if (clear >= 0 && clear < PCI_STD_NUM_BARS)
+		memset(&f->bar[clear], 0, sizeof(f->bar[clear]));
+	mutex_unlock(&v->state_lock);
+}
+
 static int vepc_write_header(struct pci_epc *epc, u8 fn, u8 vfn, struct pci_epf_header *hdr)
 {
 	vepc_record(epc_get_drvdata(epc),
@@ -111,6 +167,7 @@ static int vepc_write_header(struct pci_epc *epc, u8 fn, u8 vfn, struct pci_epf_
 		    fn, hdr->vendorid, hdr->deviceid, hdr->revid, hdr->baseclass_code,
 		    hdr->subclass_code, hdr->progif_code, hdr->subsys_vendor_id, hdr->subsys_id,
 		    hdr->interrupt_pin);
+	vepc_state(epc, fn, hdr, NULL, -1);
 	return 0;
 }
 
@@ -118,12 +175,14 @@ static int vepc_set_bar(struct pci_epc *epc, u8 fn, u8 vfn, struct pci_epf_bar *
 {
 	vepc_record(epc_get_drvdata(epc), "set_bar fn%u bar%d size=0x%zx flags=0x%x\n", fn,
 		    bar->barno, bar->size, bar->flags);
+	vepc_state(epc, fn, NULL, bar, -1);
 	return 0;
 }
 
 static void vepc_clear_bar(struct pci_epc *epc, u8 fn, u8 vfn, struct pci_epf_bar *bar)
 {
 	vepc_record(epc_get_drvdata(epc), "clear_bar fn%u bar%d\n", fn, bar->barno);
+	vepc_state(epc, fn, NULL, NULL, bar->barno);
 }
 
 static int vepc_map_addr(struct pci_epc *epc, u8 fn, u8 vfn, phys_addr_t addr, u64 pci_addr,
@@ -145,8 +204,10 @@ static int vepc_set_msi(struct pci_epc *epc, u8 fn, u8 vfn, u8 encoded)
 	struct vepc *v = epc_get_drvdata(epc);
 
 	vepc_record(v, "set_msi fn%u vectors=%u\n", fn, 1U << encoded);
-	if (fn < VEPC_MAX_FUNCS)
+	if (fn < VEPC_MAX_FUNCS) {
 		v->msi_encoded[fn] = encoded;
+		v->funcs[fn].msi_vectors = 1U << encoded;
+	}
 	return 0;
 }
 
@@ -164,8 +225,10 @@ static int vepc_set_msix(struct pci_epc *epc, u8 fn, u8 vfn, u16 nr_irqs, enum p
 	struct vepc *v = epc_get_drvdata(epc);
 
 	vepc_record(v, "set_msix fn%u vectors=%u bar%d offset=0x%x\n", fn, nr_irqs, bir, offset);
-	if (fn < VEPC_MAX_FUNCS)
+	if (fn < VEPC_MAX_FUNCS) {
 		v->msix_count[fn] = nr_irqs;
+		v->funcs[fn].msix_vectors = nr_irqs;
+	}
 	return 0;
 }
 
@@ -180,19 +243,38 @@ static int vepc_get_msix(struct pci_epc *epc, u8 fn, u8 vfn)
 
 static int vepc_raise_irq(struct pci_epc *epc, u8 fn, u8 vfn, unsigned int type, u16 num)
 {
-	vepc_record(epc_get_drvdata(epc), "raise_irq fn%u type=%u num=%u\n", fn, type, num);
-	return 0;
+	struct vepc *v = epc_get_drvdata(epc);
+	int ret = 0;
+
+	vepc_record(v, "raise_irq fn%u type=%u num=%u\n", fn, type, num);
+	mutex_lock(&v->state_lock);
+	if (v->host_ops)
+		ret = v->host_ops->raise_irq(v->host_data, fn, type, num);
+	mutex_unlock(&v->state_lock);
+	return ret;
 }
 
 static int vepc_start(struct pci_epc *epc)
 {
-	vepc_record(epc_get_drvdata(epc), "start%s\n", fail_start ? " -> -EIO" : "");
-	return fail_start ? -EIO : 0;
+	struct vepc *v = epc_get_drvdata(epc);
+
+	vepc_record(v, "start%s\n", fail_start ? " -> -EIO" : "");
+	if (fail_start)
+		return -EIO;
+	mutex_lock(&v->state_lock);
+	v->started = true;
+	mutex_unlock(&v->state_lock);
+	return 0;
 }
 
 static void vepc_stop(struct pci_epc *epc)
 {
-	vepc_record(epc_get_drvdata(epc), "stop\n");
+	struct vepc *v = epc_get_drvdata(epc);
+
+	vepc_record(v, "stop\n");
+	mutex_lock(&v->state_lock);
+	v->started = false;
+	mutex_unlock(&v->state_lock);
 }
 
 static const struct pci_epc_features *vepc_get_features(struct pci_epc *epc, u8 fn, u8 vfn)
@@ -343,10 +425,61 @@ static int vepc_add_device(struct vepc *v)
 
 static void vepc_init_features(struct vepc *v)
 {
+	int bar;
+
 	v->features.linkup_notifier = 0;
 	v->features.msi_capable = 1;
 	v->features.msix_capable = msix_capable;
 	v->features.align = SZ_4K;
+	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++)
+		if (reserved_bars & BIT(bar))
+			v->features.bar[bar].type = BAR_RESERVED;
+}
+
+/*
+ * pci_epf_alloc_space() takes the functions' BAR memory with
+ * dma_alloc_coherent() on the controller's parent device
+ * (drivers/pci/endpoint/pci-epf-core.c:307), which serves a device's declared
+ * coherent pool first (kernel/dma/mapping.c:608): declare the pool BAR as
+ * ours, with bus address = physical address, and the BARs land in memory a
+ * PCI host can reach. The pool allocator aligns each block to its size
+ * (bitmap_find_free_region()), so every BAR is naturally aligned.
+ */
+static int vepc_add_pool(struct vepc *v)
+{
+	unsigned int domain, busnr, slot, func;
+	resource_size_t start, len;
+	struct pci_dev *pdev;
+	u16 cmd;
+	int ret;
+
+	if (!pool)
+		return 0;
+	if (sscanf(pool, "%x:%x:%x.%x", &domain, &busnr, &slot, &func) != 4 || pool_bar < 0 ||
+	    pool_bar >= PCI_STD_NUM_BARS)
+		return -EINVAL;
+	pdev = pci_get_domain_bus_and_slot(domain, busnr, PCI_DEVFN(slot, func));
+	if (!pdev) {
+		pr_err("epdma-vepc: pool device %s not found\n", pool);
+		return -ENODEV;
+	}
+	v->pool_pdev = pdev;
+	start = pci_resource_start(pdev, pool_bar);
+	len = pci_resource_len(pdev, pool_bar);
+	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
+	if (!(pci_resource_flags(pdev, pool_bar) & IORESOURCE_MEM) || !len ||
+	    !IS_ALIGNED(start, len) || !(cmd & PCI_COMMAND_MEMORY)) {
+		pci_err(pdev, "BAR%d %pR cannot be the pool (memory decoding %s)\n", pool_bar,
+			pci_resource_n(pdev, pool_bar), cmd & PCI_COMMAND_MEMORY ? "on" : "off");
+		return -EINVAL;
+	}
+	ret = dma_declare_coherent_memory(&v->pdev->dev, start, start, len);
+	if (ret)
+		return ret;
+	v->pool_declared = true;
+	dev_info(&v->pdev->dev, "function BARs from %s BAR%d %pR\n", pci_name(pdev), pool_bar,
+		 pci_resource_n(pdev, pool_bar));
+	return 0;
 }
 
 static int vepc_create(struct vepc *v)
@@ -382,6 +515,13 @@ static void vepc_destroy(struct vepc *v)
 		pci_epc_destroy(v->epc);
 		v->epc = NULL;
 	}
+	/*
+	 * Functions still bound keep blocks of the pool: the test tier unloads
+	 * a pooled controller only after its functions are unlinked.
+	 */
+	if (v->pool_declared)
+		dma_release_coherent_memory(&v->pdev->dev);
+	pci_dev_put(v->pool_pdev);
 	if (v->pdev) {
 		platform_device_unregister(v->pdev);
 		v->pdev = NULL;
@@ -404,6 +544,7 @@ static int __init vepc_init(void)
 	if (!v)
 		return -ENOMEM;
 	mutex_init(&v->log_lock);
+	mutex_init(&v->state_lock);
 	v->log = kzalloc(VEPC_LOG_SIZE, GFP_KERNEL);
 	if (!v->log) {
 		kfree(v);
@@ -416,6 +557,8 @@ static int __init vepc_init(void)
 	ret = vepc_add_node(v);
 	if (!ret)
 		ret = vepc_add_device(v);
+	if (!ret)
+		ret = vepc_add_pool(v);
 	if (!ret)
 		ret = vepc_create(v);
 	if (ret) {
@@ -430,6 +573,46 @@ static void __exit vepc_exit(void)
 {
 	vepc_destroy(vepc);
 }
+
+int epdma_vepc_functions(struct epdma_vepc_function *fns, unsigned int n)
+{
+	struct vepc *v = vepc;
+	int ret;
+
+	if (!v || !v->epc)
+		return -ENODEV;
+	mutex_lock(&v->state_lock);
+	if (v->started) {
+		ret = min3(n, (unsigned int)v->epc->max_functions, (unsigned int)VEPC_MAX_FUNCS);
+		memcpy(fns, v->funcs, ret * sizeof(*fns));
+	} else {
+		ret = -ENOLINK;
+	}
+	mutex_unlock(&v->state_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(epdma_vepc_functions);
+
+struct pci_dev *epdma_vepc_pool(int *bar, struct device **alloc_dev)
+{
+	if (!vepc || !vepc->pool_declared)
+		return NULL;
+	*bar = pool_bar;
+	*alloc_dev = &vepc->pdev->dev;
+	return vepc->pool_pdev;
+}
+EXPORT_SYMBOL_GPL(epdma_vepc_pool);
+
+void epdma_vepc_set_host(const struct epdma_vepc_host_ops *ops, void *data)
+{
+	if (!vepc)
+		return;
+	mutex_lock(&vepc->state_lock);
+	vepc->host_ops = ops;
+	vepc->host_data = data;
+	mutex_unlock(&vepc->state_lock);
+}
+EXPORT_SYMBOL_GPL(epdma_vepc_set_host);
 
 module_init(vepc_init);
 module_exit(vepc_exit);
