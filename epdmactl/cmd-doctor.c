@@ -17,13 +17,13 @@ static const char *doctor_advice(const struct epdma_cause *c)
 	return NULL;
 }
 
-static void print_finding(const struct epdma_finding *f)
+void cli_print_finding(const struct epdma_finding *f, const char *lead, bool meaning)
 {
 	const struct epdma_cause *c = f->cause;
 	const char *advice = doctor_advice(c);
 
-	printf("● %s: %s (%s%s%s)\n", c->id, c->title, c->subsystem, f->subject[0] ? ", " : "",
-	       f->subject);
+	printf("%s%s: %s (%s%s%s)\n", lead, c->id, c->title, c->subsystem,
+	       f->subject[0] ? ", " : "", f->subject);
 	if (f->fact)
 		printf("    seen: %s\n", f->fact);
 	for (size_t i = 0; i < f->nlog; i++)
@@ -31,7 +31,8 @@ static void print_finding(const struct epdma_finding *f)
 		       (unsigned long long)(f->log[i].usec / 1000000),
 		       (unsigned long long)(f->log[i].usec % 1000000), f->log[i].priority,
 		       f->log[i].text);
-	printf("    meaning: %s\n", c->meaning);
+	if (meaning)
+		printf("    meaning: %s\n", c->meaning);
 	printf("    action: %s\n", c->action);
 	if (advice)
 		printf("    epdmactl: %s\n", advice);
@@ -42,7 +43,7 @@ static void print_text(const struct epdma_doctor *d)
 	for (size_t i = 0; i < d->count; i++) {
 		if (i)
 			printf("\n");
-		print_finding(&d->findings[i]);
+		cli_print_finding(&d->findings[i], "● ", true);
 	}
 	if (d->count)
 		printf("\n%zu problem%s found in %zu kernel log record%s%s.\n", d->count,
@@ -53,7 +54,7 @@ static void print_text(const struct epdma_doctor *d)
 		       d->nrecords == 1 ? "" : "s", d->state_known ? " and the live state" : "");
 }
 
-static void json_finding(json_object *a, const struct epdma_finding *f)
+void cli_json_finding(json_object *a, const struct epdma_finding *f)
 {
 	json_object *o = cli_json_object(a, NULL), *log;
 	const char *advice = doctor_advice(f->cause);
@@ -86,7 +87,7 @@ static void print_json(struct cli *cli, const struct epdma_doctor *d, struct epd
 	cli_json_bool(root, "state_examined", d->state_known);
 	a = cli_json_array(root, "causes");
 	for (size_t i = 0; i < d->count; i++)
-		json_finding(a, &d->findings[i]);
+		cli_json_finding(a, &d->findings[i]);
 	cli_json_print(root);
 }
 
@@ -117,15 +118,18 @@ int cmd_doctor(struct cli *cli)
 	return r == 0 && cfg ? EXIT_OK : EXIT_FAIL;
 }
 
-void cli_print_log_causes(const char *cmd, const struct epdma_kmsg_record *recs, size_t n)
+void cli_print_causes(const char *cmd, const struct epdma_doctor *causes)
 {
-	struct epdma_doctor d;
+	for (size_t i = 0; causes && i < causes->count; i++)
+		fprintf(stderr, "epdmactl: %s: known cause %s: %s; %s\n", cmd,
+			causes->findings[i].cause->id, causes->findings[i].cause->title,
+			causes->findings[i].cause->action);
+}
 
-	epdma_doctor_init(&d);
-	if (epdma_doctor_match(recs, n, &d) > 0)
-		for (size_t i = 0; i < d.count; i++)
-			fprintf(stderr, "epdmactl: %s: known cause %s: %s; %s\n", cmd,
-				d.findings[i].cause->id, d.findings[i].cause->title,
-				d.findings[i].cause->action);
-	epdma_doctor_free(&d);
+void cli_json_causes(json_object *o, const struct epdma_doctor *causes)
+{
+	json_object *a = cli_json_array(o, "causes");
+
+	for (size_t i = 0; causes && i < causes->count; i++)
+		cli_json_finding(a, &causes->findings[i]);
 }

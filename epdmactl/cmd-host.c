@@ -82,6 +82,7 @@ static void print_json(struct cli *cli, const struct epdma_errors *errs,
 	if (strcmp(cli->command, "plan")) {
 		cli_json_int(root, "rolled_back", (int64_t)run->undone);
 		cli_json_bool(root, "rollback_complete", !run->rollback_incomplete);
+		cli_json_causes(root, run->causes);
 	}
 	cli_json_print(root);
 }
@@ -153,6 +154,7 @@ static int host_run(struct cli *cli, enum host_cmd which)
 			fprintf(stderr,
 				"epdmactl: recording what epdma changed in /run failed: %s\n",
 				strerror(-run.record_error));
+		cli_print_causes(cli->command, run.causes);
 		if (r == 0)
 			printf("%s: %s\n", cli->command,
 			       run.host->writes ? "done"
@@ -275,7 +277,7 @@ static void print_status(const struct epdma_run *run)
 				  : "Not in sync with the config: epdmactl plan shows what setup "
 				    "would do.");
 	if (run->link)
-		cli_print_link(run->link);
+		cli_print_link(run);
 }
 
 static void json_status(struct cli *cli, const struct epdma_run *run)
@@ -337,7 +339,7 @@ static void json_status(struct cli *cli, const struct epdma_run *run)
 	cli_json_string(o, "inserted", h->inserted[0] ? h->inserted : NULL);
 	cli_json_bool(root, "in_sync", h->in_sync);
 	if (run->link)
-		cli_json_link(root, run->link, run->link_up);
+		cli_json_link(root, run);
 	cli_json_print(root);
 }
 

@@ -102,6 +102,7 @@ static void print_json(struct cmd *c, bool ok)
 	cli_json_bool(root, "rollback_complete", !run->rollback_incomplete);
 	leftover_text(run, buf, sizeof(buf));
 	cli_json_string(root, "leftover", run->leftover_bus[0] ? buf : NULL);
+	cli_json_causes(root, run->causes);
 	cli_json_print(root);
 }
 
@@ -252,9 +253,7 @@ static int report_apply(struct cmd *c)
 	print_rollback(run);
 	describe_failure(run, buf, sizeof(buf));
 	fprintf(stderr, "epdmactl: %s: %s\n", cmd, buf);
-	if (run->failed >= 0)
-		cli_print_log_causes(cmd, run->outcomes[run->failed].log,
-				     run->outcomes[run->failed].nlog);
+	cli_print_causes(cmd, run->causes);
 	print_rolled_back(cmd, run);
 	if (run->leftover_bus[0]) {
 		leftover_text(run, buf, sizeof(buf));

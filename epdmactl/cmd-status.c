@@ -2,6 +2,7 @@
 /* epdmactl status (endpoint; the host's is in cmd-host.c): the live graph, who owns what, and how
  * it drifts from the config. */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,44 +128,93 @@ static void json_function(const struct epdma_run *run, json_object *a,
 			json_drift(drift, &run->drift[i]);
 }
 
-/* The NTB device, the transport's queues and the client's interface (text; both roles). */
-void cli_print_link(const struct epdma_link_state *l)
+static const char *family_name(int family)
 {
+	return family == AF_INET6 ? "inet6" : "inet";
+}
+
+/* The interface's addresses, one a line as ip(8) names them; a failed dump is said. */
+static void print_addrs(const struct epdma_link_state *l)
+{
+	if (!l->addrs_known) {
+		printf("    addresses unknown: %s\n", strerror(-l->addrs_error));
+		return;
+	}
+	if (!l->naddrs)
+		printf("    no address\n");
+	for (size_t i = 0; i < l->naddrs; i++)
+		printf("    %s %s/%u\n", family_name(l->addrs[i].family), l->addrs[i].address,
+		       l->addrs[i].prefixlen);
+	if (l->addrs_lost)
+		printf("    and %zu more\n", l->addrs_lost);
+}
+
+/* "addresses" (null when the dump failed: "addresses_error" says why), "addresses_lost". */
+static void json_addrs(json_object *n, const struct epdma_link_state *l)
+{
+	json_object *a = NULL;
+
+	if (l->addrs_known)
+		a = cli_json_array(n, "addresses");
+	else
+		cli_json_string(n, "addresses", NULL);
+	for (size_t i = 0; a && i < l->naddrs; i++) {
+		json_object *o = cli_json_object(a, NULL);
+
+		cli_json_string(o, "family", family_name(l->addrs[i].family));
+		cli_json_string(o, "address", l->addrs[i].address);
+		cli_json_int(o, "prefixlen", l->addrs[i].prefixlen);
+	}
+	cli_json_int(n, "addresses_lost", (int64_t)l->addrs_lost);
+	cli_json_string(n, "addresses_error", l->addrs_known ? NULL : strerror(-l->addrs_error));
+}
+
+/* Why a link that is not up is down: each known cause, or why none could be looked for. */
+static void print_causes(const struct epdma_doctor *d)
+{
+	if (!d)
+		return;
+	if (d->kmsg_error)
+		printf("  causes in the kernel log unknown: cannot read /dev/kmsg: %s\n",
+		       strerror(-d->kmsg_error));
+	for (size_t i = 0; i < d->count; i++)
+		cli_print_finding(&d->findings[i], "  cause ", false);
+}
+
+/* The NTB device, the transport's queues and the client's interface (text; both roles). */
+void cli_print_link(const struct epdma_run *run)
+{
+	const struct epdma_link_state *l = run->link;
 	char why[96];
 
 	printf("link: %s\n", epdma_link_summary(l, why, sizeof(why)));
-	if (!l->ntb_present)
-		return;
-	printf("  NTB device %s%s%s", l->ntb_device, l->pci_device[0] ? " on " : "", l->pci_device);
-	if (l->debugfs)
-		printf(", %u of %u transport queues up", l->qps_up, l->nqps);
-	printf("\n");
-	if (!l->netdev[0])
-		printf("  no network interface on it (is the transport's client loaded?)\n");
-	else if (!l->nl_known)
-		printf("  interface %s: state unknown (%s)\n", l->netdev, strerror(-l->nl_error));
-	else
-		printf("  interface %s: %s, %s, mtu %u, rx %llu bytes, tx %llu bytes\n", l->netdev,
-		       l->operstate, l->carrier ? "carrier" : "no carrier", l->mtu,
-		       (unsigned long long)l->rx_bytes, (unsigned long long)l->tx_bytes);
+	if (l->ntb_present) {
+		printf("  NTB device %s%s%s", l->ntb_device, l->pci_device[0] ? " on " : "",
+		       l->pci_device);
+		if (l->debugfs)
+			printf(", %u of %u transport queues up", l->qps_up, l->nqps);
+		printf("\n");
+		if (!l->netdev[0])
+			printf("  no network interface on it (is the transport's client "
+			       "loaded?)\n");
+		else if (!l->nl_known)
+			printf("  interface %s: state unknown (%s)\n", l->netdev,
+			       strerror(-l->nl_error));
+		else
+			printf("  interface %s: %s, %s, mtu %u, rx %llu bytes, tx %llu bytes\n",
+			       l->netdev, l->operstate, l->carrier ? "carrier" : "no carrier",
+			       l->mtu, (unsigned long long)l->rx_bytes,
+			       (unsigned long long)l->tx_bytes);
+		if (l->netdev[0] && l->nl_known)
+			print_addrs(l);
+	}
+	print_causes(run->causes);
 }
 
-void cli_json_link(json_object *root, const struct epdma_link_state *l, bool up)
+static void json_interface(json_object *o, const struct epdma_link_state *l)
 {
-	json_object *o = cli_json_object(root, "link"), *n;
-	char why[96];
+	json_object *n;
 
-	cli_json_bool(o, "up", up);
-	cli_json_string(o, "summary", epdma_link_summary(l, why, sizeof(why)));
-	cli_json_string(o, "ntb_device", l->ntb_present ? l->ntb_device : NULL);
-	cli_json_string(o, "pci_device", l->pci_device[0] ? l->pci_device : NULL);
-	if (l->debugfs) {
-		cli_json_int(o, "queues", l->nqps);
-		cli_json_int(o, "queues_up", l->qps_up);
-	} else {
-		cli_json_string(o, "queues", NULL);
-		cli_json_string(o, "queues_up", NULL);
-	}
 	if (!l->netdev[0] || !l->nl_known) {
 		cli_json_string(o, "interface", NULL);
 		return;
@@ -176,6 +226,36 @@ void cli_json_link(json_object *root, const struct epdma_link_state *l, bool up)
 	cli_json_int(n, "mtu", l->mtu);
 	cli_json_int(n, "rx_bytes", (int64_t)l->rx_bytes);
 	cli_json_int(n, "tx_bytes", (int64_t)l->tx_bytes);
+	json_addrs(n, l);
+}
+
+void cli_json_link(json_object *root, const struct epdma_run *run)
+{
+	const struct epdma_link_state *l = run->link;
+	json_object *o = cli_json_object(root, "link");
+	const struct epdma_doctor *d = run->causes;
+	char why[96];
+
+	cli_json_bool(o, "up", run->link_up);
+	cli_json_string(o, "summary", epdma_link_summary(l, why, sizeof(why)));
+	cli_json_string(o, "ntb_device", l->ntb_present ? l->ntb_device : NULL);
+	cli_json_string(o, "pci_device", l->pci_device[0] ? l->pci_device : NULL);
+	if (l->debugfs) {
+		cli_json_int(o, "queues", l->nqps);
+		cli_json_int(o, "queues_up", l->qps_up);
+	} else {
+		cli_json_string(o, "queues", NULL);
+		cli_json_string(o, "queues_up", NULL);
+	}
+	json_interface(o, l);
+	/* null: not looked for (the link is up); []: looked for, none known. */
+	if (d)
+		cli_json_causes(o, d);
+	else
+		cli_json_string(o, "causes", NULL);
+	snprintf(why, sizeof(why), "cannot read /dev/kmsg: %s",
+		 d && d->kmsg_error ? strerror(-d->kmsg_error) : "");
+	cli_json_string(o, "causes_error", d && d->kmsg_error ? why : NULL);
 }
 
 static void print_json(struct cli *cli, const struct epdma_run *run)
@@ -200,7 +280,7 @@ static void print_json(struct cli *cli, const struct epdma_run *run)
 		json_function(run, fns, &g->functions[i]);
 	cli_json_int(root, "missing_functions", (int64_t)run->missing_functions);
 	cli_json_bool(root, "in_sync", run->in_sync);
-	cli_json_link(root, run->link, run->link_up);
+	cli_json_link(root, run);
 	cli_status_daemon(cli, root);
 	cli_json_print(root);
 }
@@ -224,7 +304,7 @@ static void print_text(const struct epdma_run *run)
 	printf("%s\n", run->in_sync ? "In sync with the config."
 				    : "Not in sync with the config: epdmactl plan shows what "
 				      "setup would do.");
-	cli_print_link(run->link);
+	cli_print_link(run);
 }
 
 /* Cannot report: the errors, as text or in the JSON envelope --json promises. */

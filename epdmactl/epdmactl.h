@@ -66,8 +66,8 @@ int cmd_host_teardown(struct cli *cli);
 /* Status on the host role, printed; false when it cannot be read (RUN's errors say why). */
 bool cli_host_status(struct cli *cli, const struct epdma_config *cfg, struct epdma_run *run);
 /* status, both roles (cmd-status.c): the link's lines, or its "link" object in ROOT. */
-void cli_print_link(const struct epdma_link_state *l);
-void cli_json_link(json_object *root, const struct epdma_link_state *l, bool up);
+void cli_print_link(const struct epdma_run *run);
+void cli_json_link(json_object *root, const struct epdma_run *run);
 int cmd_plan(struct cli *cli);
 int cmd_setup(struct cli *cli);
 int cmd_teardown(struct cli *cli);
@@ -84,5 +84,11 @@ void cli_status_daemon(struct cli *cli, json_object *root);
 int cmd_doctor(struct cli *cli);
 /* Setup's transport step: what it did, warnings, and its errors (cmd-link.c). */
 void cli_print_transport(const char *cmd, const struct epdma_run *run);
-/* "epdmactl: CMD: known cause ID: ..." on stderr for each known cause in RECS (cmd-doctor.c). */
-void cli_print_log_causes(const char *cmd, const struct epdma_kmsg_record *recs, size_t n);
+/* Known causes (cmd-doctor.c). One finding as text: LEAD, then "ID: title (subsystem,
+ * subject)", what proves it, (MEANING,) the action and this front end's advice. */
+void cli_print_finding(const struct epdma_finding *f, const char *lead, bool meaning);
+void cli_json_finding(json_object *a, const struct epdma_finding *f);
+/* setup, teardown: "epdmactl: CMD: known cause ID: title; action" on stderr for each. */
+void cli_print_causes(const char *cmd, const struct epdma_doctor *causes);
+/* A "causes" array of findings in O (empty when CAUSES is NULL). */
+void cli_json_causes(json_object *o, const struct epdma_doctor *causes);

@@ -326,6 +326,17 @@ const struct epdma_cause_rule epdma_cause_rules[] = {
 				"binds only by PCI ID with class 0x0500xx",
 		     .action = "load ntb_hw_epf; use a [vntb] vendor_id:device_id and class that "
 			       "the host's ntb_hw_epf knows" } },
+	{ .cause = { .id = "transport-spads",
+		     .subsystem = "ntb_transport",
+		     .live = true,
+		     .title = "both ends' transports disagree",
+		     .meaning = "the scratchpads each end's transport wrote (version, queue "
+				"count, memory windows and their sizes) differ: ntb_transport "
+				"retries its link every 10 ms and logs nothing, so the link "
+				"never comes up (ntb_transport.c:1086-1113)",
+		     .action = "load the same transport with the same [transport] values and "
+			       "[vntb] num_mws on both ends: one config copied to both "
+			       "machines" } },
 	{ .cause = { .id = "transport-params",
 		     .subsystem = "ntb_transport",
 		     .live = true,

@@ -290,6 +290,44 @@ static void transport_params(struct epdma_ctx *ctx, const struct epdma_config *c
 	}
 }
 
+/* Host: the transport comparisons that failed, read from both ends' scratchpads. */
+static void spad_mismatches(const struct epdma_checks *checks, struct epdma_doctor *d)
+{
+	for (size_t i = 0; checks && i < checks->count; i++) {
+		const struct epdma_check *c = &checks->items[i];
+
+		if (c->result != EPDMA_CHECK_FAIL ||
+		    (strcmp(c->name, "pair transport") && strncmp(c->name, "transport ", 10)))
+			continue;
+		live_finding(d, "transport-spads", c->name, "%s%s%s", c->message,
+			     c->hint ? "; " : "", c->hint ? c->hint : "");
+	}
+}
+
+/*
+ * Host, doctor on its own: find the pair and read both ends' scratchpads
+ * through the vNTB control BAR, as discover does (skipped, silently, where
+ * the BAR is claimed or there is no PCI bus to scan).
+ */
+static void host_spads(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+		       struct epdma_doctor *d)
+{
+	struct epdma_checks checks = { 0 };
+	struct epdma_host *h;
+
+	if (!epdma_fs_exists(ctx, "/sys/bus/pci/devices"))
+		return;
+	h = epdma_host_new();
+	if (!h) {
+		d->lost++;
+		return;
+	}
+	epdma_host_find(ctx, cfg, h, EPDMA_CHECK_SKIP, &checks);
+	spad_mismatches(&checks, d);
+	epdma_checks_clear(&checks);
+	free(h);
+}
+
 /* ---- the run ---- */
 
 static int read_log(struct epdma_ctx *ctx, struct epdma_kmsg_record **recs, size_t *n)
@@ -305,8 +343,9 @@ static int read_log(struct epdma_ctx *ctx, struct epdma_kmsg_record **recs, size
 	return r < 0 ? r : 0;
 }
 
-int epdma_doctor(struct epdma_ctx *ctx, const struct epdma_config *cfg, enum epdma_role role,
-		 struct epdma_doctor *out)
+/* CHECKS: a run's own pairing checks (status); NULL: the host's are read here. */
+static int doctor_run(struct epdma_ctx *ctx, const struct epdma_config *cfg, enum epdma_role role,
+		      const struct epdma_checks *checks, struct epdma_doctor *out)
 {
 	struct epdma_kmsg_record *recs = NULL;
 	size_t n = 0;
@@ -331,8 +370,64 @@ int epdma_doctor(struct epdma_ctx *ctx, const struct epdma_config *cfg, enum epd
 		if (role == EPDMA_ROLE_HOST)
 			host_unbound(ctx, cfg, out);
 		transport_params(ctx, cfg, out);
+		if (role == EPDMA_ROLE_HOST && !checks)
+			host_spads(ctx, cfg, out);
+		else
+			spad_mismatches(checks, out);
 	}
 	if (out->lost)
 		return -ENOMEM;
 	return out->kmsg_error ? out->kmsg_error : (int)out->count;
+}
+
+int epdma_doctor(struct epdma_ctx *ctx, const struct epdma_config *cfg, enum epdma_role role,
+		 struct epdma_doctor *out)
+{
+	return doctor_run(ctx, cfg, role, NULL, out);
+}
+
+/* ---- what setup and status attach ---- */
+
+static struct epdma_doctor *run_doctor(struct epdma_run *run)
+{
+	if (!run->causes) {
+		run->causes = malloc(sizeof(*run->causes));
+		if (run->causes)
+			epdma_doctor_init(run->causes);
+	}
+	return run->causes;
+}
+
+int epdma_run_add_causes(struct epdma_run *run, const struct epdma_kmsg_record *recs, size_t n)
+{
+	struct epdma_doctor *d;
+	int r;
+
+	if (!n)
+		return 0;
+	d = run_doctor(run);
+	if (!d)
+		return -ENOMEM;
+	r = epdma_doctor_match(recs, n, d);
+	d->nrecords += n;
+	return r;
+}
+
+int epdma_link_causes(struct epdma_ctx *ctx, const struct epdma_config *cfg, struct epdma_run *run)
+{
+	struct epdma_doctor *d;
+	int r;
+
+	/* An up link has nothing to explain: the log of an earlier failure is history. */
+	if (run->link_up)
+		return 0;
+	d = run_doctor(run);
+	if (!d)
+		return -ENOMEM;
+	/* The host's pairing checks were read by this status run already. */
+	r = doctor_run(ctx, cfg, run->role, &run->checks, d);
+	/* The log's error is in D (kmsg_error, errors): the live causes still count. */
+	if (r < 0 && r != d->kmsg_error)
+		return r;
+	return d->lost ? -ENOMEM : 0;
 }

@@ -185,6 +185,18 @@ static int setup_pass(struct epdma_ctx *ctx, const struct epdma_config *cfg, uns
 	return r;
 }
 
+/* The known cause of what the kernel logged while the failed operation ran. */
+static void failed_step_causes(struct epdma_run *run)
+{
+	const struct epdma_op_outcome *o;
+
+	if (run->failed < 0 || !run->outcomes)
+		return;
+	o = &run->outcomes[run->failed];
+	/* Out of memory here loses only the explanation: the failure itself is reported. */
+	epdma_run_add_causes(run, o->log, o->nlog);
+}
+
 int epdma_endpoint_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
 			 struct epdma_run *run)
 {
@@ -195,7 +207,8 @@ int epdma_endpoint_setup(struct epdma_ctx *ctx, const struct epdma_config *cfg, 
 		r = setup_pass(ctx, cfg, flags, run);
 	if (r >= 0)
 		r = apply(ctx, run); /* converged: an empty plan writes nothing */
-	if (r == 0)		     /* the NTB transport on the started link (lib/transport.c) */
+	failed_step_causes(run);
+	if (r == 0) /* the NTB transport on the started link (lib/transport.c) */
 		r = epdma_transport_ensure(ctx, cfg, EPDMA_ROLE_ENDPOINT, NULL, flags, run);
 	epdma_run_unlock(ctx, lock, made, run->done > 0 || run->transport_changes > 0);
 	return epdma_run_finish(run, r);
@@ -253,6 +266,7 @@ int epdma_endpoint_teardown(struct epdma_ctx *ctx, const struct epdma_config *cf
 		r = epdma_transport_remove(ctx, cfg, run);
 	if (r == 0)
 		r = apply(ctx, run);
+	failed_step_causes(run);
 	epdma_run_unlock(ctx, lock, made, run->done > 0 || run->transport_changes > 0);
 	return epdma_run_finish(run, r == 1 ? 0 : r);
 }
@@ -354,5 +368,5 @@ int epdma_endpoint_status(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	if (r < 0)
 		return epdma_run_finish(run, r);
 	run->link_up = r == 1;
-	return epdma_run_finish(run, 0);
+	return epdma_run_finish(run, epdma_link_causes(ctx, cfg, run));
 }

@@ -396,6 +396,7 @@ struct epdma_drift {
 };
 
 struct epdma_host;
+struct epdma_doctor;
 
 struct epdma_run {
 	enum epdma_role role;
@@ -437,6 +438,14 @@ struct epdma_run {
 	/* status: the NTB device, the transport's queues, the client's interface */
 	struct epdma_link_state *link;
 	bool link_up;
+	/*
+	 * The known causes (lib/doctor.c) the run found. setup, teardown: of
+	 * what the kernel logged during the failed step (NULL when none
+	 * failed or none is known). status: why the link is not up, from this
+	 * boot's kernel log, the live state and the transport comparisons
+	 * among the checks; NULL when the link is up (nothing looked at).
+	 */
+	struct epdma_doctor *causes;
 
 	/* host runs: what discovery found, what was bound and handed over */
 	struct epdma_host *host;
@@ -702,7 +711,15 @@ int epdma_doctor(struct epdma_ctx *ctx, const struct epdma_config *cfg, enum epd
 
 /* ---- the link's state (lib/link.c) ---- */
 
-#define EPDMA_LINK_MAX_QPS 8
+#define EPDMA_LINK_MAX_QPS   8
+#define EPDMA_LINK_MAX_ADDRS 8
+
+/* One address of the client's interface, as rtnetlink lists it (IFA_LOCAL). */
+struct epdma_link_addr {
+	int family;	  /* AF_INET, AF_INET6 */
+	char address[48]; /* inet_ntop() text, without the prefix length */
+	unsigned int prefixlen;
+};
 
 /* The NTB device, the transport's queues and the client's network interface. */
 struct epdma_link_state {
@@ -718,11 +735,21 @@ struct epdma_link_state {
 	bool carrier;
 	unsigned int mtu;
 	uint64_t rx_bytes, tx_bytes;
+	/* its addresses: read (even when there are none) or the -errno of the dump */
+	bool addrs_known;
+	int addrs_error;
+	struct epdma_link_addr addrs[EPDMA_LINK_MAX_ADDRS];
+	size_t naddrs;
+	size_t addrs_lost; /* more than EPDMA_LINK_MAX_ADDRS: counted, not kept */
 };
 
 /* Read what is there now; fields stay empty where a piece is missing. */
 int epdma_link_read(struct epdma_ctx *ctx, struct epdma_link_state *st);
-/* The state of network interface IFNAME through rtnetlink (libnl-route, loaded on first use). */
+/*
+ * The state of network interface IFNAME through rtnetlink (libnl-route,
+ * loaded on first use), and its addresses: a failed address dump leaves
+ * addrs_known false with addrs_error set, the link state still read.
+ */
 int epdma_link_netdev(struct epdma_ctx *ctx, const char *ifname, struct epdma_link_state *st);
 /* Read the link until it is up or TIMEOUT_MS passed: 1 up, 0 not (ST as last read). */
 int epdma_link_wait(struct epdma_ctx *ctx, unsigned int timeout_ms, struct epdma_link_state *st);

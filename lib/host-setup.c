@@ -298,9 +298,14 @@ void epdma_host_verified_read(struct epdma_ctx *ctx, struct epdma_host *h)
 
 /* ---- finding the card, with rescans ---- */
 
-/* Kernel log lines that say why a function did not appear: BAR space, link training. */
-static void kernel_hints(struct epdma_ctx *ctx, struct epdma_host *h)
+/*
+ * Kernel log lines that say why a function did not appear: BAR space, link
+ * training; and the known causes in this boot's log (a rescan's BAR
+ * assignment failures, setup-res.c:356-361).
+ */
+static void kernel_hints(struct epdma_ctx *ctx, struct epdma_run *run)
 {
+	struct epdma_host *h = run->host;
 	static const char *const why[] = {
 		"no space for",	 "failed to assign",
 		"can't assign",	 "no space",
@@ -323,6 +328,8 @@ static void kernel_hints(struct epdma_ctx *ctx, struct epdma_host *h)
 					 sizeof(h->kernel_hints[0]), "%s", recs[i].text);
 				break;
 			}
+	/* Out of memory here loses only the explanation: the failure itself is reported. */
+	epdma_run_add_causes(run, recs, n);
 	epdma_kmsg_records_free(recs, n);
 }
 
@@ -386,7 +393,7 @@ static int find_with_rescan(struct epdma_ctx *ctx, const struct epdma_config *cf
 			copy_checks(&run->checks, &tmp);
 			if (r == -ENODEV && h->rescans) {
 				h->rescanned_nothing = true;
-				kernel_hints(ctx, h);
+				kernel_hints(ctx, run);
 			}
 			return r;
 		}
@@ -782,6 +789,7 @@ static int undo_op(struct applier *a, struct epdma_host_op *op)
 	}
 }
 
+/* What the kernel logged during OP; of a failed op, the known causes among it too. */
 static void collect_log(struct applier *a, struct epdma_host_op *op)
 {
 	struct epdma_kmsg_record *recs = NULL;
@@ -792,6 +800,9 @@ static void collect_log(struct applier *a, struct epdma_host_op *op)
 	epdma_kmsg_read(a->kmsg, &recs, &n);
 	for (size_t i = 0; i < n && op->nlog < EPDMA_HOST_OP_LOG; i++)
 		snprintf(op->log[op->nlog++], sizeof(op->log[0]), "%s", recs[i].text);
+	/* Out of memory here loses only the explanation: the failure itself is reported. */
+	if (op->result < 0)
+		epdma_run_add_causes(a->run, recs, n);
 	epdma_kmsg_records_free(recs, n);
 }
 

@@ -60,7 +60,7 @@ int epdma_host_status(struct epdma_ctx *ctx, const struct epdma_config *cfg, str
 	struct epdma_host *h;
 	unsigned int want = cfg->dma.wr_chans + cfg->dma.rd_chans;
 	bool failed = false;
-	int r, up;
+	int r, r2, up;
 
 	run->role = EPDMA_ROLE_HOST;
 	h = run->host = epdma_host_new();
@@ -87,6 +87,9 @@ int epdma_host_status(struct epdma_ctx *ctx, const struct epdma_config *cfg, str
 	if (up < 0)
 		return epdma_run_finish(run, up);
 	run->link_up = up == 1;
+	r2 = epdma_link_causes(ctx, cfg, run);
+	if (r2 < 0)
+		return epdma_run_finish(run, r2);
 	for (size_t i = 0; i < run->checks.count; i++)
 		failed |= run->checks.items[i].result == EPDMA_CHECK_FAIL;
 	h->in_sync = r == 0 && !failed && h->dma >= 0 &&

@@ -411,6 +411,19 @@ struct epdma_cause_rule {
 	const char *also[EPDMA_CAUSE_ALSO];
 };
 
+/*
+ * Match N records against the known causes into RUN->causes (allocated on
+ * first use): the cause of a failed step. The number found, or -ENOMEM.
+ */
+int epdma_run_add_causes(struct epdma_run *run, const struct epdma_kmsg_record *recs, size_t n);
+/*
+ * status: when RUN's link is not up, the doctor on this boot's log and the
+ * live state of RUN->role, and the failed transport comparisons of
+ * RUN->checks, into RUN->causes. A log that cannot be read is said there
+ * (kmsg_error), not taken for a clean one. 0, or -ENOMEM.
+ */
+int epdma_link_causes(struct epdma_ctx *ctx, const struct epdma_config *cfg, struct epdma_run *run);
+
 extern const struct epdma_cause_rule epdma_cause_rules[];
 extern const size_t epdma_ncause_rules;
 /* PATTERN ("a*b") found in TEXT: its pieces in order. */

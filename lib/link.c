@@ -9,9 +9,12 @@
  * ntb_netdev.c SET_NETDEV_DEV), read through rtnetlink. libnl-route is
  * loaded only here, so commands that never show the link never map it.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <netlink/cache.h>
 #include <netlink/netlink.h>
+#include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,11 +27,17 @@ static EPDMA_DLSYM_PROTOTYPE(nl_socket_alloc);
 static EPDMA_DLSYM_PROTOTYPE(nl_socket_free);
 static EPDMA_DLSYM_PROTOTYPE(nl_connect);
 static EPDMA_DLSYM_PROTOTYPE(nl_syserr2nlerr);
+static EPDMA_DLSYM_PROTOTYPE(nl_cache_free);
+static EPDMA_DLSYM_PROTOTYPE(nl_cache_get_first);
+static EPDMA_DLSYM_PROTOTYPE(nl_cache_get_next);
+static EPDMA_DLSYM_PROTOTYPE(nl_addr_get_binary_addr);
+static EPDMA_DLSYM_PROTOTYPE(nl_addr_get_len);
 static const struct epdma_dlsym nl_syms[] = {
-	EPDMA_DLSYM(nl_socket_alloc),
-	EPDMA_DLSYM(nl_socket_free),
-	EPDMA_DLSYM(nl_connect),
-	EPDMA_DLSYM(nl_syserr2nlerr),
+	EPDMA_DLSYM(nl_socket_alloc),	EPDMA_DLSYM(nl_socket_free),
+	EPDMA_DLSYM(nl_connect),	EPDMA_DLSYM(nl_syserr2nlerr),
+	EPDMA_DLSYM(nl_cache_free),	EPDMA_DLSYM(nl_cache_get_first),
+	EPDMA_DLSYM(nl_cache_get_next), EPDMA_DLSYM(nl_addr_get_binary_addr),
+	EPDMA_DLSYM(nl_addr_get_len),
 };
 static struct epdma_dl nl_dl = EPDMA_DL_INIT("libnl-3.so.200", "libnl-3-200", nl_syms);
 
@@ -39,12 +48,21 @@ static EPDMA_DLSYM_PROTOTYPE(rtnl_link_operstate2str);
 static EPDMA_DLSYM_PROTOTYPE(rtnl_link_get_carrier);
 static EPDMA_DLSYM_PROTOTYPE(rtnl_link_get_mtu);
 static EPDMA_DLSYM_PROTOTYPE(rtnl_link_get_stat);
+static EPDMA_DLSYM_PROTOTYPE(rtnl_link_get_ifindex);
+static EPDMA_DLSYM_PROTOTYPE(rtnl_addr_alloc_cache);
+static EPDMA_DLSYM_PROTOTYPE(rtnl_addr_get_ifindex);
+static EPDMA_DLSYM_PROTOTYPE(rtnl_addr_get_family);
+static EPDMA_DLSYM_PROTOTYPE(rtnl_addr_get_local);
+static EPDMA_DLSYM_PROTOTYPE(rtnl_addr_get_prefixlen);
 static EPDMA_DLSYM_PROTOTYPE(rtnl_link_get_flags);
 static const struct epdma_dlsym route_syms[] = {
 	EPDMA_DLSYM(rtnl_link_get_kernel),    EPDMA_DLSYM(rtnl_link_put),
 	EPDMA_DLSYM(rtnl_link_get_operstate), EPDMA_DLSYM(rtnl_link_operstate2str),
 	EPDMA_DLSYM(rtnl_link_get_carrier),   EPDMA_DLSYM(rtnl_link_get_mtu),
 	EPDMA_DLSYM(rtnl_link_get_stat),      EPDMA_DLSYM(rtnl_link_get_flags),
+	EPDMA_DLSYM(rtnl_link_get_ifindex),   EPDMA_DLSYM(rtnl_addr_alloc_cache),
+	EPDMA_DLSYM(rtnl_addr_get_ifindex),   EPDMA_DLSYM(rtnl_addr_get_family),
+	EPDMA_DLSYM(rtnl_addr_get_local),     EPDMA_DLSYM(rtnl_addr_get_prefixlen),
 };
 static struct epdma_dl route_dl = EPDMA_DL_INIT("libnl-route-3.so.200", "libnl-route-3-200",
 						route_syms);
@@ -60,9 +78,58 @@ static int nl_errno(int nle)
 		return -EPERM;
 	case NLE_NOMEM:
 		return -ENOMEM;
+	case NLE_NOACCESS:
+		return -EACCES;
+	case NLE_INVAL:
+		return -EINVAL;
+	case NLE_OPNOTSUPP:
+		return -EOPNOTSUPP;
 	default:
 		return -EIO;
 	}
+}
+
+/* One address of the dump into ST when it belongs to IFINDEX. */
+static void keep_addr(struct rtnl_addr *a, int ifindex, struct epdma_link_state *st)
+{
+	struct nl_addr *local = sym_rtnl_addr_get_local(a);
+	int family = sym_rtnl_addr_get_family(a);
+	struct epdma_link_addr *out;
+
+	if (sym_rtnl_addr_get_ifindex(a) != ifindex || !local ||
+	    (family != AF_INET && family != AF_INET6) ||
+	    sym_nl_addr_get_len(local) != (family == AF_INET ? 4u : 16u))
+		return;
+	if (st->naddrs == EPDMA_LINK_MAX_ADDRS) {
+		st->addrs_lost++;
+		return;
+	}
+	out = &st->addrs[st->naddrs];
+	if (!inet_ntop(family, sym_nl_addr_get_binary_addr(local), out->address,
+		       sizeof(out->address)))
+		return;
+	out->family = family;
+	out->prefixlen = (unsigned int)sym_rtnl_addr_get_prefixlen(a);
+	st->naddrs++;
+}
+
+/*
+ * The interface's addresses: one RTM_GETADDR dump of every family (the
+ * kernel filters a dump by ifindex only on strict-checking sockets), kept
+ * where the ifindex is the interface's.
+ */
+static int read_addrs(struct nl_sock *sk, int ifindex, struct epdma_link_state *st)
+{
+	struct nl_cache *cache = NULL;
+	int r = sym_rtnl_addr_alloc_cache(sk, &cache);
+
+	if (r < 0)
+		return st->addrs_error = nl_errno(r);
+	for (struct nl_object *o = sym_nl_cache_get_first(cache); o; o = sym_nl_cache_get_next(o))
+		keep_addr((struct rtnl_addr *)o, ifindex, st);
+	sym_nl_cache_free(cache);
+	st->addrs_known = true;
+	return 0;
 }
 
 int epdma_link_netdev(struct epdma_ctx *ctx, const char *ifname, struct epdma_link_state *st)
@@ -82,9 +149,13 @@ int epdma_link_netdev(struct epdma_ctx *ctx, const char *ifname, struct epdma_li
 	r = sym_nl_connect(sk, NETLINK_ROUTE);
 	if (r == 0)
 		r = sym_rtnl_link_get_kernel(sk, 0, ifname, &link);
-	sym_nl_socket_free(sk);
-	if (r < 0)
+	if (r < 0) {
+		sym_nl_socket_free(sk);
 		return st->nl_error = nl_errno(r);
+	}
+	/* The link's state stands on its own: a failed address dump is only said. */
+	read_addrs(sk, sym_rtnl_link_get_ifindex(link), st);
+	sym_nl_socket_free(sk);
 	snprintf(st->operstate, sizeof(st->operstate), "%s",
 		 sym_rtnl_link_operstate2str(sym_rtnl_link_get_operstate(link), buf, sizeof(buf)));
 	/* IFLA_CARRIER is on for an interface never opened (ntb_netdev turns it off only

@@ -23,6 +23,9 @@ void epdma_run_free(struct epdma_run *run)
 	free(run->plan);
 	free(run->graph);
 	free(run->link);
+	if (run->causes)
+		epdma_doctor_free(run->causes);
+	free(run->causes);
 	free(run->host);
 	epdma_run_init(run);
 }

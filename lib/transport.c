@@ -380,15 +380,29 @@ static bool ntb_device_present(struct epdma_ctx *ctx, const struct epdma_config 
 	return found;
 }
 
+/* A failed transport step: the known causes of what the kernel logged meanwhile. */
+static void step_causes(int kmsg, int r, struct epdma_run *run)
+{
+	struct epdma_kmsg_record *recs = NULL;
+	size_t n = 0;
+
+	if (r >= 0)
+		return;
+	if (epdma_kmsg_read(kmsg, &recs, &n) >= 0)
+		epdma_run_add_causes(run, recs, n);
+	epdma_kmsg_records_free(recs, n);
+}
+
 int epdma_transport_ensure(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 			   enum epdma_role role, const char *bdf, unsigned int flags,
 			   struct epdma_run *run)
 {
 	struct ensure e = { .ctx = ctx, .cfg = cfg, .run = run };
-	int r;
+	int kmsg, r;
 
 	if (role == EPDMA_ROLE_ENDPOINT && !ntb_device_present(ctx, cfg, run))
 		return 0;
+	kmsg = epdma_kmsg_open(ctx);
 	epdma_module_name(cfg->transport.module, e.mod, sizeof(e.mod));
 	e.nparams = transport_params(cfg, role, bdf, e.params);
 	options_text(e.params, e.nparams, e.options, sizeof(e.options));
@@ -401,6 +415,10 @@ int epdma_transport_ensure(struct epdma_ctx *ctx, const struct epdma_config *cfg
 	if (r == 0)
 		ensure_clients(&e);
 	epdma_modules_free(e.mods);
+	if (kmsg >= 0) {
+		step_causes(kmsg, r, run);
+		close(kmsg);
+	}
 	return r < 0 ? r : 0;
 }
 

@@ -223,3 +223,13 @@ void fx_host_many(struct fx *fx, unsigned int functions);
 /* fx_module() with parameters: each "name:type:perm:default" (perm 0644/0444). */
 void fx_module_parm(struct fx *fx, const char *subdir, const char *name, const char *const *aliases,
 		    const char *depends, const char *const *parms);
+
+/* ---- a private network namespace (fixture-netns.c) ---- */
+/* Enter one (with a user namespace where needed): 0 or -errno. */
+int fx_netns_enter(void);
+/* Whether a child can enter one and make a veth pair there; WHY says why not. */
+bool fx_netns_available(const char **why);
+/* Run `ip ARGS` in the current namespace; the test fails when it does. */
+void fx_ip(const char *fmt, ...) _printf_(1, 2);
+/* A veth end IFNAME (peer IFNAMEp), down, without an automatic IPv6 address. */
+void fx_netdev_add(const char *ifname);

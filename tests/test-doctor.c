@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -416,6 +417,305 @@ START_TEST(setup_failure_names_the_cause)
 }
 END_TEST
 
+START_TEST(setup_json_names_the_cause)
+{
+	struct fx *fx = fx_new();
+	const char *argv[] = { "epdmactl", "--root", fx->root, "setup", "--json", NULL };
+	json_object *root, *causes, *c, *v, *log;
+	struct fx_result r;
+
+	fx_rcar_s4(fx);
+	fx_write(fx, "etc/epdma.conf",
+		 "[general]\nprofile = rcar-gen4\n[vntb]\nvbus_number = 0x10\n"
+		 "[dma]\nwr_chans = 2\nrd_chans = 1\nmsi_interrupts = 4\n");
+	fx_kernel_config(fx, "late_fail=pci_epf_dma");
+	fx_run(fx, &r, argv);
+	ck_assert_int_eq(r.status, 1);
+	root = json_tokener_parse(r.out);
+	ck_assert_msg(root != NULL, "%s", r.out);
+	ck_assert(json_object_object_get_ex(root, "causes", &causes));
+	ck_assert_uint_eq(json_object_array_length(causes), 1);
+	c = json_object_array_get_idx(causes, 0);
+	ck_assert(json_object_object_get_ex(c, "id", &v));
+	ck_assert_str_eq(json_object_get_string(v), "epf-msi-config");
+	ck_assert(json_object_object_get_ex(c, "log", &log));
+	ck_assert_uint_ge(json_object_array_length(log), 1);
+	ck_assert(json_object_object_get_ex(json_object_array_get_idx(log, 0), "text", &v));
+	ck_assert_msg(has(json_object_get_string(v), "MSI configuration failed"), "%s",
+		      json_object_get_string(v));
+	ck_assert(json_object_object_get_ex(c, "action", &v));
+	ck_assert(has(json_object_get_string(v), "msi_interrupts"));
+	json_object_put(root);
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
+/* The host's setup: ntb_hw_epf's probe fails (no MSI), its cause named on the failed step. */
+START_TEST(host_setup_failure_names_the_cause)
+{
+	struct fx *fx = fx_new();
+	const char *argv[] = { "epdmactl", "--root", fx->root, "setup", NULL, NULL };
+	struct epdma_ctx *ctx;
+	struct epdma_config *cfg;
+	json_object *root, *causes, *v;
+	struct fx_result r;
+
+	fx_x86_host(fx);
+	fx_host_modules(fx, true);
+	cfg = load_config(fx, &ctx);
+	fx_host_card(fx, &(struct fx_host_card){ .cfg = cfg });
+	epdma_config_free(cfg);
+	epdma_ctx_free(ctx);
+	fx_kernel_config(fx, "ntb_epf_msi=0");
+	fx_run(fx, &r, argv);
+	ck_assert_msg(r.status == 1, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.err, "epdmactl: setup: known cause ntb-epf-no-msi: host has no MSI "
+				 "vectors for ntb_hw_epf; "),
+		      "%s", r.err);
+	fx_result_free(&r);
+	argv[4] = "--json";
+	fx_run(fx, &r, argv);
+	ck_assert_int_eq(r.status, 1);
+	root = json_tokener_parse(r.out);
+	ck_assert_msg(root != NULL, "%s", r.out);
+	ck_assert(json_object_object_get_ex(root, "causes", &causes));
+	ck_assert_uint_eq(json_object_array_length(causes), 1);
+	ck_assert(json_object_object_get_ex(json_object_array_get_idx(causes, 0), "id", &v));
+	ck_assert_str_eq(json_object_get_string(v), "ntb-epf-no-msi");
+	json_object_put(root);
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
+/* The host's card never appeared after a rescan: the BAR assignment failure is named. */
+START_TEST(host_rescan_nothing_names_the_cause)
+{
+	struct fx *fx = fx_new();
+	const char *argv[] = { "epdmactl", "--root", fx->root, "setup", NULL };
+	struct fx_result r;
+
+	fx_x86_host(fx);
+	fx_host_modules(fx, true);
+	fx_write(fx, "etc/epdma.conf", "%s[host]\nrescan = once\n", host_conf);
+	kmsg_fixture(fx, "pci-bar-space");
+	fx_run(fx, &r, argv);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "epdmactl: setup: known cause pci-bar-space: no address space for "
+				 "a BAR on rescan; lower the endpoint's BAR sizes"),
+		      "%s", r.err);
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
+/* ---- status attaches the causes to a link that is not up ---- */
+
+static const char ep_conf[] = "[general]\nprofile = rcar-gen4\n[vntb]\nvbus_number = 0x10\n"
+			      "[dma]\nwr_chans = 2\nrd_chans = 1\nmsi_interrupts = 4\n";
+
+/* A fixture of ROLE ("endpoint": an R-Car S4 not set up; "host": an x86 host, no card)
+ * with the log KMSG (NULL: no /dev/kmsg). */
+static struct fx *status_root(const char *role, const char *kmsg)
+{
+	struct fx *fx = fx_new();
+
+	if (!strcmp(role, "host")) {
+		fx_x86_host(fx);
+		fx_write(fx, "etc/epdma.conf", "[general]\nrole = host\n");
+	} else {
+		fx_rcar_s4(fx);
+		fx_write(fx, "etc/epdma.conf", "%s", ep_conf);
+	}
+	if (kmsg)
+		kmsg_fixture(fx, kmsg);
+	else {
+		char *p = fx_path(fx, "dev/kmsg");
+
+		unlink(p);
+		free(p);
+	}
+	return fx;
+}
+
+static void status(struct fx *fx, struct fx_result *r, bool json)
+{
+	const char *argv[] = { "epdmactl", "--root", fx->root, "status", json ? "--json" : NULL,
+			       NULL };
+
+	fx_run(fx, r, argv);
+}
+
+/* The "link" object of a status --json (ROOT keeps it; caller puts ROOT). */
+static json_object *status_link(struct fx *fx, json_object **root)
+{
+	struct fx_result r;
+	json_object *link;
+
+	status(fx, &r, true);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	*root = json_tokener_parse(r.out);
+	ck_assert_msg(*root != NULL, "%s", r.out);
+	ck_assert(json_object_object_get_ex(*root, "link", &link));
+	fx_result_free(&r);
+	return link;
+}
+
+START_TEST(status_down_link_names_the_cause)
+{
+	static const struct {
+		const char *role, *kmsg, *line;
+	} cases[] = {
+		/* pci-epf-vntb.c:1009 (v6.12): the kept virtual bus */
+		{ "endpoint", "vntb-bus-kept", "<3> create pci bus failed" },
+		/* pci-epf-vntb.c:1255 */
+		{ "endpoint", "ntb-register",
+		  "<3> pci-vntb 0000:10:00.0: Failed to register NTB device" },
+		/* ntb_hw_epf.c:375 and its probe failing, dd.c:655 */
+		{ "host", "ntb-epf-no-msi",
+		  "<3> ntb_hw_epf 0000:08:00.0: Failed to get MSI interrupts" },
+		/* ntb_transport.c:835 */
+		{ "host", "transport-mw-alloc",
+		  "<3> ntb_hw_epf 0000:08:00.0: Unable to alloc MW buff of size 1073741824" },
+		{ "host", "probe-failed",
+		  "<3> dw-edma-pcie 0000:08:00.1: probe with driver dw-edma-pcie failed with error "
+		  "-110" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct fx *fx = status_root(cases[i].role, cases[i].kmsg);
+		json_object *root, *link, *causes, *c, *v, *log;
+		struct fx_result r;
+		char *head;
+
+		status(fx, &r, false);
+		ck_assert_msg(r.status == 0, "%s: exit %d\n%s%s", cases[i].kmsg, r.status, r.out,
+			      r.err);
+		ck_assert_int_ge(asprintf(&head, "\n  cause %s: %s (", cases[i].kmsg,
+					  epdma_cause_find(cases[i].kmsg)->title),
+				 0);
+		ck_assert_msg(has(r.out, head), "%s: %s", cases[i].kmsg, r.out);
+		ck_assert_msg(has(strstr(r.out, "\nlink: "), head), "%s: not beside the link: %s",
+			      cases[i].kmsg, r.out);
+		ck_assert_msg(has(r.out, cases[i].line), "%s: %s", cases[i].kmsg, r.out);
+		ck_assert(has(r.out, "    kernel: ["));
+		ck_assert(has(r.out, "    action: "));
+		free(head);
+		fx_result_free(&r);
+
+		link = status_link(fx, &root);
+		ck_assert(json_object_object_get_ex(link, "up", &v));
+		ck_assert(!json_object_get_boolean(v));
+		ck_assert(json_object_object_get_ex(link, "causes", &causes));
+		ck_assert_msg(json_object_array_length(causes) == 1, "%s: %s", cases[i].kmsg,
+			      json_object_to_json_string(causes));
+		c = json_object_array_get_idx(causes, 0);
+		ck_assert(json_object_object_get_ex(c, "id", &v));
+		ck_assert_str_eq(json_object_get_string(v), cases[i].kmsg);
+		ck_assert(json_object_object_get_ex(c, "log", &log));
+		ck_assert(json_object_object_get_ex(json_object_array_get_idx(log, 0), "text", &v));
+		ck_assert(has(cases[i].line, json_object_get_string(v)));
+		ck_assert(json_object_object_get_ex(c, "action", &v));
+		ck_assert_str_eq(json_object_get_string(v),
+				 epdma_cause_find(cases[i].kmsg)->action);
+		ck_assert(json_object_object_get_ex(link, "causes_error", &v));
+		ck_assert(json_object_is_type(v, json_type_null));
+		json_object_put(root);
+		fx_free(fx);
+	}
+}
+END_TEST
+
+START_TEST(status_down_link_clean_log_no_cause)
+{
+	static const char *const roles[] = { "endpoint", "host" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(roles); i++) {
+		struct fx *fx = status_root(roles[i], "clean");
+		json_object *root, *link, *v;
+		struct fx_result r;
+
+		status(fx, &r, false);
+		ck_assert_int_eq(r.status, 0);
+		ck_assert_msg(has(r.out, "\nlink: down: no NTB device\n"), "%s", r.out);
+		ck_assert_msg(!has(r.out, "cause"), "%s: %s", roles[i], r.out);
+		fx_result_free(&r);
+		link = status_link(fx, &root);
+		ck_assert(json_object_object_get_ex(link, "causes", &v));
+		ck_assert(json_object_is_type(v, json_type_array));
+		ck_assert_uint_eq(json_object_array_length(v), 0);
+		ck_assert(json_object_object_get_ex(link, "causes_error", &v));
+		ck_assert(json_object_is_type(v, json_type_null));
+		json_object_put(root);
+		fx_free(fx);
+	}
+}
+END_TEST
+
+/* A log that cannot be read is said, not taken for a clean one. */
+START_TEST(status_unreadable_log_said)
+{
+	static const char *const roles[] = { "endpoint", "host" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(roles); i++) {
+		struct fx *fx = status_root(roles[i], NULL);
+		json_object *root, *link, *v;
+		struct fx_result r;
+
+		status(fx, &r, false);
+		ck_assert_int_eq(r.status, 0);
+		ck_assert_msg(has(r.out,
+				  "  causes in the kernel log unknown: cannot read /dev/kmsg: "
+				  "No such file or directory\n"),
+			      "%s: %s", roles[i], r.out);
+		fx_result_free(&r);
+		link = status_link(fx, &root);
+		ck_assert(json_object_object_get_ex(link, "causes_error", &v));
+		ck_assert_str_eq(json_object_get_string(v),
+				 "cannot read /dev/kmsg: No such file or directory");
+		json_object_put(root);
+		fx_free(fx);
+	}
+}
+END_TEST
+
+/* An up link: the log's old failure is not shown, and nothing was looked for (null). */
+START_TEST(status_up_link_no_cause)
+{
+	struct fx *fx = status_root("host", "ntb-epf-no-msi");
+	json_object *root, *link, *v;
+	struct fx_result r;
+
+	fx_mkdir(fx, "sys/devices/pci0000:00/0000:08:00.0/0000:08:00.0");
+	fx_mkdir(fx, "sys/bus/ntb/devices");
+	fx_symlink_rel(fx, "sys/devices/pci0000:00/0000:08:00.0/0000:08:00.0",
+		       "sys/bus/ntb/devices/0000:08:00.0");
+	/* ntb_transport.c:546 (v6.12) */
+	fx_write(fx, "sys/kernel/debug/ntb_transport/0000:08:00.0/qp0/stats",
+		 "\nNTB QP stats:\n\nrx_bytes - \t0\nQP Link - \tUp\n");
+	status(fx, &r, false);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(has(r.out, "\nlink: up\n"), "%s", r.out);
+	ck_assert_msg(!has(r.out, "cause"), "%s", r.out);
+	fx_result_free(&r);
+	link = status_link(fx, &root);
+	ck_assert(json_object_object_get_ex(link, "up", &v));
+	ck_assert(json_object_get_boolean(v));
+	ck_assert(json_object_object_get_ex(link, "causes", &v));
+	ck_assert(json_object_is_type(v, json_type_null));
+	json_object_put(root);
+
+	/* The same tree with the queue down: the cause is back. */
+	fx_write(fx, "sys/kernel/debug/ntb_transport/0000:08:00.0/qp0/stats",
+		 "\nNTB QP stats:\n\nrx_bytes - \t0\nQP Link - \tDown\n");
+	status(fx, &r, false);
+	ck_assert_msg(has(r.out, "\n  cause ntb-epf-no-msi: "), "%s", r.out);
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
 static Suite *doctor_suite(void)
 {
 	Suite *s = suite_create("doctor");
@@ -433,6 +733,13 @@ static Suite *doctor_suite(void)
 	tcase_add_test(tc, cli_no_kmsg_fails);
 	tcase_add_test(tc, live_unbound_functions_and_transport_values);
 	tcase_add_test(tc, setup_failure_names_the_cause);
+	tcase_add_test(tc, setup_json_names_the_cause);
+	tcase_add_test(tc, host_setup_failure_names_the_cause);
+	tcase_add_test(tc, host_rescan_nothing_names_the_cause);
+	tcase_add_test(tc, status_down_link_names_the_cause);
+	tcase_add_test(tc, status_down_link_clean_log_no_cause);
+	tcase_add_test(tc, status_unreadable_log_said);
+	tcase_add_test(tc, status_up_link_no_cause);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -257,6 +257,59 @@ START_TEST(status_shows_link_and_waits_for_it)
 }
 END_TEST
 
+/* Both ends' scratchpads disagree: status names the cause beside the down link, doctor too. */
+START_TEST(status_names_scratchpad_mismatch)
+{
+	struct fx_vntb_bar vb;
+	struct fx *fx = host_with(NULL, true, &vb);
+	struct fx_result r;
+	char *want;
+
+	fx_write(fx, "dev/kmsg", "6,0,1000,-;Linux version 6.12.57-amd64\n");
+	host_transport_writes(fx, vb.num_qps + 1, vb.mw_size[0]);
+	ctl(fx, &r, "status", NULL, NULL, NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.out, "\n  cause transport-spads: both ends' transports disagree "
+				 "(ntb_transport, transport queues)\n"),
+		      "%s", r.out);
+	ck_assert_int_ge(
+		asprintf(&want,
+			 "    seen: queue pairs: host %u, endpoint %u: the link never comes "
+			 "up; set the same [transport] max_num_clients on both ends",
+			 vb.num_qps + 1, vb.num_qps),
+		0);
+	ck_assert_msg(has(r.out, want), "%s", r.out);
+	free(want);
+	ck_assert(strstr(r.out, "\nlink: ") < strstr(r.out, "cause transport-spads"));
+	fx_result_free(&r);
+	ctl(fx, &r, "status", "--json", NULL, NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert(has(r.out, "\"id\": \"transport-spads\""));
+	ck_assert(strstr(r.out, "\"link\": {") < strstr(r.out, "\"id\": \"transport-spads\""));
+	fx_result_free(&r);
+
+	/* doctor on its own reads them too. */
+	ctl(fx, &r, "doctor", NULL, NULL, NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.out, "● transport-spads: both ends' transports disagree "
+				 "(ntb_transport, transport queues)\n"),
+		      "%s", r.out);
+	fx_result_free(&r);
+
+	/* Agreeing again: that cause is gone (the unbound functions stay). */
+	host_transport_writes(fx, vb.num_qps, vb.mw_size[0]);
+	ctl(fx, &r, "status", NULL, NULL, NULL);
+	ck_assert(has(r.out, "\n  cause dma-unbound: "));
+	ck_assert(!has(r.out, "transport-spads"));
+	fx_result_free(&r);
+	ctl(fx, &r, "doctor", NULL, NULL, NULL);
+	ck_assert(has(r.out, "● dma-unbound: "));
+	ck_assert(!has(r.out, "transport-spads"));
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("host-link");
@@ -268,6 +321,7 @@ int main(void)
 	tcase_add_test(tc, client_not_installed_is_a_warning);
 	tcase_add_test(tc, discover_compares_both_ends);
 	tcase_add_test(tc, status_shows_link_and_waits_for_it);
+	tcase_add_test(tc, status_names_scratchpad_mismatch);
 	suite_add_tcase(s, tc);
 	return fx_run_suite(s);
 }

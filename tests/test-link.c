@@ -10,9 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sched.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <json-c/json.h>
 
 #include "fixture.h"
 #include "transport.h"
@@ -286,6 +289,32 @@ START_TEST(stale_ntb_device_keeps_the_transport_out)
 	fx_result_free(&r);
 	ck_assert(!fx_exists(fx, "sys/module/ntb_transport_ep_dma"));
 	ck_assert(!fx_exists(fx, "sys/module/ntb_netdev"));
+	fx_free(fx);
+}
+END_TEST
+
+/* The kernel refuses a value at insert (params.c:203 logs it): setup names the cause. */
+START_TEST(transport_step_failure_names_the_cause)
+{
+	static const char *const parms[] = { "max_mw_size:ulong:0644:0",
+					     "transport_mtu:byte:0644:0",
+					     "max_num_clients:byte:0644:0", NULL };
+	struct fx *fx = endpoint(true);
+	struct fx_result r;
+
+	fx_module_parm(fx, "drivers/ntb", "ntb_transport_narrow", NULL, "ntb", parms);
+	fx_depmod(fx);
+	write_conf(fx, "module = ntb_transport_narrow\nclients =\ntransport_mtu = 0x2000\n");
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_msg(r.status == 1, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.err, "epdmactl: setup: known cause module-param-invalid: "), "%s",
+		      r.err);
+	fx_result_free(&r);
+	ctl(fx, &r, "setup", "--json");
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.out, "\"id\": \"module-param-invalid\""), "%s", r.out);
+	ck_assert(has(r.out, "ntb_transport_narrow: `8192' invalid for parameter `transport_mtu'"));
+	fx_result_free(&r);
 	fx_free(fx);
 }
 END_TEST
@@ -583,6 +612,206 @@ START_TEST(no_carrier_while_down)
 }
 END_TEST
 
+/* ---- the interface's addresses (a private network namespace, a veth end) ---- */
+
+static bool addr_listed(const struct epdma_link_state *st, int family, const char *addr,
+			unsigned int prefixlen)
+{
+	for (size_t i = 0; i < st->naddrs; i++)
+		if (st->addrs[i].family == family && !strcmp(st->addrs[i].address, addr) &&
+		    st->addrs[i].prefixlen == prefixlen)
+			return true;
+	return false;
+}
+
+START_TEST(netdev_addresses_through_rtnetlink)
+{
+	struct epdma_link_state st = { 0 };
+	struct epdma_ctx *ctx;
+
+	ck_assert_int_eq(fx_netns_enter(), 0);
+	fx_netdev_add("epdmatest0");
+	/* Another interface's address is not the client's. */
+	fx_ip("addr add 198.51.100.1/24 dev epdmatest0p");
+	ck_assert_int_eq(epdma_ctx_new(&ctx, "/"), 0);
+
+	/* None: read, and empty. */
+	ck_assert_int_eq(epdma_link_netdev(ctx, "epdmatest0", &st), 0);
+	ck_assert(st.addrs_known);
+	ck_assert_int_eq(st.addrs_error, 0);
+	ck_assert_uint_eq(st.naddrs, 0);
+
+	/* One IPv4 address, with its prefix length. */
+	fx_ip("addr add 192.0.2.7/24 dev epdmatest0");
+	memset(&st, 0, sizeof(st));
+	ck_assert_int_eq(epdma_link_netdev(ctx, "epdmatest0", &st), 0);
+	ck_assert(st.addrs_known);
+	ck_assert_uint_eq(st.naddrs, 1);
+	ck_assert_int_eq(st.addrs[0].family, AF_INET);
+	ck_assert_str_eq(st.addrs[0].address, "192.0.2.7");
+	ck_assert_uint_eq(st.addrs[0].prefixlen, 24);
+
+	/* IPv4 and IPv6: an IPv6 address needs the interface up (nodad: usable at once). */
+	fx_ip("link set epdmatest0 up");
+	fx_ip("-6 addr add 2001:db8::7/64 dev epdmatest0 nodad");
+	fx_ip("addr add 10.1.2.3/8 dev epdmatest0");
+	memset(&st, 0, sizeof(st));
+	ck_assert_int_eq(epdma_link_netdev(ctx, "epdmatest0", &st), 0);
+	ck_assert_uint_eq(st.naddrs, 3);
+	ck_assert(addr_listed(&st, AF_INET, "192.0.2.7", 24));
+	ck_assert(addr_listed(&st, AF_INET, "10.1.2.3", 8));
+	ck_assert(addr_listed(&st, AF_INET6, "2001:db8::7", 64));
+	ck_assert(!addr_listed(&st, AF_INET, "198.51.100.1", 24));
+	ck_assert_uint_eq(st.addrs_lost, 0);
+	epdma_ctx_free(ctx);
+}
+END_TEST
+
+/* A fixture of ROLE whose NTB device carries the client interface epdmatest0, its queue down. */
+static struct fx *netdev_status_tree(const char *role)
+{
+	struct fx *fx = link_tree(true, false);
+
+	if (!strcmp(role, "host")) {
+		fx_x86_host(fx);
+		fx_write(fx, "etc/epdma.conf", "[general]\nrole = host\n");
+	} else {
+		fx_rcar_s4(fx);
+		write_conf(fx, NULL);
+	}
+	return fx;
+}
+
+/* The "interface" object of status --json (ROOT keeps it; the caller puts it). */
+static json_object *status_interface(struct fx *fx, json_object **root)
+{
+	struct fx_result r;
+	json_object *link, *nif;
+
+	ctl(fx, &r, "status", "--json");
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	*root = json_tokener_parse(r.out);
+	ck_assert_msg(*root != NULL, "%s", r.out);
+	ck_assert(json_object_object_get_ex(*root, "link", &link));
+	ck_assert(json_object_object_get_ex(link, "interface", &nif));
+	ck_assert_msg(json_object_is_type(nif, json_type_object), "%s", r.out);
+	fx_result_free(&r);
+	return nif;
+}
+
+static void assert_json_addr(json_object *addrs, size_t i, const char *family, const char *addr,
+			     int prefixlen)
+{
+	json_object *a = json_object_array_get_idx(addrs, i), *v;
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert(json_object_object_get_ex(a, "family", &v));
+	ck_assert_str_eq(json_object_get_string(v), family);
+	ck_assert(json_object_object_get_ex(a, "address", &v));
+	ck_assert_str_eq(json_object_get_string(v), addr);
+	ck_assert(json_object_object_get_ex(a, "prefixlen", &v));
+	ck_assert_int_eq(json_object_get_int(v), prefixlen);
+}
+
+/* status, both roles: none, one IPv4, IPv4 + IPv6, in text and JSON. */
+START_TEST(status_lists_addresses)
+{
+	static const char *const roles[] = { "endpoint", "host" };
+
+	ck_assert_int_eq(fx_netns_enter(), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(roles); i++) {
+		struct fx *fx = netdev_status_tree(roles[i]);
+		json_object *root, *nif, *addrs, *v;
+		struct fx_result r;
+
+		fx_netdev_add("epdmatest0");
+		ctl(fx, &r, "status", NULL);
+		ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+		ck_assert_msg(has(r.out, "  interface epdmatest0: down, no carrier, mtu 1500, rx 0 "
+					 "bytes, tx 0 bytes\n    no address\n"),
+			      "%s: %s", roles[i], r.out);
+		fx_result_free(&r);
+		nif = status_interface(fx, &root);
+		ck_assert(json_object_object_get_ex(nif, "addresses", &addrs));
+		ck_assert(json_object_is_type(addrs, json_type_array));
+		ck_assert_uint_eq(json_object_array_length(addrs), 0);
+		ck_assert(json_object_object_get_ex(nif, "addresses_error", &v));
+		ck_assert(json_object_is_type(v, json_type_null));
+		json_object_put(root);
+
+		fx_ip("addr add 192.0.2.7/24 dev epdmatest0");
+		ctl(fx, &r, "status", NULL);
+		ck_assert_msg(has(r.out, "bytes\n    inet 192.0.2.7/24\n"), "%s: %s", roles[i],
+			      r.out);
+		ck_assert(!has(r.out, "no address"));
+		fx_result_free(&r);
+
+		fx_ip("link set epdmatest0 up");
+		fx_ip("-6 addr add 2001:db8::7/64 dev epdmatest0 nodad");
+		ctl(fx, &r, "status", NULL);
+		ck_assert_msg(
+			has(r.out, "bytes\n    inet 192.0.2.7/24\n    inet6 2001:db8::7/64\n"),
+			"%s: %s", roles[i], r.out);
+		fx_result_free(&r);
+		nif = status_interface(fx, &root);
+		ck_assert(json_object_object_get_ex(nif, "addresses", &addrs));
+		ck_assert_uint_eq(json_object_array_length(addrs), 2);
+		assert_json_addr(addrs, 0, "inet", "192.0.2.7", 24);
+		assert_json_addr(addrs, 1, "inet6", "2001:db8::7", 64);
+		ck_assert(json_object_object_get_ex(nif, "addresses_lost", &v));
+		ck_assert_int_eq(json_object_get_int(v), 0);
+		json_object_put(root);
+		fx_ip("link del epdmatest0");
+		fx_free(fx);
+	}
+}
+END_TEST
+
+/* A failed address dump is said, never shown as "no address"; the link's state stays. */
+START_TEST(status_address_failure_said)
+{
+	static const char *const roles[] = { "endpoint", "host" };
+
+	ck_assert_int_eq(fx_netns_enter(), 0);
+	fx_netdev_add("epdmatest0");
+	fx_ip("addr add 192.0.2.7/24 dev epdmatest0");
+	for (size_t i = 0; i < ARRAY_SIZE(roles); i++) {
+		struct fx *fx = netdev_status_tree(roles[i]);
+		json_object *root, *nif, *v;
+		struct fx_result r;
+		char *log;
+
+		fx_kernel_config(fx, "fail=rtm_getaddr:1:EACCES");
+		fx_kernel_config(fx, "fail=rtm_getaddr:2:EACCES");
+		ctl(fx, &r, "status", NULL);
+		ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+		ck_assert_msg(has(r.out, "  interface epdmatest0: down, no carrier, mtu 1500, rx 0 "
+					 "bytes, tx 0 bytes\n    addresses unknown: Permission "
+					 "denied\n"),
+			      "%s: %s", roles[i], r.out);
+		ck_assert(!has(r.out, "no address"));
+		ck_assert(!has(r.out, "192.0.2.7"));
+		fx_result_free(&r);
+		nif = status_interface(fx, &root);
+		ck_assert(json_object_object_get_ex(nif, "addresses", &v));
+		ck_assert(json_object_is_type(v, json_type_null));
+		ck_assert(json_object_object_get_ex(nif, "addresses_error", &v));
+		ck_assert_str_eq(json_object_get_string(v), "Permission denied");
+		ck_assert(json_object_object_get_ex(nif, "operstate", &v));
+		ck_assert_str_eq(json_object_get_string(v), "down");
+		json_object_put(root);
+		log = fx_oplog(fx);
+		ck_assert_msg(has(log, "rtm_getaddr dump = -EACCES\n"), "%s", log);
+		free(log);
+		/* The third dump is not refused: the address is back. */
+		ctl(fx, &r, "status", NULL);
+		ck_assert_msg(has(r.out, "    inet 192.0.2.7/24\n"), "%s", r.out);
+		fx_result_free(&r);
+		fx_free(fx);
+	}
+}
+END_TEST
+
 static Suite *link_suite(void)
 {
 	Suite *s = suite_create("link");
@@ -593,6 +822,7 @@ static Suite *link_suite(void)
 	tcase_add_test(tc, read_only_parameter_needs_force);
 	tcase_add_test(tc, force_never_reloads_a_module_in_use);
 	tcase_add_test(tc, transport_not_installed_is_a_warning);
+	tcase_add_test(tc, transport_step_failure_names_the_cause);
 	tcase_add_test(tc, teardown_removes_the_transport_first);
 	tcase_add_test(tc, teardown_refuses_a_client_in_use);
 	tcase_add_test(tc, stale_ntb_device_keeps_the_transport_out);
@@ -621,6 +851,7 @@ static bool netns_available(void)
 int main(void)
 {
 	Suite *s = link_suite();
+	const char *why;
 
 	if (netns_available()) {
 		TCase *tc = tcase_create("rtnetlink");
@@ -632,6 +863,17 @@ int main(void)
 		/* Check cannot mark one test skipped: say so, run the rest. */
 		printf("SKIP rtnetlink:netdev_state_through_rtnetlink: no network namespace "
 		       "here\n");
+	}
+	if (fx_netns_available(&why)) {
+		TCase *tc = tcase_create("addresses");
+
+		tcase_add_test(tc, netdev_addresses_through_rtnetlink);
+		tcase_add_test(tc, status_lists_addresses);
+		tcase_add_test(tc, status_address_failure_said);
+		tcase_set_timeout(tc, 60);
+		suite_add_tcase(s, tc);
+	} else {
+		printf("SKIP addresses: %s\n", why);
 	}
 	return fx_run_suite(s);
 }

@@ -16,12 +16,15 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <linux/netlink.h>
 #include <linux/openat2.h>
+#include <linux/rtnetlink.h>
 
 #include "fakekernel.h"
 
@@ -514,6 +517,48 @@ int mount(const char *source, const char *target, const char *fstype, unsigned l
 	if (do_mount(source, target, fstype, &r))
 		return r;
 	return real_mount(source, target, fstype, flags, data);
+}
+
+/* ---- rtnetlink: the real kernel's (the tests run in a private network namespace) ---- */
+
+static bool is_rtnetlink(int fd)
+{
+	int domain = 0, proto = 0;
+	socklen_t len = sizeof(int);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0 || domain != AF_NETLINK)
+		return false;
+	len = sizeof(int);
+	return getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) == 0 && proto == NETLINK_ROUTE;
+}
+
+/* fail=rtm_getaddr:<n>:<E>: the n-th address dump request is refused with E. */
+static int rtnl_check(int fd, const struct msghdr *msg)
+{
+	const struct nlmsghdr *nh;
+	int r;
+
+	if (!active() || !msg || msg->msg_iovlen < 1 ||
+	    msg->msg_iov[0].iov_len < sizeof(struct nlmsghdr) || !is_rtnetlink(fd))
+		return 0;
+	nh = msg->msg_iov[0].iov_base;
+	if (nh->nlmsg_type != RTM_GETADDR)
+		return 0;
+	fk_busy = 1;
+	fk_lock();
+	r = fk_inject("rtm_getaddr");
+	fk_oplog("rtm_getaddr", "dump", NULL, r);
+	fk_unlock();
+	fk_busy = 0;
+	return r;
+}
+
+ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	REAL(sendmsg);
+	int r = rtnl_check(fd, msg);
+
+	return r < 0 ? fail(r) : real_sendmsg(fd, msg, flags);
 }
 
 static int module_call(int which, long a, long b, long c)
