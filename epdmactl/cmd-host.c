@@ -276,6 +276,7 @@ static void print_status(const struct epdma_run *run)
 				    "would do.");
 	if (run->link)
 		cli_print_link(run->link);
+	cli_print_link_peer_hint(run);
 }
 
 static void json_status(struct cli *cli, const struct epdma_run *run)
@@ -338,6 +339,7 @@ static void json_status(struct cli *cli, const struct epdma_run *run)
 	cli_json_bool(root, "in_sync", h->in_sync);
 	if (run->link)
 		cli_json_link(root, run->link, run->link_up);
+	cli_json_link_peer_hint(root, run);
 	cli_json_print(root);
 }
 

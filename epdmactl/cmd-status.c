@@ -201,6 +201,7 @@ static void print_json(struct cli *cli, const struct epdma_run *run)
 	cli_json_int(root, "missing_functions", (int64_t)run->missing_functions);
 	cli_json_bool(root, "in_sync", run->in_sync);
 	cli_json_link(root, run->link, run->link_up);
+	cli_json_link_peer_hint(root, run);
 	cli_status_daemon(cli, root);
 	cli_json_print(root);
 }
@@ -225,6 +226,7 @@ static void print_text(const struct epdma_run *run)
 				    : "Not in sync with the config: epdmactl plan shows what "
 				      "setup would do.");
 	cli_print_link(run->link);
+	cli_print_link_peer_hint(run);
 }
 
 /* Cannot report: the errors, as text or in the JSON envelope --json promises. */

@@ -84,5 +84,9 @@ void cli_status_daemon(struct cli *cli, json_object *root);
 int cmd_doctor(struct cli *cli);
 /* Setup's transport step: what it did, warnings, and its errors (cmd-link.c). */
 void cli_print_transport(const char *cmd, const struct epdma_run *run);
+/* A down link whose cause this side cannot read: where to look (status). */
+const char *cli_link_peer_hint(const struct epdma_run *run);
+void cli_print_link_peer_hint(const struct epdma_run *run);
+void cli_json_link_peer_hint(json_object *root, const struct epdma_run *run);
 /* "epdmactl: CMD: known cause ID: ..." on stderr for each known cause in RECS (cmd-doctor.c). */
 void cli_print_log_causes(const char *cmd, const struct epdma_kmsg_record *recs, size_t n);

@@ -290,6 +290,81 @@ static void transport_params(struct epdma_ctx *ctx, const struct epdma_config *c
 	}
 }
 
+/* ---- both ends' transports (the link that never comes up) ---- */
+
+/* The transport runs here and some of its queues are down (link.c's reading). */
+static bool link_down(struct epdma_ctx *ctx, struct epdma_link_state *st)
+{
+	return epdma_link_read(ctx, st) == 0 && st->ntb_present && st->debugfs && st->nqps &&
+	       st->qps_up < st->nqps;
+}
+
+/*
+ * The host compares both ends' transports through the vNTB control BAR, as
+ * discover and status do (epdma_transport_compare): each mismatch is a
+ * finding naming the key and both values. Where it cannot (the BAR held by
+ * ntb_hw_epf under IO_STRICT_DEVMEM: pci-sysfs.c:1067, kernel/resource.c:1822)
+ * and the link is down, a finding says so and how to see the values.
+ */
+static void host_transports(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			    struct epdma_doctor *d)
+{
+	struct epdma_host *h = epdma_host_new();
+	struct epdma_checks c = { 0 };
+	struct epdma_link_state st;
+	bool compared = false, named = false;
+
+	if (!h) {
+		d->lost++;
+		return;
+	}
+	epdma_host_find(ctx, cfg, h, EPDMA_CHECK_WARN, &c);
+	for (size_t i = 0; i < c.count; i++) {
+		const struct epdma_check *k = &c.items[i];
+		bool compare = !strncmp(k->name, "transport ", 10);
+
+		compared |= compare && k->result != EPDMA_CHECK_SKIP;
+		if (k->result != EPDMA_CHECK_FAIL ||
+		    (!compare && strcmp(k->name, "pair transport")))
+			continue;
+		named = true;
+		live_finding(d, "transport-mismatch", k->name, "%s%s%s", k->message,
+			     k->hint ? "; " : "", k->hint ? k->hint : "");
+	}
+	if (!named && !compared && link_down(ctx, &st))
+		live_finding(
+			d, "transport-link-down", st.ntb_device,
+			"%u of %u transport queues up on %s; the vNTB control BAR of %s cannot "
+			"be read now (held by ntb_hw_epf: this kernel maps no claimed BAR "
+			"unless booted with iomem=relaxed), so both ends' transport values "
+			"cannot be compared",
+			st.qps_up, st.nqps, st.ntb_device,
+			h->vntb >= 0 ? h->candidates[h->vntb].bdf : "the card");
+	epdma_checks_clear(&c);
+	free(h);
+}
+
+/*
+ * The endpoint cannot see what the host's transport announced: it sits in the
+ * vNTB function's own memory (pci_epf_alloc_space(), pci-epf-vntb.c:409-462),
+ * which no file shows (the virtual PCI device has no BARs, :964-981);
+ * ntb_transport's debugfs has only "QP Link" (ntb_transport.c:546) and it
+ * logs the peer's values with dev_dbg only (:1087-1109). A down link points
+ * to the host's doctor, which reads both halves through the control BAR.
+ */
+static void endpoint_transports(struct epdma_ctx *ctx, struct epdma_doctor *d)
+{
+	struct epdma_link_state st;
+
+	if (link_down(ctx, &st))
+		live_finding(
+			d, "transport-link-down", st.ntb_device,
+			"%u of %u transport queues up on %s; the endpoint cannot read what the "
+			"host's transport announced: run epdmactl doctor on the host, which "
+			"compares both ends' values",
+			st.qps_up, st.nqps, st.ntb_device);
+}
+
 /* ---- the run ---- */
 
 static int read_log(struct epdma_ctx *ctx, struct epdma_kmsg_record **recs, size_t *n)
@@ -331,6 +406,10 @@ int epdma_doctor(struct epdma_ctx *ctx, const struct epdma_config *cfg, enum epd
 		if (role == EPDMA_ROLE_HOST)
 			host_unbound(ctx, cfg, out);
 		transport_params(ctx, cfg, out);
+		if (role == EPDMA_ROLE_HOST)
+			host_transports(ctx, cfg, out);
+		else
+			endpoint_transports(ctx, out);
 	}
 	if (out->lost)
 		return -ENOMEM;
