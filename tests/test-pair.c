@@ -938,6 +938,98 @@ START_TEST(transport_values_differ)
 }
 END_TEST
 
+/* ---- config reload on both ends, each under its daemon ---- */
+
+#define VNTB_FN "sys/kernel/config/pci_ep/functions/pci_epf_vntb/vntb0/"
+
+/* epdmad on both ends, converged; each end's config changed and SIGHUP sent.
+ * The endpoint's new db_count is refused while the vNTB function is linked
+ * (as its plan refuses it: the kernel keeps the virtual bus until reboot), so
+ * its daemon waits naming it and changes nothing, not even the transport
+ * value it could write; the host's new transport_mtu is written into its
+ * loaded transport. With db_count back, a second SIGHUP converges the
+ * endpoint: only the transport's parameter written, the graph untouched. */
+START_TEST(daemons_reload_both_ends)
+{
+	struct pair *p = pair_new();
+	struct dmn de, dh;
+	size_t ep_ops;
+	char *err, *out;
+	int st;
+
+	dmn_start(p->ep, &de);
+	UNTIL(&de, "converged");
+	status_is(p->ep, "role", "endpoint");
+	assert_endpoint_up(p);
+	rescan(p->host);
+	dmn_start(p->host, &dh);
+	UNTIL(&dh, "converged");
+	assert_host_bound(p->host, VNTB, DMAF, 4);
+	out = ctl_out(p->ep, &st, "status", NULL);
+	ck_assert_msg(has(out, "link: up\n"), "%s", out);
+	free(out);
+
+	fx_write(p->ep, "etc/epdma.conf",
+		 "[general]\nrole = endpoint\nprofile = rcar-gen4\n[vntb]\nvbus_number = 0x10\n"
+		 "db_count = 8\n[dma]\nwr_chans = 2\nrd_chans = 2\n[transport]\n"
+		 "transport_mtu = 0x2000\n");
+	conf_transport(p->host, true, "transport_mtu = 0x2000\n");
+	ep_ops = oplog_count(p->ep, "");
+	ck_assert_int_eq(kill(de.pid, SIGHUP), 0);
+	ck_assert_int_eq(kill(dh.pid, SIGHUP), 0);
+	UNTIL(&de, "waiting");
+	UNTIL(&dh, "converged");
+
+	/* The endpoint: refused (the daemon waits for a reboot or another config),
+	 * nothing written, the link kept. */
+	status_is(p->ep, "state", "waiting");
+	err = status_field(p->ep, "error");
+	ck_assert_msg(has(err, "db_count is 4, the config wants 8"), "%s", err);
+	free(err);
+	ck_assert_uint_eq(oplog_count(p->ep, ""), ep_ops);
+	ck_assert(file_is(p->ep, VNTB_FN "pci_epf_vntb.0/db_count", "4\n"));
+	ck_assert(file_is(p->ep, "sys/module/ntb_transport_ep_dma/parameters/transport_mtu",
+			  "65536\n"));
+	assert_endpoint_up(p);
+	/* The host: the new value in its loaded transport, the card kept. */
+	status_is(p->host, "state", "converged");
+	ck_assert(file_is(p->host, "sys/module/ntb_transport_ep_dma/parameters/transport_mtu",
+			  "8192\n"));
+	ck_assert_uint_eq(oplog_count(p->host, "write sys/module/ntb_transport_ep_dma/parameters/"
+					       "transport_mtu 8192 = 0"),
+			  1);
+	assert_host_bound(p->host, VNTB, DMAF, 4);
+	out = ctl_out(p->host, &st, "status", NULL);
+	ck_assert_msg(has(out, "In sync with the config.\nlink: up\n"), "%s", out);
+	free(out);
+
+	/* The endpoint's db_count back: it converges, writing only the transport's value. */
+	conf_transport(p->ep, false, "transport_mtu = 0x2000\n");
+	ck_assert_int_eq(kill(de.pid, SIGHUP), 0);
+	UNTIL(&de, "converged");
+	status_is(p->ep, "state", "converged");
+	ck_assert(file_is(p->ep, "sys/module/ntb_transport_ep_dma/parameters/transport_mtu",
+			  "8192\n"));
+	ck_assert_uint_eq(oplog_count(p->ep, ""), ep_ops + 1);
+	ck_assert(file_is(p->ep, VNTB_FN "pci_epf_vntb.0/db_count", "4\n"));
+	free(dmn_stop(&de));
+	free(dmn_stop(&dh));
+
+	/* Nothing half-built: one function of each kind, both linked, nothing refused. */
+	assert_endpoint_up(p);
+	ck_assert_uint_eq(count(p->ep, "sys/kernel/config/pci_ep/functions/pci_epf_vntb"), 1);
+	ck_assert_uint_eq(count(p->ep, "sys/kernel/config/pci_ep/functions/pci_epf_dma"), 1);
+	assert_host_bound(p->host, VNTB, DMAF, 4);
+	ck_assert_uint_eq(oplog_count(p->host, "finit_module "), 7);
+	ck_assert(!log_has(p->host, "= -"));
+	ck_assert(!log_has(p->ep, "= -"));
+	out = ctl_out(p->ep, &st, "status", NULL);
+	ck_assert_msg(has(out, "In sync with the config.\nlink: up\n"), "%s", out);
+	free(out);
+	pair_free(p);
+}
+END_TEST
+
 static Suite *pair_suite(void)
 {
 	Suite *s = suite_create("pair");
@@ -960,6 +1052,7 @@ static Suite *pair_suite(void)
 	tc = tcase_create("transport");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, transport_values_differ);
+	tcase_add_test(tc, daemons_reload_both_ends);
 	suite_add_tcase(s, tc);
 	return s;
 }
