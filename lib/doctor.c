@@ -318,6 +318,11 @@ static void host_transports(struct epdma_ctx *ctx, const struct epdma_config *cf
 		d->lost++;
 		return;
 	}
+	/* No PCI bus to scan (host_unbound() says nothing either): nothing to compare. */
+	if (!epdma_fs_exists(ctx, "/sys/bus/pci/devices")) {
+		free(h);
+		return;
+	}
 	epdma_host_find(ctx, cfg, h, EPDMA_CHECK_WARN, &c);
 	for (size_t i = 0; i < c.count; i++) {
 		const struct epdma_check *k = &c.items[i];
