@@ -50,8 +50,9 @@ const char *cli_link_peer_hint(const struct epdma_run *run)
 	if (!l || !l->ntb_present || !l->debugfs || !l->nqps || l->qps_up == l->nqps)
 		return NULL;
 	if (run->role != EPDMA_ROLE_HOST)
-		return "the endpoint cannot read what the host's transport announced: epdmactl "
-		       "doctor on the host compares both ends' transport values";
+		return "the endpoint cannot see why (the host's transport not running, or "
+		       "announcing other values): epdmactl doctor on the host compares both "
+		       "ends' transport values";
 	for (size_t i = 0; i < run->checks.count; i++)
 		if (!strncmp(run->checks.items[i].name, "transport ", 10) &&
 		    run->checks.items[i].result != EPDMA_CHECK_SKIP)

@@ -362,12 +362,11 @@ static void endpoint_transports(struct epdma_ctx *ctx, struct epdma_doctor *d)
 	struct epdma_link_state st;
 
 	if (link_down(ctx, &st))
-		live_finding(
-			d, "transport-link-down", st.ntb_device,
-			"%u of %u transport queues up on %s; the endpoint cannot read what the "
-			"host's transport announced: run epdmactl doctor on the host, which "
-			"compares both ends' values",
-			st.qps_up, st.nqps, st.ntb_device);
+		live_finding(d, "transport-link-down", st.ntb_device,
+			     "%u of %u transport queues up on %s; the endpoint cannot see why (the "
+			     "host's transport not running, or announcing other values): run "
+			     "epdmactl doctor on the host, which compares both ends' values",
+			     st.qps_up, st.nqps, st.ntb_device);
 }
 
 /* ---- the run ---- */

@@ -444,7 +444,8 @@ static int ctrl_bar(const struct epdma_config *cfg)
 
 /* What one end's transport announces through the scratchpads, and whether it runs. */
 struct xport {
-	bool on;      /* loaded, probed on an NTB device, its link enabled */
+	bool probed;  /* loaded on an NTB device: its queues exist (debugfs) */
+	bool on;      /* probed and its link up: it writes its words */
 	char dev[64]; /* the PCI device its NTB device sits on: the debugfs directory */
 	uint32_t qps; /* nt->qp_count */
 	uint32_t mws; /* nt->mw_count */
@@ -526,6 +527,7 @@ static void xport_endpoint(struct fx *ep, const struct epdma_config *cfg, bool h
 			x->mw[i] = cfg->vntb.mw[i];
 		xport_counts(ep, mod, cfg->vntb.db_count ? cfg->vntb.db_count - 1 : 0,
 			     cfg->vntb.num_mws, cfg->vntb.spad_count, x);
+		x->probed = true;
 		x->on = host_on;
 	}
 	fx_list_free(devs);
@@ -569,7 +571,7 @@ static void xport_host(struct fx *host, const struct cable *c, const struct epdm
 			x->mw[i] = bar >= 0 && bar <= 5 ? host_bar_size(host, c->slot, bar) : 0;
 		}
 		xport_counts(host, mod, 13, cfg->vntb.num_mws, cfg->vntb.spad_count, x);
-		x->on = true;
+		x->probed = x->on = true;
 	}
 	free(ntb);
 }
@@ -590,14 +592,14 @@ static void xport_words(const struct xport *x, uint32_t *w, uint32_t count, bool
 	w[EPDMA_TRANSPORT_SPAD_VER] = EPDMA_TRANSPORT_VERSION;
 }
 
-/* <debugfs>/ntb_transport/<dev>/qp<N>/stats (ntb_transport.c:1236-1242, 1380-1383),
- * "QP Link - \tUp|Down" (:546); gone when the transport does not run there. */
+/* <debugfs>/ntb_transport/<dev>/qp<N>/stats, made at probe (ntb_transport.c:1236-1242,
+ * 1380-1383), "QP Link - \tUp|Down" (:546); gone when no transport is probed there. */
 static void xport_debugfs(struct fx *side, const struct xport *x, bool up)
 {
 	char **devs = fx_list(side, "sys/kernel/debug/ntb_transport");
 
 	for (size_t i = 0; devs[i]; i++)
-		if (!x->on || strcmp(devs[i], x->dev)) {
+		if (!x->probed || strcmp(devs[i], x->dev)) {
 			char *p = fx_strdupf("%s/sys/kernel/debug/ntb_transport/%s", side->root,
 					     devs[i]);
 
@@ -605,7 +607,7 @@ static void xport_debugfs(struct fx *side, const struct xport *x, bool up)
 			free(p);
 		}
 	fx_list_free(devs);
-	if (!x->on)
+	if (!x->probed)
 		return;
 	for (uint32_t i = 0; i < x->qps; i++) {
 		char *p = fx_strdupf("sys/kernel/debug/ntb_transport/%s/qp%u/stats", x->dev, i);

@@ -882,21 +882,22 @@ START_TEST(transport_values_differ)
 	out = ctl_out(p->ep, &st, "status", NULL);
 	ck_assert_msg(st == 0, "%s", out);
 	ck_assert_msg(has(out, "link: down: 0 of 2 queues up\n"), "%s", out);
-	ck_assert(has(out, "  hint: the endpoint cannot read what the host's transport announced: "
-			   "epdmactl doctor on the host compares both ends' transport values\n"));
+	ck_assert_msg(has(out, "  hint: the endpoint cannot see why (the host's transport not "
+			       "running, or announcing other values): epdmactl doctor on the host "
+			       "compares both ends' transport values\n"),
+		      "%s", out);
 	ck_assert(!has(out, "max_num_clients"));
 	free(out);
 	out = ctl_out(p->ep, &st, "status", "--json", NULL);
-	ck_assert_msg(has(out, "\"hint\": \"the endpoint cannot read what the host's transport"),
-		      "%s", out);
+	ck_assert_msg(has(out, "\"hint\": \"the endpoint cannot see why"), "%s", out);
 	free(out);
 	out = ctl_out(p->ep, &st, "doctor", NULL);
 	ck_assert_int_eq(st, 1);
 	ck_assert_msg(has(out, "● transport-link-down: transport link down, the peer's values not "
 			       "visible here (ntb_transport, 0000:10:00.0)\n"
 			       "    seen: 0 of 2 transport queues up on 0000:10:00.0; the endpoint "
-			       "cannot read what the host's transport announced: run epdmactl "
-			       "doctor on the host"),
+			       "cannot see why (the host's transport not running, or announcing "
+			       "other values): run epdmactl doctor on the host"),
 		      "%s", out);
 	ck_assert(!has(out, "transport-mismatch"));
 	free(out);
