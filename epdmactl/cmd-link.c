@@ -40,8 +40,8 @@ void cli_print_transport(const char *cmd, const struct epdma_run *run)
  * A down link whose cause this side cannot read: where to look. The endpoint
  * never sees what the host's transport announced (doctor.c,
  * endpoint_transports()); the host does through the vNTB control BAR, unless
- * no comparison could be made (the BAR held by ntb_hw_epf under
- * IO_STRICT_DEVMEM). NULL when the link is up, or the checks name the cause.
+ * it cannot map it (held by ntb_hw_epf under IO_STRICT_DEVMEM). NULL when the
+ * link is up, or the checks say what they saw.
  */
 const char *cli_link_peer_hint(const struct epdma_run *run)
 {
@@ -53,13 +53,16 @@ const char *cli_link_peer_hint(const struct epdma_run *run)
 		return "the endpoint cannot see why (the host's transport not running, or "
 		       "announcing other values): epdmactl doctor on the host compares both "
 		       "ends' transport values";
+	/* The checks above say what they compared, or that a transport has not written. */
 	for (size_t i = 0; i < run->checks.count; i++)
-		if (!strncmp(run->checks.items[i].name, "transport ", 10) &&
-		    run->checks.items[i].result != EPDMA_CHECK_SKIP)
-			return NULL; /* compared: the checks above say it */
-	return "both ends' transport values could not be compared now (the vNTB control BAR "
-	       "is held by ntb_hw_epf; a host booted with iomem=relaxed can map it): compare "
-	       "[transport] and [vntb] of both configs; epdmactl doctor";
+		if (!strcmp(run->checks.items[i].name, "pair transport") &&
+		    run->checks.items[i].result == EPDMA_CHECK_SKIP &&
+		    strstr(run->checks.items[i].message, "cannot be read"))
+			return "both ends' transport values could not be compared now (the vNTB "
+			       "control BAR is held by ntb_hw_epf; a host booted with "
+			       "iomem=relaxed can map it): compare [transport] and [vntb] of both "
+			       "configs; epdmactl doctor";
+	return NULL;
 }
 
 /* The hint under the link (text), or as link.hint (JSON, null when none). */

@@ -312,7 +312,8 @@ static void host_transports(struct epdma_ctx *ctx, const struct epdma_config *cf
 	struct epdma_host *h = epdma_host_new();
 	struct epdma_checks c = { 0 };
 	struct epdma_link_state st;
-	bool compared = false, named = false;
+	bool compared = false, named = false, unreadable = false;
+	const char *why = NULL; /* a skipped comparison's reason */
 
 	if (!h) {
 		d->lost++;
@@ -328,15 +329,22 @@ static void host_transports(struct epdma_ctx *ctx, const struct epdma_config *cf
 		const struct epdma_check *k = &c.items[i];
 		bool compare = !strncmp(k->name, "transport ", 10);
 
+		if (!compare && strcmp(k->name, "pair transport"))
+			continue;
 		compared |= compare && k->result != EPDMA_CHECK_SKIP;
-		if (k->result != EPDMA_CHECK_FAIL ||
-		    (!compare && strcmp(k->name, "pair transport")))
+		if (k->result == EPDMA_CHECK_SKIP) {
+			unreadable |= strstr(k->message, "cannot be read") != NULL;
+			why = why ? why : k->message;
+		}
+		if (k->result != EPDMA_CHECK_FAIL)
 			continue;
 		named = true;
 		live_finding(d, "transport-mismatch", k->name, "%s%s%s", k->message,
 			     k->hint ? "; " : "", k->hint ? k->hint : "");
 	}
-	if (!named && !compared && link_down(ctx, &st))
+	if (named || compared || !link_down(ctx, &st))
+		;
+	else if (unreadable)
 		live_finding(
 			d, "transport-link-down", st.ntb_device,
 			"%u of %u transport queues up on %s; the vNTB control BAR of %s cannot "
@@ -345,6 +353,11 @@ static void host_transports(struct epdma_ctx *ctx, const struct epdma_config *cf
 			"cannot be compared",
 			st.qps_up, st.nqps, st.ntb_device,
 			h->vntb >= 0 ? h->candidates[h->vntb].bdf : "the card");
+	else
+		live_finding(d, "transport-link-down", st.ntb_device,
+			     "%u of %u transport queues up on %s; %s", st.qps_up, st.nqps,
+			     st.ntb_device,
+			     why ? why : "no card to compare both ends' transports on");
 	epdma_checks_clear(&c);
 	free(h);
 }
