@@ -4,6 +4,7 @@
  * sees exactly what the endpoint's configfs graph says at the moment the host
  * rescans, through the fixture's own card builders (fixture-host.c).
  */
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -590,6 +591,8 @@ static void xport_words(const struct xport *x, uint32_t *w, uint32_t count, bool
 	w[EPDMA_TRANSPORT_SPAD_NQPS] = x->qps;
 	w[EPDMA_TRANSPORT_SPAD_QPL] = qp_up && x->qps < 32 ? (1u << x->qps) - 1 : 0;
 	w[EPDMA_TRANSPORT_SPAD_VER] = EPDMA_TRANSPORT_VERSION;
+	for (uint32_t i = 0; i < count; i++)
+		w[i] = htole32(w[i]); /* the BAR is little-endian (writel) */
 }
 
 /* <debugfs>/ntb_transport/<dev>/qp<N>/stats, made at probe (ntb_transport.c:1236-1242,
