@@ -181,7 +181,11 @@ static void print_causes(const struct epdma_doctor *d)
 		cli_print_finding(&d->findings[i], "  cause ", false);
 }
 
-/* The NTB device, the transport's queues and the client's interface (text; both roles). */
+/*
+ * The NTB device, the transport's queues and the client's interface (text;
+ * both roles); under a link that is not up, its known causes, then where to
+ * look when this side cannot see the cause.
+ */
 void cli_print_link(const struct epdma_run *run)
 {
 	const struct epdma_link_state *l = run->link;
@@ -209,6 +213,7 @@ void cli_print_link(const struct epdma_run *run)
 			print_addrs(l);
 	}
 	print_causes(run->causes);
+	cli_print_link_peer_hint(run);
 }
 
 static void json_interface(json_object *o, const struct epdma_link_state *l)
@@ -256,6 +261,7 @@ void cli_json_link(json_object *root, const struct epdma_run *run)
 	snprintf(why, sizeof(why), "cannot read /dev/kmsg: %s",
 		 d && d->kmsg_error ? strerror(-d->kmsg_error) : "");
 	cli_json_string(o, "causes_error", d && d->kmsg_error ? why : NULL);
+	cli_json_link_peer_hint(root, run);
 }
 
 static void print_json(struct cli *cli, const struct epdma_run *run)

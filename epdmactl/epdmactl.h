@@ -65,7 +65,8 @@ int cmd_host_plan(struct cli *cli);
 int cmd_host_teardown(struct cli *cli);
 /* Status on the host role, printed; false when it cannot be read (RUN's errors say why). */
 bool cli_host_status(struct cli *cli, const struct epdma_config *cfg, struct epdma_run *run);
-/* status, both roles (cmd-status.c): the link's lines, or its "link" object in ROOT. */
+/* status, both roles (cmd-status.c): the link's lines, or its "link" object in ROOT, with
+ * the causes of a link that is not up and the peer hint (cli_link_peer_hint). */
 void cli_print_link(const struct epdma_run *run);
 void cli_json_link(json_object *root, const struct epdma_run *run);
 int cmd_plan(struct cli *cli);
@@ -92,3 +93,8 @@ void cli_json_finding(json_object *a, const struct epdma_finding *f);
 void cli_print_causes(const char *cmd, const struct epdma_doctor *causes);
 /* A "causes" array of findings in O (empty when CAUSES is NULL). */
 void cli_json_causes(json_object *o, const struct epdma_doctor *causes);
+/* A down link whose cause this side cannot read: where to look (cmd-link.c; status prints
+ * it under the link, after its causes, and as link.hint). */
+const char *cli_link_peer_hint(const struct epdma_run *run);
+void cli_print_link_peer_hint(const struct epdma_run *run);
+void cli_json_link_peer_hint(json_object *root, const struct epdma_run *run);

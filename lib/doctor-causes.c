@@ -326,17 +326,6 @@ const struct epdma_cause_rule epdma_cause_rules[] = {
 				"binds only by PCI ID with class 0x0500xx",
 		     .action = "load ntb_hw_epf; use a [vntb] vendor_id:device_id and class that "
 			       "the host's ntb_hw_epf knows" } },
-	{ .cause = { .id = "transport-spads",
-		     .subsystem = "ntb_transport",
-		     .live = true,
-		     .title = "both ends' transports disagree",
-		     .meaning = "the scratchpads each end's transport wrote (version, queue "
-				"count, memory windows and their sizes) differ: ntb_transport "
-				"retries its link every 10 ms and logs nothing, so the link "
-				"never comes up (ntb_transport.c:1086-1113)",
-		     .action = "load the same transport with the same [transport] values and "
-			       "[vntb] num_mws on both ends: one config copied to both "
-			       "machines" } },
 	{ .cause = { .id = "transport-params",
 		     .subsystem = "ntb_transport",
 		     .live = true,
@@ -345,5 +334,28 @@ const struct epdma_cause_rule epdma_cause_rules[] = {
 				"both ends must use the same, or the link never comes up",
 		     .action = "run setup again (it writes writable parameters; --force reloads "
 			       "the module), or change [transport] to what is loaded" } },
+	{ .cause = { .id = "transport-mismatch",
+		     .subsystem = "ntb_transport",
+		     .live = true,
+		     .title = "both ends' transports announce different values",
+		     .meaning = "the two transports wrote different values into the vNTB "
+				"scratchpads (version, queue count, memory windows and their "
+				"sizes); ntb_transport compares version, queue count and MW "
+				"count and retries every 10 ms without a word while they differ "
+				"(ntb_transport.c:1086-1113): the link never comes up",
+		     .action = "give the key named above the same value in both ends' config "
+			       "(one config copied to both machines), then run setup on both "
+			       "(--force where a loaded transport must be reloaded)" } },
+	{ .cause = { .id = "transport-link-down",
+		     .subsystem = "ntb_transport",
+		     .live = true,
+		     .title = "transport link down, the peer's values not visible here",
+		     .meaning = "the transport runs on the NTB device but its queues are down, "
+				"and this end cannot read what the other end's transport "
+				"announced (the endpoint never can; the host only while it can "
+				"map the vNTB control BAR)",
+		     .action = "run epdmactl doctor on the host (booted with iomem=relaxed if "
+			       "ntb_hw_epf holds the BAR): it names each differing value; or "
+			       "compare [transport] and [vntb] of both configs" } },
 };
 const size_t epdma_ncause_rules = ARRAY_SIZE(epdma_cause_rules);

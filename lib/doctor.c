@@ -290,31 +290,63 @@ static void transport_params(struct epdma_ctx *ctx, const struct epdma_config *c
 	}
 }
 
-/* Host: the transport comparisons that failed, read from both ends' scratchpads. */
-static void spad_mismatches(const struct epdma_checks *checks, struct epdma_doctor *d)
+/* ---- both ends' transports (the link that never comes up) ---- */
+
+/* The transport runs here and some of its queues are down (link.c's reading). */
+static bool link_down(struct epdma_ctx *ctx, struct epdma_link_state *st)
+{
+	return epdma_link_read(ctx, st) == 0 && st->ntb_present && st->debugfs && st->nqps &&
+	       st->qps_up < st->nqps;
+}
+
+/* What the host's transport comparisons among CHECKS showed. */
+struct transport_seen {
+	bool compared, named, unreadable;
+	const char *why; /* a skipped comparison's reason */
+};
+
+/*
+ * Each transport comparison that failed (both ends' scratchpads read through
+ * the vNTB control BAR: epdma_transport_compare) is a finding naming the key
+ * and both values.
+ */
+static void transport_mismatches(const struct epdma_checks *checks, struct epdma_doctor *d,
+				 struct transport_seen *seen)
 {
 	for (size_t i = 0; checks && i < checks->count; i++) {
-		const struct epdma_check *c = &checks->items[i];
+		const struct epdma_check *k = &checks->items[i];
+		bool compare = !strncmp(k->name, "transport ", 10);
 
-		if (c->result != EPDMA_CHECK_FAIL ||
-		    (strcmp(c->name, "pair transport") && strncmp(c->name, "transport ", 10)))
+		if (!compare && strcmp(k->name, "pair transport"))
 			continue;
-		live_finding(d, "transport-spads", c->name, "%s%s%s", c->message,
-			     c->hint ? "; " : "", c->hint ? c->hint : "");
+		seen->compared |= compare && k->result != EPDMA_CHECK_SKIP;
+		if (k->result == EPDMA_CHECK_SKIP) {
+			seen->unreadable |= strstr(k->message, "cannot be read") != NULL;
+			seen->why = seen->why ? seen->why : k->message;
+		}
+		if (k->result != EPDMA_CHECK_FAIL)
+			continue;
+		seen->named = true;
+		live_finding(d, "transport-mismatch", k->name, "%s%s%s", k->message,
+			     k->hint ? "; " : "", k->hint ? k->hint : "");
 	}
 }
 
 /*
- * Host, doctor on its own: find the pair and read both ends' scratchpads
- * through the vNTB control BAR, as discover does (skipped, silently, where
- * the BAR is claimed or there is no PCI bus to scan).
+ * Host, doctor on its own: find the pair and compare both ends' transports,
+ * as discover and status do. Where it cannot (the BAR held by ntb_hw_epf
+ * under IO_STRICT_DEVMEM: pci-sysfs.c:1067, kernel/resource.c:1822) and the
+ * link is down, a finding says so and how to see the values.
  */
-static void host_spads(struct epdma_ctx *ctx, const struct epdma_config *cfg,
-		       struct epdma_doctor *d)
+static void host_transports(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			    struct epdma_doctor *d)
 {
-	struct epdma_checks checks = { 0 };
 	struct epdma_host *h;
+	struct epdma_checks c = { 0 };
+	struct epdma_link_state st;
+	struct transport_seen seen = { 0 };
 
+	/* No PCI bus to scan (host_unbound() says nothing either): nothing to compare. */
 	if (!epdma_fs_exists(ctx, "/sys/bus/pci/devices"))
 		return;
 	h = epdma_host_new();
@@ -322,10 +354,59 @@ static void host_spads(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 		d->lost++;
 		return;
 	}
-	epdma_host_find(ctx, cfg, h, EPDMA_CHECK_SKIP, &checks);
-	spad_mismatches(&checks, d);
-	epdma_checks_clear(&checks);
+	epdma_host_find(ctx, cfg, h, EPDMA_CHECK_WARN, &c);
+	transport_mismatches(&c, d, &seen);
+	if (seen.named || seen.compared || !link_down(ctx, &st))
+		;
+	else if (seen.unreadable)
+		live_finding(
+			d, "transport-link-down", st.ntb_device,
+			"%u of %u transport queues up on %s; the vNTB control BAR of %s cannot "
+			"be read now (held by ntb_hw_epf: this kernel maps no claimed BAR "
+			"unless booted with iomem=relaxed), so both ends' transport values "
+			"cannot be compared",
+			st.qps_up, st.nqps, st.ntb_device,
+			h->vntb >= 0 ? h->candidates[h->vntb].bdf : "the card");
+	else
+		live_finding(d, "transport-link-down", st.ntb_device,
+			     "%u of %u transport queues up on %s; %s", st.qps_up, st.nqps,
+			     st.ntb_device,
+			     seen.why ? seen.why : "no card to compare both ends' transports on");
+	epdma_checks_clear(&c);
 	free(h);
+}
+
+/*
+ * The endpoint cannot see what the host's transport announced: it sits in the
+ * vNTB function's own memory (pci_epf_alloc_space(), pci-epf-vntb.c:409-462),
+ * which no file shows (the virtual PCI device has no BARs, :964-981);
+ * ntb_transport's debugfs has only "QP Link" (ntb_transport.c:546) and it
+ * logs the peer's values with dev_dbg only (:1087-1109). A down link points
+ * to the host's doctor, which reads both halves through the control BAR.
+ */
+static void endpoint_transports(struct epdma_ctx *ctx, struct epdma_doctor *d)
+{
+	struct epdma_link_state st;
+
+	if (link_down(ctx, &st))
+		live_finding(d, "transport-link-down", st.ntb_device,
+			     "%u of %u transport queues up on %s; the endpoint cannot see why (the "
+			     "host's transport not running, or announcing other values): run "
+			     "epdmactl doctor on the host, which compares both ends' values",
+			     st.qps_up, st.nqps, st.ntb_device);
+}
+
+/*
+ * Status (CHECKS: its own pairing checks, read already): the mismatches
+ * only. transport-link-down would say again what status shows beside the
+ * down link: its queue count, the skipped comparison among the checks, and
+ * the hint where this side cannot see the cause (epdmactl's link.hint).
+ */
+static void status_transports(const struct epdma_checks *checks, struct epdma_doctor *d)
+{
+	struct transport_seen seen = { 0 };
+
+	transport_mismatches(checks, d, &seen);
 }
 
 /* ---- the run ---- */
@@ -370,10 +451,12 @@ static int doctor_run(struct epdma_ctx *ctx, const struct epdma_config *cfg, enu
 		if (role == EPDMA_ROLE_HOST)
 			host_unbound(ctx, cfg, out);
 		transport_params(ctx, cfg, out);
-		if (role == EPDMA_ROLE_HOST && !checks)
-			host_spads(ctx, cfg, out);
+		if (checks)
+			status_transports(checks, out);
+		else if (role == EPDMA_ROLE_HOST)
+			host_transports(ctx, cfg, out);
 		else
-			spad_mismatches(checks, out);
+			endpoint_transports(ctx, out);
 	}
 	if (out->lost)
 		return -ENOMEM;

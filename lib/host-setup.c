@@ -512,11 +512,47 @@ static bool read_only(struct epdma_ctx *ctx, const char *path)
 	return abs && stat(abs, &st) == 0 && !(st.st_mode & 0222);
 }
 
-/* The transport holds the DMA function's BDF: insert it, write its parameter, or reload it. */
+/* The shared [transport] values, as module options give them. */
+struct shared_param {
+	const char *name;
+	unsigned long long want;
+};
+
+static void shared_params(const struct epdma_config *cfg, struct shared_param p[3])
+{
+	p[0] = (struct shared_param){ "max_mw_size",
+				      (unsigned long long)cfg->transport.max_mw_size };
+	p[1] = (struct shared_param){ "transport_mtu", cfg->transport.transport_mtu };
+	p[2] = (struct shared_param){ "max_num_clients", cfg->transport.max_num_clients };
+}
+
+/* Loaded transport NAME runs P with another value (CUR): a transport without the
+ * parameter is not judged here (doctor's transport-params says so). */
+static bool shared_differs(struct epdma_ctx *ctx, const char *name, const struct shared_param *p,
+			   char *path, size_t psize, char *cur, size_t size)
+{
+	uint64_t v;
+
+	snprintf(path, psize, "/sys/module/%s/parameters/%s", name, p->name);
+	if (epdma_fs_read(ctx, path, cur, size) < 0)
+		return false;
+	cur[strcspn(cur, "\n")] = '\0';
+	return epdma_parse_u64(cur, &v) < 0 || v != p->want;
+}
+
+/*
+ * The transport holds the DMA function's BDF and runs with the shared
+ * [transport] values: insert it, write what differs (its parameters are 0644,
+ * ntb_transport.c:77-99, as the endpoint's setup writes them: transport.c), or
+ * reload it when a value that differs is read-only.
+ */
 static int plan_transport(struct epdma_ctx *ctx, const struct epdma_config *cfg, const char *bdf,
 			  unsigned int flags, struct epdma_run *run)
 {
-	char name[64], path[192], cur[192] = "", opts[256], old_opts[256], why[96];
+	char name[64], path[192], cur[192] = "", opts[256], old_opts[256], ro[256] = "", why[96];
+	struct shared_param sp[3];
+	bool need_bdf, reload;
+	size_t len = 0;
 
 	epdma_module_name(cfg->transport.module, name, sizeof(name));
 	snprintf(path, sizeof(path), "/sys/module/%s/parameters/%s", name,
@@ -533,16 +569,49 @@ static int plan_transport(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	}
 	/* A charp written with a newline keeps it ("...\n" reads back with two). */
 	cur[strcspn(cur, "\n")] = '\0';
-	if (!strcmp(cur, bdf))
+	need_bdf = strcmp(cur, bdf) != 0;
+	reload = need_bdf && read_only(ctx, path);
+	shared_params(cfg, sp);
+	for (size_t i = 0; i < 3; i++) {
+		char ppath[192], pcur[64];
+
+		if (shared_differs(ctx, name, &sp[i], ppath, sizeof(ppath), pcur, sizeof(pcur)) &&
+		    read_only(ctx, ppath)) {
+			reload = true;
+			if (len < sizeof(ro))
+				len += (size_t)snprintf(ro + len, sizeof(ro) - len,
+							"%s%s=%s (config %llu)", len ? ", " : "",
+							sp[i].name, pcur, sp[i].want);
+		}
+	}
+	if (!reload) {
+		if (need_bdf && !epdma_host_op_add(run, EPDMA_HOST_OP_PARAM, path, bdf, cur))
+			return -E2BIG;
+		for (size_t i = 0; i < 3; i++) {
+			char ppath[192], pcur[64], want[32];
+
+			if (!shared_differs(ctx, name, &sp[i], ppath, sizeof(ppath), pcur,
+					    sizeof(pcur)))
+				continue;
+			snprintf(want, sizeof(want), "%llu", sp[i].want);
+			if (!epdma_host_op_add(run, EPDMA_HOST_OP_PARAM, ppath, want, pcur))
+				return -E2BIG;
+		}
 		return 0;
-	if (!read_only(ctx, path))
-		return epdma_host_op_add(run, EPDMA_HOST_OP_PARAM, path, bdf, cur) ? 0 : -E2BIG;
+	}
 	if (!(flags & EPDMA_F_FORCE)) {
-		epdma_errors_addr(&run->errors, EPDMA_REASON_TRANSPORT_RELOAD, name,
-				  "is loaded with %s=%s and its %s is read-only (mode 0444): only "
-				  "removing and inserting it again gives it %s",
-				  cfg->transport.bdf_param, cur[0] ? cur : "(empty)",
-				  cfg->transport.bdf_param, bdf);
+		if (ro[0])
+			epdma_errors_addr(&run->errors, EPDMA_REASON_TRANSPORT_RELOAD, name,
+					  "is loaded with %s, read-only: only removing and "
+					  "inserting it again gives it the config's values",
+					  ro);
+		else
+			epdma_errors_addr(
+				&run->errors, EPDMA_REASON_TRANSPORT_RELOAD, name,
+				"is loaded with %s=%s and its %s is read-only (mode 0444): only "
+				"removing and inserting it again gives it %s",
+				cfg->transport.bdf_param, cur[0] ? cur : "(empty)",
+				cfg->transport.bdf_param, bdf);
 		return -EPERM;
 	}
 	if (epdma_module_busy(ctx, name, why, sizeof(why))) {
@@ -855,6 +924,14 @@ int epdma_host_apply(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 
 /* ---- runs ---- */
 
+/* PATH is the transport's BDF parameter (/sys/module/<m>/parameters/<bdf_param>). */
+static bool is_bdf_param(const struct epdma_config *cfg, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	return base && !strcmp(base + 1, cfg->transport.bdf_param);
+}
+
 /* The record after this run's plan: written ahead, so a crash leaves it naming them. */
 static bool is_client(const struct epdma_config *cfg, const char *module)
 {
@@ -967,7 +1044,9 @@ static void record_plan(const struct epdma_config *cfg, struct epdma_modules *mo
 			epdma_module_missing_deps(mods, op->target, record_dep, &deps);
 			record_client(rec, op->target);
 		}
-		if (op->type == EPDMA_HOST_OP_PARAM && !rec->param_path[0]) {
+		/* The BDF parameter of a transport epdma did not insert: teardown restores it. */
+		if (op->type == EPDMA_HOST_OP_PARAM && !rec->param_path[0] &&
+		    is_bdf_param(cfg, op->target)) {
 			snprintf(rec->param_path, sizeof(rec->param_path), "%s", op->target);
 			snprintf(rec->param_old, sizeof(rec->param_old), "%s", op->old);
 		}

@@ -541,7 +541,8 @@ int epdma_transport_compare(const struct epdma_transport_spads *host,
 	if (host->num_qps != ep->num_qps)
 		mismatch(out, "transport queues",
 			 "set the same [transport] max_num_clients on both ends (the queue count "
-			 "is min(max_num_clients, memory windows))",
+			 "is max_num_clients when below the doorbell count, else the MW count: "
+			 "ntb_transport.c:1362-1365)",
 			 "queue pairs", host->num_qps, ep->num_qps, false);
 	if (host->num_mws != ep->num_mws)
 		mismatch(out, "transport MWs", "[vntb] num_mws (and spad_count >= 4 + 2 * num_mws)",

@@ -86,7 +86,12 @@ static int usage(FILE *f, int status)
 		   "  epdma-sim reset $pair/endpoint\n"
 		   "\n"
 		   "Configs: $pair/endpoint/root/etc/epdma.conf, $pair/host/root/etc/epdma.conf.\n"
-		   "Fake kernel logs: <side>/root/dev/kmsg, <side>/kernel/oplog.\n");
+		   "Fake kernel logs: <side>/root/dev/kmsg, <side>/kernel/oplog.\n"
+		   "Each end's NTB transport announces what its own [transport] values give;\n"
+		   "the link is up when both agree (<side>/root/sys/kernel/debug/ntb_transport).\n"
+		   "A host that maps the BARs its drivers hold, as one booted with iomem=relaxed\n"
+		   "(then host status and doctor compare both ends' values):\n"
+		   "  echo iomem=relaxed >> $pair/host/kernel/config\n");
 	return status;
 }
 

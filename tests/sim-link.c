@@ -4,6 +4,7 @@
  * sees exactly what the endpoint's configfs graph says at the moment the host
  * rescans, through the fixture's own card builders (fixture-host.c).
  */
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -113,9 +114,12 @@ static void build_side(const char *dir, const char *side, void (*build)(struct f
 	free(to);
 }
 
+/* The endpoint of the pair: an R-Car S4 with the NTB transport and its client
+ * on disk (the same module objects as the host's), so that setup loads them. */
 static void build_endpoint(struct fx *fx)
 {
 	fx_rcar_s4(fx);
+	fx_host_modules(fx, true);
 }
 
 /* The host of the pair: the x86 tree, the host modules, and an ntb_hw_epf
@@ -266,20 +270,23 @@ static int bar_attr(struct fx *ep, const char *sub, const char *name)
 }
 
 /* What the host would see of EPC now: true when the controller is started
- * with a vNTB and a DMA function linked, CFG filled from their attributes. */
-static bool endpoint_view(struct fx *ep, const char *epc, struct epdma_config *cfg)
+ * with a vNTB and a DMA function linked; CFG filled from their attributes
+ * whenever both are linked (*LINKED, when not NULL, says so). */
+static bool endpoint_graph(struct fx *ep, const char *epc, struct epdma_config *cfg, bool *linked)
 {
 	char *start = fx_strdupf(EP_CONTROLLERS "/%s/start", epc);
 	long started = attr(ep, "", start, 0);
-	char *vfn = started == 1 ? linked_function(ep, epc, "pci_epf_vntb") : NULL;
-	char *dfn = started == 1 ? linked_function(ep, epc, "pci_epf_dma") : NULL;
+	char *vfn = linked_function(ep, epc, "pci_epf_vntb");
+	char *dfn = linked_function(ep, epc, "pci_epf_dma");
 	char *vsub = vfn ? subgroup(ep, vfn, "pci_epf_vntb") : NULL;
 	char *dsub = dfn ? subgroup(ep, dfn, "pci_epf_dma") : NULL;
-	bool up = vsub && dsub;
+	bool both = vsub && dsub, up = both && started == 1;
 
 	free(start);
 	memset(cfg, 0, sizeof(*cfg));
-	if (up) {
+	if (linked)
+		*linked = both;
+	if (both) {
 		cfg->pairing_tag = (uint16_t)attr(ep, vfn, "subsys_id", 0);
 		cfg->vntb.vendor_id = (uint16_t)attr(ep, vfn, "vendorid", 0xffff);
 		cfg->vntb.device_id = (uint16_t)attr(ep, vfn, "deviceid", 0xffff);
@@ -313,21 +320,9 @@ static bool endpoint_view(struct fx *ep, const char *epc, struct epdma_config *c
 	return up;
 }
 
-/* A transport module (ntb_transport*) is loaded on the endpoint. */
-static bool transport_loaded(struct fx *ep)
+static bool endpoint_view(struct fx *ep, const char *epc, struct epdma_config *cfg)
 {
-	char **names = fx_list(ep, "sys/module");
-	bool found = false;
-
-	for (size_t i = 0; names[i] && !found; i++)
-		if (!strncmp(names[i], "ntb_transport", 13)) {
-			char *p = fx_strdupf("sys/module/%s/initstate", names[i]);
-
-			found = fx_exists(ep, p);
-			free(p);
-		}
-	fx_list_free(names);
-	return found;
+	return endpoint_graph(ep, epc, cfg, NULL);
 }
 
 /* ---- the host's side of the cable ---- */
@@ -370,11 +365,13 @@ static void drop_hidden(struct fx *host, const char *bdf)
 	free(p);
 }
 
-static void card_images(struct fx *ep, const struct epdma_config *cfg, struct fx_vntb_bar *vb,
+static void card_images(const struct epdma_config *cfg, struct fx_vntb_bar *vb,
 			struct fx_pedm_bar *pb)
 {
 	fx_vntb_bar_from_config(cfg, vb);
-	vb->transport = transport_loaded(ep);
+	/* No transport has written yet: the endpoint's writes once the host's sends
+	 * LINK_UP (cable_link()). */
+	vb->transport = false;
 	fx_pedm_bar_from_config(cfg, pb);
 	pb->ready = true; /* the endpoint's function is bound and serving */
 }
@@ -394,7 +391,7 @@ static void cable_sync(const char *dir, struct fx *host, const struct cable *c)
 			struct fx_pedm_bar pb;
 			bool root_bus = !strcmp(c->parent, "-");
 
-			card_images(ep, &cfg, &vb, &pb);
+			card_images(&cfg, &vb, &pb);
 			fx_host_card(host, &(struct fx_host_card){
 						   .cfg = &cfg,
 						   .bdf = c->slot,
@@ -444,37 +441,253 @@ static int ctrl_bar(const struct epdma_config *cfg)
 	return map ? map->ctrl : 0;
 }
 
-/* The endpoint's transport came up: its words in the host's half of the spads. */
-static void cable_transport(const char *dir, struct fx *host, const struct cable *c)
+/* ---- the NTB transports on both ends (ntb_transport.c, v6.12) ---- */
+
+/* What one end's transport announces through the scratchpads, and whether it runs. */
+struct xport {
+	bool probed;  /* loaded on an NTB device: its queues exist (debugfs) */
+	bool on;      /* probed and its link up: it writes its words */
+	char dev[64]; /* the PCI device its NTB device sits on: the debugfs directory */
+	uint32_t qps; /* nt->qp_count */
+	uint32_t mws; /* nt->mw_count */
+	uint64_t mw[EPDMA_MAX_MWS];
+	bool client; /* ntb_netdev loaded: its queue asks for the link */
+};
+
+/* The transport module loaded on SIDE into BUF: one that takes over from plain
+ * ntb_transport (ntb_transport_ep_dma) first, else ntb_transport. */
+static bool transport_module(struct fx *side, char *buf, size_t size)
+{
+	char **names = fx_list(side, "sys/module");
+	bool found = false;
+
+	for (int pass = 0; pass < 2 && !found; pass++)
+		for (size_t i = 0; names[i] && !found; i++) {
+			char *p = fx_strdupf("sys/module/%s/initstate", names[i]);
+
+			if (!strncmp(names[i], "ntb_transport", 13) && fx_exists(side, p) &&
+			    (pass == 1 || strcmp(names[i], "ntb_transport"))) {
+				snprintf(buf, size, "%s", names[i]);
+				found = true;
+			}
+			free(p);
+		}
+	fx_list_free(names);
+	return found;
+}
+
+static bool module_live(struct fx *side, const char *name)
+{
+	char *p = fx_strdupf("sys/module/%s/initstate", name);
+	bool r = fx_exists(side, p);
+
+	free(p);
+	return r;
+}
+
+/* ntb_transport_probe(): mw_count is what the spads can describe
+ * (ntb_transport.c:1311-1322); qp_count starts at ilog2 of the doorbell mask,
+ * max_num_clients caps it and only otherwise the MW count does (:1353-1365). */
+static void xport_counts(struct fx *side, const char *mod, uint32_t db_bits, uint32_t num_mws,
+			 uint32_t spad_count, struct xport *x)
+{
+	char *parm = fx_strdupf("sys/module/%s/parameters", mod);
+	uint32_t mnc = (uint32_t)attr(side, parm, "max_num_clients", 0);
+	uint64_t max_mw = (uint64_t)attr(side, parm, "max_mw_size", 0);
+
+	x->mws = spad_count < EPDMA_TRANSPORT_MIN_SPADS ? 0 : (spad_count - 4) / 2;
+	if (num_mws < x->mws)
+		x->mws = num_mws;
+	if (mnc && mnc < db_bits)
+		x->qps = mnc;
+	else if (x->mws < db_bits)
+		x->qps = x->mws;
+	else
+		x->qps = db_bits;
+	/* ntb_transport_link_work() caps what it announces at max_mw_size (:1066-1070). */
+	for (uint32_t i = 0; i < x->mws && i < EPDMA_MAX_MWS; i++)
+		if (max_mw && x->mw[i] > max_mw)
+			x->mw[i] = max_mw;
+	x->client = module_live(side, "ntb_netdev");
+	free(parm);
+}
+
+/* The endpoint's transport: on the vNTB's NTB device, the window sizes are
+ * configfs mwN (vntb_epf_peer_mw_get_addr(), pci-epf-vntb.c:1086), the doorbell
+ * mask BIT(db_count) - 1 (:1039). Its link is up once the host's ntb_hw_epf
+ * sent LINK_UP (pci-epf-vntb.c:297, 170): HOST_ON. */
+static void xport_endpoint(struct fx *ep, const struct epdma_config *cfg, bool host_on,
+			   struct xport *x)
+{
+	char mod[64], **devs = fx_list(ep, "sys/bus/ntb/devices");
+
+	memset(x, 0, sizeof(*x));
+	if (devs[0] && transport_module(ep, mod, sizeof(mod))) {
+		snprintf(x->dev, sizeof(x->dev), "%s", devs[0]);
+		for (uint32_t i = 0; i < EPDMA_MAX_MWS; i++)
+			x->mw[i] = cfg->vntb.mw[i];
+		xport_counts(ep, mod, cfg->vntb.db_count ? cfg->vntb.db_count - 1 : 0,
+			     cfg->vntb.num_mws, cfg->vntb.spad_count, x);
+		x->probed = true;
+		x->on = host_on;
+	}
+	fx_list_free(devs);
+}
+
+/* Size of BAR of host device BDF, from its resource file. */
+static uint64_t host_bar_size(struct fx *host, const char *bdf, int bar)
+{
+	char *p = fx_strdupf("sys/bus/pci/devices/%s/resource", bdf), *text = fx_read(host, p);
+	char *line = text;
+	unsigned long long start = 0, end = 0, flags = 0;
+
+	for (int i = 0; line && i < bar; i++)
+		line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL;
+	if (!line || sscanf(line, "%llx %llx %llx", &start, &end, &flags) != 3 || end <= start)
+		start = end = 0;
+	free(text);
+	free(p);
+	return end > start ? end - start + 1 : 0;
+}
+
+/* The host's transport: on ntb_hw_epf's NTB device, the window sizes are the MW
+ * BARs' lengths (ntb_epf_peer_mw_get_addr()); the vNTB function offers 16 MSI
+ * vectors (pci-epf-vntb.c:507), so ntb_hw_epf has db_count 15 (ntb_hw_epf.c:381)
+ * and the mask BIT(14) - 1 (:600): 13 doorbell bits. */
+static void xport_host(struct fx *host, const struct cable *c, const struct epdma_config *cfg,
+		       struct xport *x)
+{
+	const struct epdma_ntb_epf_map *map = epdma_ntb_epf_map_lookup(cfg->vntb.vendor_id,
+								       cfg->vntb.device_id);
+	char mod[64], *ntb = fx_strdupf("sys/bus/ntb/devices/%s", c->slot);
+
+	memset(x, 0, sizeof(*x));
+	if (fx_exists(host, ntb) && transport_module(host, mod, sizeof(mod))) {
+		snprintf(x->dev, sizeof(x->dev), "%s", c->slot);
+		for (int i = 0; i < EPDMA_MAX_MWS; i++) {
+			int bar = cfg->vntb.mw_bar[i] != EPDMA_BAR_AUTO ? cfg->vntb.mw_bar[i]
+				  : map					? map->mw[i]
+									: -1;
+
+			x->mw[i] = bar >= 0 && bar <= 5 ? host_bar_size(host, c->slot, bar) : 0;
+		}
+		xport_counts(host, mod, 13, cfg->vntb.num_mws, cfg->vntb.spad_count, x);
+		x->probed = x->on = true;
+	}
+	free(ntb);
+}
+
+/* ntb_transport_link_work(): the words one end writes into its peer's spads (:1064-1084). */
+static void xport_words(const struct xport *x, uint32_t *w, uint32_t count, bool qp_up)
+{
+	memset(w, 0, 4 * (size_t)count);
+	if (!x->on || count < EPDMA_TRANSPORT_MIN_SPADS)
+		return;
+	for (uint32_t i = 0; i < x->mws && 5 + 2 * i < count; i++) {
+		w[EPDMA_TRANSPORT_SPAD_MW0 + 2 * i] = (uint32_t)(x->mw[i] >> 32);
+		w[EPDMA_TRANSPORT_SPAD_MW0 + 2 * i + 1] = (uint32_t)x->mw[i];
+	}
+	w[EPDMA_TRANSPORT_SPAD_NMWS] = x->mws;
+	w[EPDMA_TRANSPORT_SPAD_NQPS] = x->qps;
+	w[EPDMA_TRANSPORT_SPAD_QPL] = qp_up && x->qps < 32 ? (1u << x->qps) - 1 : 0;
+	w[EPDMA_TRANSPORT_SPAD_VER] = EPDMA_TRANSPORT_VERSION;
+	for (uint32_t i = 0; i < count; i++)
+		w[i] = htole32(w[i]); /* the BAR is little-endian (writel) */
+}
+
+/* <debugfs>/ntb_transport/<dev>/qp<N>/stats, made at probe (ntb_transport.c:1236-1242,
+ * 1380-1383), "QP Link - \tUp|Down" (:546); gone when no transport is probed there. */
+static void xport_debugfs(struct fx *side, const struct xport *x, bool up)
+{
+	char **devs = fx_list(side, "sys/kernel/debug/ntb_transport");
+
+	for (size_t i = 0; devs[i]; i++)
+		if (!x->probed || strcmp(devs[i], x->dev)) {
+			char *p = fx_strdupf("%s/sys/kernel/debug/ntb_transport/%s", side->root,
+					     devs[i]);
+
+			rm_rf(p);
+			free(p);
+		}
+	fx_list_free(devs);
+	if (!x->probed)
+		return;
+	for (uint32_t i = 0; i < x->qps; i++) {
+		char *p = fx_strdupf("sys/kernel/debug/ntb_transport/%s/qp%u/stats", x->dev, i);
+
+		fx_write(side, p,
+			 "\nNTB QP stats:\n\nrx_bytes - \t0\nrx_pkts - \t0\n\n"
+			 "tx_bytes - \t0\ntx_pkts - \t0\n\nQP Link - \t%s\n",
+			 up ? "Up" : "Down");
+		free(p);
+	}
+}
+
+static uint32_t le32(const uint8_t *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/* Each end's words in the other's half of the card's control BAR on the host
+ * (ntb_hw_epf reads its own spads from the first half and writes its peer's
+ * into the second: ntb_hw_epf.c:230-294, pci-epf-vntb.c:1098-1141), and the
+ * LINK_STATUS the endpoint sets on the host's LINK_UP (pci-epf-vntb.c:170). A
+ * transport that stops zeroes its own half (ntb_transport.c:1015-1021). */
+static void write_spads(struct fx *host, const struct cable *c, const struct epdma_config *cfg,
+			const struct xport *e, const struct xport *h, bool qp_up)
+{
+	char *p = fx_strdupf("%s/sys/bus/pci/devices/%s/resource%d", host->root, c->slot,
+			     ctrl_bar(cfg));
+	int fd = open(p, O_RDWR | O_CLOEXEC);
+	uint8_t hdr[EPDMA_VNTB_CTRL_SIZE];
+	uint32_t off, n, *w = NULL;
+	uint8_t link = h->on; /* LINK_STATUS_UP */
+
+	if (fd < 0 || pread(fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
+		goto out;
+	off = le32(hdr + EPDMA_VNTB_OFF_SPAD);
+	n = le32(hdr + EPDMA_VNTB_OFF_NSPAD);
+	w = n && n <= 1024 ? calloc(n, 4) : NULL;
+	if (!w)
+		goto out;
+	xport_words(e, w, n, qp_up);
+	if (pwrite(fd, w, 4 * (size_t)n, off) < 0)
+		ck_abort_msg("sim: write %s: %s", p, strerror(errno));
+	xport_words(h, w, n, qp_up);
+	if (pwrite(fd, w, 4 * (size_t)n, off + 4 * (off_t)n) < 0 ||
+	    pwrite(fd, &link, 1, EPDMA_VNTB_OFF_LINK) < 0)
+		ck_abort_msg("sim: write %s: %s", p, strerror(errno));
+out:
+	free(w);
+	if (fd >= 0)
+		close(fd);
+	free(p);
+}
+
+/* Both transports against each other, as each one's link work does: the
+ * transport link is up when version, queue count and MW count agree
+ * (ntb_transport.c:1086-1100; MW sizes are taken, not compared: :1102-1110);
+ * a queue's link needs the client on both ends (ntb_netdev, its interface
+ * taken as opened). Then the words in the control BAR and each end's debugfs. */
+static void cable_link(const char *dir, struct fx *host, const struct cable *c)
 {
 	struct fx *ep = sim_side(dir, c->side);
 	struct epdma_config cfg;
-	struct fx_vntb_bar vb;
-	struct fx_pedm_bar pb;
+	struct xport h, e;
+	bool linked, up, card = on_bus(host, c->slot);
 
-	if (on_bus(host, c->slot) && endpoint_view(ep, c->epc, &cfg)) {
-		size_t len;
-		uint8_t *img;
-		uint32_t off;
-		char *p = fx_strdupf("%s/sys/bus/pci/devices/%s/resource%d", host->root, c->slot,
-				     ctrl_bar(&cfg));
-		int fd = open(p, O_WRONLY | O_CLOEXEC);
-
-		card_images(ep, &cfg, &vb, &pb);
-		vb.transport = true;
-		img = fx_vntb_bar_image(&vb, &len);
-		off = (uint32_t)img[EPDMA_VNTB_OFF_SPAD] |
-		      (uint32_t)img[EPDMA_VNTB_OFF_SPAD + 1] << 8 |
-		      (uint32_t)img[EPDMA_VNTB_OFF_SPAD + 2] << 16 |
-		      (uint32_t)img[EPDMA_VNTB_OFF_SPAD + 3] << 24;
-		if (fd >= 0 && off + 4 * (size_t)vb.spad_count <= len &&
-		    pwrite(fd, img + off, 4 * (size_t)vb.spad_count, off) < 0)
-			ck_abort_msg("sim: write %s: %s", p, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		free(img);
-		free(p);
-	}
+	memset(&h, 0, sizeof(h));
+	memset(&e, 0, sizeof(e));
+	endpoint_graph(ep, c->epc, &cfg, &linked);
+	if (linked && card)
+		xport_host(host, c, &cfg, &h);
+	if (linked)
+		xport_endpoint(ep, &cfg, h.on, &e);
+	up = e.on && e.qps == h.qps && e.mws == h.mws;
+	if (card && linked)
+		write_spads(host, c, &cfg, &e, &h, up && e.client && h.client);
+	xport_debugfs(host, &h, up && e.client && h.client);
+	xport_debugfs(ep, &e, up && e.client && h.client);
 	fx_detach(ep);
 }
 
@@ -483,26 +696,25 @@ int sim_link_event(const char *dir, const char *side, int argc, char **argv)
 	struct cable cables[8];
 	size_t n = cables_load(dir, cables, 8);
 	struct fx *host = sim_side(dir, "host");
+	bool from_host = !strcmp(side, "host");
 	int lock = -1;
 
-	if (argc >= 1 && !strcmp(argv[0], "rescan") && !strcmp(side, "host")) {
-		/* The host's fake kernel holds the host's lock already. */
+	/* The host's fake kernel holds the host's lock already; an endpoint's
+	 * event takes it (endpoint -> host, the only order). */
+	if (!from_host)
+		lock = host_lock(host);
+	if (argc >= 1 && !strcmp(argv[0], "rescan") && from_host) {
 		for (size_t i = 0; i < n; i++)
 			cable_sync(dir, host, &cables[i]);
-	} else if (!strcmp(side, "host")) {
-		/* Nothing else the host does reaches the endpoint. */
-	} else if (argc >= 3 && !strcmp(argv[0], "start") && !strcmp(argv[2], "0")) {
-		lock = host_lock(host);
+	} else if (!from_host && argc >= 3 && !strcmp(argv[0], "start") && !strcmp(argv[2], "0")) {
 		for (size_t i = 0; i < n; i++)
 			if (!strcmp(cables[i].side, side) && !strcmp(cables[i].epc, argv[1]))
 				cable_down(host, &cables[i]);
-	} else if (argc >= 3 && !strcmp(argv[0], "module") &&
-		   !strncmp(argv[1], "ntb_transport", 13) && !strcmp(argv[2], "1")) {
-		lock = host_lock(host);
-		for (size_t i = 0; i < n; i++)
-			if (!strcmp(cables[i].side, side))
-				cable_transport(dir, host, &cables[i]);
 	}
+	/* After any event: what the transports on both ends see of each other. */
+	for (size_t i = 0; i < n; i++)
+		if (from_host || !strcmp(cables[i].side, side))
+			cable_link(dir, host, &cables[i]);
 	host_unlock(lock);
 	fx_detach(host);
 	return 0;

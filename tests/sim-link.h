@@ -19,18 +19,27 @@
  *   to it), the card is placed in the host's hidden store (fx_host_card,
  *   prepared), built from the endpoint's LIVE configfs values: IDs, class
  *   codes, subsys_id (the pairing tag), num_mws, mwN, spad_count, db_count,
- *   the BAR attributes, wr_chans/rd_chans; PEDM READY set; the transport's
- *   scratchpad words when a transport module (ntb_transport*) is loaded on
- *   the endpoint. The fake kernel's rescan then finds it (and probes it). A
- *   card already on the host's bus is left alone; the hidden copy of a card
- *   whose endpoint is down is dropped (so a `remove`d card does not come back).
+ *   the BAR attributes, wr_chans/rd_chans; PEDM READY set; scratchpads blank.
+ *   The fake kernel's rescan then finds it (and probes it). A card already on
+ *   the host's bus is left alone; the hidden copy of a card whose endpoint is
+ *   down is dropped (so a `remove`d card does not come back).
  * - endpoint `start` 0 (a stop, or epdma-sim reset): the card's BARs read all
  *   ones in place (what a mapping the host holds sees), then it is removed
  *   as a surprise removal does (fx_host_unplug: drivers released, channels
  *   and NTB device gone, files gone), and two pciehp lines are logged.
  *   `start` 1 does nothing at once: the host finds the card on its next rescan.
- * - endpoint module insert of a transport (ntb_transport*): its scratchpad
- *   words are written into the card's vNTB control BAR on the host.
+ * - after every event (either side): the NTB transports. The host's runs once
+ *   a transport module (ntb_transport*, ntb_transport_ep_dma before plain
+ *   ntb_transport) is loaded and ntb_hw_epf has the card (its probe sends
+ *   LINK_UP); the endpoint's once its transport is loaded on the vNTB's NTB
+ *   device and the host's runs. Each announces version, queue count, MW
+ *   count and MW sizes computed from ITS OWN module parameters and device
+ *   (ntb_transport_probe(), ntb_transport_link_work()); the words go into the
+ *   card's vNTB control BAR on the host, the endpoint's in the first half of
+ *   the scratchpads, the host's in the second, LINK_STATUS set. The link is up
+ *   when both run and version, queue and MW counts agree; each end's
+ *   <debugfs>/ntb_transport/<dev>/qpN/stats says "QP Link - Up" when the link
+ *   is up and both ends have ntb_netdev loaded, "Down" otherwise.
  *
  * Locking: the event runs while the caller's fake kernel holds its own lock.
  * Endpoint events take the host's lock; the host's rescan event reads the

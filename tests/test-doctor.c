@@ -394,6 +394,74 @@ START_TEST(live_unbound_functions_and_transport_values)
 }
 END_TEST
 
+/* A transport's words in the card's control BAR: spad_count 64 at 0x200
+ * (fixture-host.c), the endpoint's half first, the host's at 0x300. */
+static void spad_half(struct fx *fx, long off, uint32_t nqps)
+{
+	char *path = fx_path(fx, "sys/bus/pci/devices/0000:08:00.0/resource0");
+	uint32_t words[6] = { 4, 0, nqps, 1, 0, 0x100000 }; /* VERSION 4, QPs, 1 MW of 1 MiB */
+	FILE *f = fopen(path, "r+b");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fseek(f, off, SEEK_SET), 0);
+	ck_assert_uint_eq(fwrite(words, sizeof(words), 1, f), 1);
+	fclose(f);
+	free(path);
+}
+
+/* Both transports' words in the control BAR: each difference with its key; a
+ * down link with nothing to compare says what the scratchpads show. */
+START_TEST(live_transport_mismatch_and_link_down)
+{
+	struct fx *fx = fx_new();
+	struct epdma_ctx *ctx;
+	struct epdma_config *cfg;
+	struct epdma_doctor d;
+	const struct epdma_finding *f;
+
+	fx_x86_host(fx);
+	kmsg_fixture(fx, "clean");
+	cfg = load_config(fx, &ctx);
+	fx_host_card(fx, &(struct fx_host_card){ .cfg = cfg });
+	/* The host's transport on ntb_hw_epf's NTB device, its queue down. */
+	fx_mkdir(fx, "sys/bus/ntb/devices/0000:08:00.0");
+	fx_write(fx, "sys/kernel/debug/ntb_transport/0000:08:00.0/qp0/stats",
+		 "\nNTB QP stats:\n\nQP Link - \tDown\n");
+	/* Nobody wrote: the down link, and why nothing was compared. */
+	epdma_doctor_init(&d);
+	epdma_doctor(ctx, cfg, EPDMA_ROLE_AUTO, &d);
+	f = find(&d, "transport-link-down");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(f->fact, "0 of 1 transport queues up on 0000:08:00.0; not verified: the "
+				  "endpoint's transport has not written its scratchpads");
+	ck_assert_ptr_null(find(&d, "transport-mismatch"));
+	epdma_doctor_free(&d);
+	/* Both wrote, with other queue counts: the key and both values. */
+	spad_half(fx, 0x200, 1);
+	spad_half(fx, 0x300, 2);
+	epdma_doctor_init(&d);
+	epdma_doctor(ctx, cfg, EPDMA_ROLE_AUTO, &d);
+	f = find(&d, "transport-mismatch");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(f->subject, "transport queues");
+	ck_assert_msg(has(f->fact, "queue pairs: host 2, endpoint 1: the link never comes up; set "
+				   "the same [transport] max_num_clients on both ends"),
+		      "%s", f->fact);
+	ck_assert_ptr_null(find(&d, "transport-link-down"));
+	epdma_doctor_free(&d);
+	/* Both agree: nothing (the queue waits for the clients, not a mismatch). */
+	spad_half(fx, 0x300, 1);
+	epdma_doctor_init(&d);
+	epdma_doctor(ctx, cfg, EPDMA_ROLE_AUTO, &d);
+	ck_assert_ptr_null(find(&d, "transport-mismatch"));
+	ck_assert_ptr_null(find(&d, "transport-link-down"));
+	epdma_doctor_free(&d);
+	epdma_config_free(cfg);
+	epdma_ctx_free(ctx);
+	fx_free(fx);
+}
+END_TEST
+
 /* ---- setup names the cause of its failed step ---- */
 
 START_TEST(setup_failure_names_the_cause)
@@ -732,6 +800,7 @@ static Suite *doctor_suite(void)
 	tcase_add_test(tc, cli_json_schema);
 	tcase_add_test(tc, cli_no_kmsg_fails);
 	tcase_add_test(tc, live_unbound_functions_and_transport_values);
+	tcase_add_test(tc, live_transport_mismatch_and_link_down);
 	tcase_add_test(tc, setup_failure_names_the_cause);
 	tcase_add_test(tc, setup_json_names_the_cause);
 	tcase_add_test(tc, host_setup_failure_names_the_cause);

@@ -269,8 +269,8 @@ START_TEST(status_names_scratchpad_mismatch)
 	host_transport_writes(fx, vb.num_qps + 1, vb.mw_size[0]);
 	ctl(fx, &r, "status", NULL, NULL, NULL);
 	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
-	ck_assert_msg(has(r.out, "\n  cause transport-spads: both ends' transports disagree "
-				 "(ntb_transport, transport queues)\n"),
+	ck_assert_msg(has(r.out, "\n  cause transport-mismatch: both ends' transports announce "
+				 "different values (ntb_transport, transport queues)\n"),
 		      "%s", r.out);
 	ck_assert_int_ge(
 		asprintf(&want,
@@ -280,19 +280,19 @@ START_TEST(status_names_scratchpad_mismatch)
 		0);
 	ck_assert_msg(has(r.out, want), "%s", r.out);
 	free(want);
-	ck_assert(strstr(r.out, "\nlink: ") < strstr(r.out, "cause transport-spads"));
+	ck_assert(strstr(r.out, "\nlink: ") < strstr(r.out, "cause transport-mismatch"));
 	fx_result_free(&r);
 	ctl(fx, &r, "status", "--json", NULL, NULL);
 	ck_assert_int_eq(r.status, 0);
-	ck_assert(has(r.out, "\"id\": \"transport-spads\""));
-	ck_assert(strstr(r.out, "\"link\": {") < strstr(r.out, "\"id\": \"transport-spads\""));
+	ck_assert(has(r.out, "\"id\": \"transport-mismatch\""));
+	ck_assert(strstr(r.out, "\"link\": {") < strstr(r.out, "\"id\": \"transport-mismatch\""));
 	fx_result_free(&r);
 
 	/* doctor on its own reads them too. */
 	ctl(fx, &r, "doctor", NULL, NULL, NULL);
 	ck_assert_int_eq(r.status, 1);
-	ck_assert_msg(has(r.out, "● transport-spads: both ends' transports disagree "
-				 "(ntb_transport, transport queues)\n"),
+	ck_assert_msg(has(r.out, "● transport-mismatch: both ends' transports announce "
+				 "different values (ntb_transport, transport queues)\n"),
 		      "%s", r.out);
 	fx_result_free(&r);
 
@@ -300,12 +300,88 @@ START_TEST(status_names_scratchpad_mismatch)
 	host_transport_writes(fx, vb.num_qps, vb.mw_size[0]);
 	ctl(fx, &r, "status", NULL, NULL, NULL);
 	ck_assert(has(r.out, "\n  cause dma-unbound: "));
-	ck_assert(!has(r.out, "transport-spads"));
+	ck_assert(!has(r.out, "transport-mismatch"));
 	fx_result_free(&r);
 	ctl(fx, &r, "doctor", NULL, NULL, NULL);
 	ck_assert(has(r.out, "● dma-unbound: "));
-	ck_assert(!has(r.out, "transport-spads"));
+	ck_assert(!has(r.out, "transport-mismatch"));
 	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
+/* ---- 4: changed [transport] values on a loaded transport ---- */
+
+#define EP_DMA_PARAMS "sys/module/ntb_transport_ep_dma/parameters/"
+
+START_TEST(setup_writes_changed_transport_values)
+{
+	struct fx *fx = host(NULL, NULL);
+	struct fx_result r;
+	char *record;
+
+	ctl(fx, &r, "setup", NULL, NULL, NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	fx_result_free(&r);
+	record = fx_read(fx, "run/epdma/host");
+	write_config(fx, "\n[transport]\ntransport_mtu = 0x2000\nmax_num_clients = 1\n");
+	ctl(fx, &r, "plan", NULL, NULL, NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.out, "  write 8192 to /sys/module/ntb_transport_ep_dma/parameters/"
+				 "transport_mtu (was 65536)\n"
+				 "  write 1 to /sys/module/ntb_transport_ep_dma/parameters/"
+				 "max_num_clients (was 0)\n"),
+		      "%s", r.out);
+	ck_assert(!has(r.out, "remove module"));
+	fx_result_free(&r);
+	ctl(fx, &r, "setup", NULL, NULL, NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	fx_result_free(&r);
+	ck_assert(file_has(fx, EP_DMA_PARAMS "transport_mtu", "8192"));
+	ck_assert(file_has(fx, EP_DMA_PARAMS "max_num_clients", "1"));
+	ck_assert(file_has(fx, EP_DMA_PARAMS "dma_bdf", "0000:08:00.1"));
+	/* The same module, the same record: only the BDF parameter is restored on teardown. */
+	ck_assert(file_has(fx, "run/epdma/host", record));
+	free(record);
+	ctl(fx, &r, "setup", "--json", NULL, NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_int_eq(fx_json_array_len(r.out, "operations"), 0);
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
+/* A transport whose changed value is read-only: refused, then reloaded with --force. */
+START_TEST(read_only_transport_value_needs_force)
+{
+	static const char *const parms[] = { "dma_bdf:charp:0644:", "max_mw_size:ulong:0644:0",
+					     "transport_mtu:uint:0444:65536",
+					     "max_num_clients:byte:0644:0", NULL };
+	struct fx *fx = host("\n[transport]\nmodule = ntb_transport_ro\n", NULL);
+	struct fx_result r;
+	char *log;
+
+	fx_module_parm(fx, "drivers/ntb", "ntb_transport_ro", NULL, "ntb", parms);
+	fx_depmod(fx);
+	ctl(fx, &r, "setup", NULL, NULL, NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	fx_result_free(&r);
+	write_config(fx, "\n[transport]\nmodule = ntb_transport_ro\ntransport_mtu = 0x2000\n");
+	ctl(fx, &r, "setup", NULL, NULL, NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(has(r.err, "ntb_transport_ro: is loaded with transport_mtu=65536 (config "
+				 "8192), read-only: only removing and inserting it again gives it "
+				 "the config's values"),
+		      "%s", r.err);
+	fx_result_free(&r);
+	ck_assert(file_has(fx, "sys/module/ntb_transport_ro/parameters/transport_mtu", "65536"));
+	ctl(fx, &r, "setup", "--force", NULL, NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	fx_result_free(&r);
+	ck_assert(file_has(fx, "sys/module/ntb_transport_ro/parameters/transport_mtu", "8192"));
+	log = fx_oplog(fx);
+	ck_assert_msg(has(log, "delete_module ntb_transport_ro = 0\n"), "%s", log);
+	free(log);
 	fx_free(fx);
 }
 END_TEST
@@ -322,6 +398,8 @@ int main(void)
 	tcase_add_test(tc, discover_compares_both_ends);
 	tcase_add_test(tc, status_shows_link_and_waits_for_it);
 	tcase_add_test(tc, status_names_scratchpad_mismatch);
+	tcase_add_test(tc, setup_writes_changed_transport_values);
+	tcase_add_test(tc, read_only_transport_value_needs_force);
 	suite_add_tcase(s, tc);
 	return fx_run_suite(s);
 }

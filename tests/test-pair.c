@@ -773,6 +773,277 @@ START_TEST(host_daemon_killed_mid_bind)
 }
 END_TEST
 
+/* ---- both ends' transports with different values ---- */
+
+#define EP_QP0	 "sys/kernel/debug/ntb_transport/0000:10:00.0/qp0/stats"
+#define HOST_QP0 "sys/kernel/debug/ntb_transport/" VNTB "/qp0/stats"
+
+/* SIDE's config: the pair's own plus a [transport] section. */
+static void conf_transport(struct fx *side, bool host, const char *transport)
+{
+	fx_write(side, "etc/epdma.conf",
+		 "[general]\nrole = %s\nprofile = rcar-gen4\n%s[dma]\nwr_chans = 2\nrd_chans = 2\n"
+		 "%s[transport]\n%s",
+		 host ? "host" : "endpoint", host ? "" : "[vntb]\nvbus_number = 0x10\n",
+		 host ? "[host]\nrescan_interval_ms = 50\n" : "", transport);
+}
+
+/* epdmactl ARGS... on SIDE: its output (stdout then stderr) and exit status. */
+static char *ctl_out(struct fx *side, int *status, ...)
+{
+	const char *argv[16] = { "epdmactl", "--root", side->root };
+	struct fx_result r;
+	size_t n = 3;
+	va_list ap;
+	char *out;
+
+	va_start(ap, status);
+	while (n < 15 && (argv[n] = va_arg(ap, const char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	fx_run(side, &r, argv);
+	*status = r.status;
+	out = fmt("%s%s", r.out, r.err);
+	fx_result_free(&r);
+	return out;
+}
+
+/* The endpoint's transport is loaded with max_num_clients 2, the host's with 1:
+ * each announces its own queue count (2 and 1), ntb_transport retries
+ * silently and the link never comes up. The host reads both halves of the
+ * scratchpads (a host booted with iomem=relaxed maps the control BAR that
+ * ntb_hw_epf holds): status and doctor name the key and both values. The
+ * endpoint cannot read the host's half: it says the link is down and points
+ * to the host's doctor. Nothing is half-built on either end. */
+START_TEST(transport_values_differ)
+{
+	struct pair *p = pair_new();
+	char *out, *log;
+	size_t ops;
+	int st;
+
+	conf_transport(p->ep, false, "max_num_clients = 2\n");
+	conf_transport(p->host, true, "max_num_clients = 1\n");
+	fx_kernel_config(p->host, "iomem=relaxed");
+	CTL(p->ep, 0, "setup");
+	rescan(p->host);
+	/* Nobody linked yet: nothing to compare, so setup goes through. */
+	CTL(p->host, 0, "setup");
+	assert_endpoint_up(p);
+	assert_host_bound(p->host, VNTB, DMAF, 4);
+	ck_assert(file_is(p->ep, "sys/module/ntb_transport_ep_dma/parameters/max_num_clients",
+			  "2\n"));
+	ck_assert(file_is(p->host, "sys/module/ntb_transport_ep_dma/parameters/max_num_clients",
+			  "1\n"));
+	/* The link never comes up: every queue of both transports is down. */
+	ck_assert(file_is(p->ep, EP_QP0,
+			  "\nNTB QP stats:\n\nrx_bytes - \t0\nrx_pkts - \t0\n\n"
+			  "tx_bytes - \t0\ntx_pkts - \t0\n\nQP Link - \tDown\n"));
+	ck_assert(fx_exists(p->ep, "sys/kernel/debug/ntb_transport/0000:10:00.0/qp1/stats"));
+	out = fx_read(p->host, HOST_QP0);
+	ck_assert_msg(has(out, "QP Link - \tDown\n"), "%s", out);
+	free(out);
+	CTL(p->host, 1, "status", "--wait-link", "1");
+	CTL(p->ep, 1, "status", "--wait-link", "1");
+
+	/* The host's status names the key and both values. */
+	out = ctl_out(p->host, &st, "status", NULL);
+	ck_assert_msg(st == 0, "%s", out);
+	ck_assert_msg(has(out, "  FAIL  transport queues         queue pairs: host 1, endpoint "
+			       "2: the link never comes up\n"),
+		      "%s", out);
+	ck_assert_msg(has(out, "hint: set the same [transport] max_num_clients on both ends"), "%s",
+		      out);
+	ck_assert(has(out, "link: down: 0 of 1 queues up\n"));
+	ck_assert(has(out, "Not in sync with the config"));
+	/* The down link's cause is the mismatch, listed once; nothing else says it again. */
+	ck_assert_msg(has(out, "\n  cause transport-mismatch: both ends' transports announce "
+			       "different values (ntb_transport, transport queues)\n"),
+		      "%s", out);
+	ck_assert(!strstr(strstr(out, "transport-mismatch") + 1, "transport-mismatch"));
+	ck_assert(!has(out, "transport-link-down"));
+	ck_assert(!has(out, "  hint: both ends'"));
+	free(out);
+	out = ctl_out(p->host, &st, "status", "--json", NULL);
+	ck_assert_msg(has(out, "\"name\": \"transport queues\",\n      \"result\": \"fail\""), "%s",
+		      out);
+	ck_assert(has(out, "\"hint\": null"));
+	free(out);
+	/* ... and so does its doctor, from the live state. */
+	out = ctl_out(p->host, &st, "doctor", NULL);
+	ck_assert_int_eq(st, 1);
+	ck_assert_msg(has(out,
+			  "● transport-mismatch: both ends' transports announce different "
+			  "values (ntb_transport, transport queues)\n"
+			  "    seen: queue pairs: host 1, endpoint 2: the link never comes up; "
+			  "set the same [transport] max_num_clients on both ends"),
+		      "%s", out);
+	ck_assert(!has(out, "transport-link-down"));
+	free(out);
+	out = ctl_out(p->host, &st, "doctor", "--json", NULL);
+	ck_assert_msg(has(out, "\"id\": \"transport-mismatch\""), "%s", out);
+	free(out);
+
+	/* The endpoint sees its own queues down and nothing of the host's values. */
+	out = ctl_out(p->ep, &st, "status", NULL);
+	ck_assert_msg(st == 0, "%s", out);
+	ck_assert_msg(has(out, "link: down: 0 of 2 queues up\n"), "%s", out);
+	ck_assert_msg(has(out, "  hint: the endpoint cannot see why (the host's transport not "
+			       "running, or announcing other values): epdmactl doctor on the host "
+			       "compares both ends' transport values\n"),
+		      "%s", out);
+	ck_assert(!has(out, "max_num_clients"));
+	/* Said once: by the hint, not again as doctor's transport-link-down. */
+	ck_assert_msg(!has(out, "transport-link-down"), "%s", out);
+	ck_assert(!strstr(strstr(out, "cannot see why") + 1, "cannot see why"));
+	free(out);
+	out = ctl_out(p->ep, &st, "status", "--json", NULL);
+	ck_assert_msg(has(out, "\"hint\": \"the endpoint cannot see why"), "%s", out);
+	ck_assert_msg(!has(out, "transport-link-down"), "%s", out);
+	free(out);
+	out = ctl_out(p->ep, &st, "doctor", NULL);
+	ck_assert_int_eq(st, 1);
+	ck_assert_msg(has(out, "● transport-link-down: transport link down, the peer's values not "
+			       "visible here (ntb_transport, 0000:10:00.0)\n"
+			       "    seen: 0 of 2 transport queues up on 0000:10:00.0; the endpoint "
+			       "cannot see why (the host's transport not running, or announcing "
+			       "other values): run epdmactl doctor on the host"),
+		      "%s", out);
+	ck_assert(!has(out, "transport-mismatch"));
+	free(out);
+
+	/* A host with IO_STRICT_DEVMEM (the default) cannot map the BAR ntb_hw_epf holds:
+	 * its doctor and status say the link is down and why they cannot compare. */
+	fx_kernel_config(p->host, "iomem=strict");
+	out = ctl_out(p->host, &st, "doctor", NULL);
+	ck_assert_int_eq(st, 1);
+	ck_assert_msg(has(out, "● transport-link-down:") && has(out, "iomem=relaxed") &&
+			      !has(out, "transport-mismatch"),
+		      "%s", out);
+	free(out);
+	out = ctl_out(p->host, &st, "status", NULL);
+	ck_assert_msg(has(out, "hint: both ends' transport values could not be compared now"), "%s",
+		      out);
+	ck_assert_msg(!has(out, "transport-link-down") && !has(out, "transport-mismatch"), "%s",
+		      out);
+	free(out);
+	fx_kernel_config(p->host, "iomem=relaxed");
+
+	/* Nothing half-built: the endpoint converged, the host's setup refuses
+	 * (a pairing check fails) and changes nothing. */
+	CTL(p->ep, 0, "setup");
+	ops = oplog_count(p->host, "");
+	out = ctl_out(p->host, &st, "setup", NULL);
+	ck_assert_msg(st == 1 && has(out, "refused; nothing was changed"), "%s", out);
+	free(out);
+	ck_assert_uint_eq(oplog_count(p->host, ""), ops);
+	assert_endpoint_up(p);
+	assert_host_bound(p->host, VNTB, DMAF, 4);
+	ck_assert(
+		file_is(p->host, "sys/bus/pci/devices/" DMAF "/driver_override", "dw-edma-pcie\n"));
+	ck_assert(file_is(p->host, "sys/bus/pci/devices/" VNTB "/driver_override", "(null)\n"));
+	log = fx_oplog(p->host);
+	ck_assert_msg(!has(log, "= -"), "%s", log);
+	free(log);
+	ck_assert_uint_eq(oplog_count(p->host, "finit_module "), 7);
+	ck_assert(!log_has(p->ep, "= -"));
+	pair_free(p);
+}
+END_TEST
+
+/* ---- config reload on both ends, each under its daemon ---- */
+
+#define VNTB_FN "sys/kernel/config/pci_ep/functions/pci_epf_vntb/vntb0/"
+
+/* epdmad on both ends, converged; each end's config changed and SIGHUP sent.
+ * The endpoint's new db_count is refused while the vNTB function is linked
+ * (as its plan refuses it: the kernel keeps the virtual bus until reboot), so
+ * its daemon waits naming it and changes nothing, not even the transport
+ * value it could write; the host's new transport_mtu is written into its
+ * loaded transport. With db_count back, a second SIGHUP converges the
+ * endpoint: only the transport's parameter written, the graph untouched. */
+START_TEST(daemons_reload_both_ends)
+{
+	struct pair *p = pair_new();
+	struct dmn de, dh;
+	size_t ep_ops;
+	char *err, *out;
+	int st;
+
+	dmn_start(p->ep, &de);
+	UNTIL(&de, "converged");
+	status_is(p->ep, "role", "endpoint");
+	assert_endpoint_up(p);
+	rescan(p->host);
+	dmn_start(p->host, &dh);
+	UNTIL(&dh, "converged");
+	assert_host_bound(p->host, VNTB, DMAF, 4);
+	out = ctl_out(p->ep, &st, "status", NULL);
+	ck_assert_msg(has(out, "link: up\n"), "%s", out);
+	free(out);
+
+	fx_write(p->ep, "etc/epdma.conf",
+		 "[general]\nrole = endpoint\nprofile = rcar-gen4\n[vntb]\nvbus_number = 0x10\n"
+		 "db_count = 8\n[dma]\nwr_chans = 2\nrd_chans = 2\n[transport]\n"
+		 "transport_mtu = 0x2000\n");
+	conf_transport(p->host, true, "transport_mtu = 0x2000\n");
+	ep_ops = oplog_count(p->ep, "");
+	ck_assert_int_eq(kill(de.pid, SIGHUP), 0);
+	ck_assert_int_eq(kill(dh.pid, SIGHUP), 0);
+	UNTIL(&de, "waiting");
+	UNTIL(&dh, "converged");
+
+	/* The endpoint: refused (the daemon waits for a reboot or another config),
+	 * nothing written, the link kept. */
+	status_is(p->ep, "state", "waiting");
+	err = status_field(p->ep, "error");
+	ck_assert_msg(has(err, "db_count is 4, the config wants 8"), "%s", err);
+	free(err);
+	ck_assert_uint_eq(oplog_count(p->ep, ""), ep_ops);
+	ck_assert(file_is(p->ep, VNTB_FN "pci_epf_vntb.0/db_count", "4\n"));
+	ck_assert(file_is(p->ep, "sys/module/ntb_transport_ep_dma/parameters/transport_mtu",
+			  "65536\n"));
+	assert_endpoint_up(p);
+	/* The host: the new value in its loaded transport, the card kept. */
+	status_is(p->host, "state", "converged");
+	ck_assert(file_is(p->host, "sys/module/ntb_transport_ep_dma/parameters/transport_mtu",
+			  "8192\n"));
+	ck_assert_uint_eq(oplog_count(p->host, "write sys/module/ntb_transport_ep_dma/parameters/"
+					       "transport_mtu 8192 = 0"),
+			  1);
+	assert_host_bound(p->host, VNTB, DMAF, 4);
+	out = ctl_out(p->host, &st, "status", NULL);
+	ck_assert_msg(has(out, "In sync with the config.\nlink: up\n"), "%s", out);
+	free(out);
+
+	/* The endpoint's db_count back: it converges, writing only the transport's value. */
+	conf_transport(p->ep, false, "transport_mtu = 0x2000\n");
+	ck_assert_int_eq(kill(de.pid, SIGHUP), 0);
+	UNTIL(&de, "converged");
+	status_is(p->ep, "state", "converged");
+	ck_assert(file_is(p->ep, "sys/module/ntb_transport_ep_dma/parameters/transport_mtu",
+			  "8192\n"));
+	ck_assert_uint_eq(oplog_count(p->ep, ""), ep_ops + 1);
+	ck_assert(file_is(p->ep, VNTB_FN "pci_epf_vntb.0/db_count", "4\n"));
+	free(dmn_stop(&de));
+	free(dmn_stop(&dh));
+
+	/* Nothing half-built: one function of each kind, both linked, nothing refused. */
+	assert_endpoint_up(p);
+	ck_assert_uint_eq(count(p->ep, "sys/kernel/config/pci_ep/functions/pci_epf_vntb"), 1);
+	ck_assert_uint_eq(count(p->ep, "sys/kernel/config/pci_ep/functions/pci_epf_dma"), 1);
+	assert_host_bound(p->host, VNTB, DMAF, 4);
+	ck_assert_uint_eq(oplog_count(p->host, "finit_module "), 7);
+	ck_assert(!log_has(p->host, "= -"));
+	ck_assert(!log_has(p->ep, "= -"));
+	out = ctl_out(p->ep, &st, "status", NULL);
+	ck_assert_msg(has(out, "In sync with the config.\nlink: up\n"), "%s", out);
+	free(out);
+	pair_free(p);
+}
+END_TEST
+
 static Suite *pair_suite(void)
 {
 	Suite *s = suite_create("pair");
@@ -791,6 +1062,11 @@ static Suite *pair_suite(void)
 	tcase_add_test(tc, host_daemon_waits_for_card);
 	tcase_add_test(tc, host_daemon_follows_endpoint_reset);
 	tcase_add_loop_test(tc, host_daemon_killed_mid_bind, 0, 2);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("transport");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, transport_values_differ);
+	tcase_add_test(tc, daemons_reload_both_ends);
 	suite_add_tcase(s, tc);
 	return s;
 }

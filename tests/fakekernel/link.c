@@ -10,6 +10,8 @@
  *   start <epc> 0|1    a store changed a controller's `start` (after it)
  *   module <name> 0|1  a module was inserted or deleted (after it)
  *   rescan             a /sys/bus/pci/rescan store is about to look for devices
+ *   ntb <bdf> 0|1      ntb_hw_epf bound <bdf> (its NTB device registered) or
+ *                      let it go (after either)
  *
  * The caller holds this fake kernel's lock; the command may take the OTHER
  * root's lock, never this one. Its exit status is ignored: a broken cable is

@@ -350,6 +350,12 @@ START_TEST(test_resource_mmap_and_read)
 	       "insmod " MODS "ntb/hw/epf/ntb_hw_epf.ko\n",
 	       "insmod " MODS "ntb/ntb.ko", "insmod " MODS "ntb/hw/epf/ntb_hw_epf.ko");
 	HOSTOP(fx, "mmap " VNTB "/resource0 -> EINVAL\n", "mmap " VNTB "/resource0 4096");
+	/* A kernel booted with iomem=relaxed maps it (kernel/resource.c:1822). */
+	fx_kernel_config(fx, "iomem=relaxed");
+	HOSTOP(fx, "mmap " VNTB "/resource0 = 00 00 00 00 00 00 00 00\n",
+	       "mmap " VNTB "/resource0 4096");
+	fx_kernel_config(fx, "iomem=strict");
+	HOSTOP(fx, "mmap " VNTB "/resource0 -> EINVAL\n", "mmap " VNTB "/resource0 4096");
 	fx_free(fx);
 }
 END_TEST
