@@ -29,6 +29,14 @@
  *   as a surprise removal does (fx_host_unplug: drivers released, channels
  *   and NTB device gone, files gone), and two pciehp lines are logged.
  *   `start` 1 does nothing at once: the host finds the card on its next rescan.
+ * - uevents: when a rescan adds a card's functions (above) and when they go
+ *   (endpoint `start` 0, epdma-sim reset), the cable sends the kernel's
+ *   "add"/"remove" message for each function ("ACTION@DEVPATH\0ACTION=...\0
+ *   DEVPATH=...\0SUBSYSTEM=pci\0PCI_SLOT_NAME=...\0SEQNUM=...\0", no netlink
+ *   header) as one datagram to the unix socket DIR/host/SIM_UEVENT_RELAY, if
+ *   it exists: `epdma-sim daemon` binds it and relays to epdmad --uevent-fd.
+ *   An "add" is sent before the rescan has placed the functions (the relay
+ *   waits for DEVPATH to appear, as the kernel sends "add" after device_add).
  * - endpoint module insert of a transport (ntb_transport*): its scratchpad
  *   words are written into the card's vNTB control BAR on the host.
  *
@@ -39,6 +47,9 @@
 #pragma once
 
 #include "fixture.h"
+
+/* The host's uevent relay, relative to DIR/host (a unix datagram socket). */
+#define SIM_UEVENT_RELAY "kernel/uevent-relay"
 
 /* Build a pair below $TMPDIR (the endpoint card at 0000:08:00, behind
  * fx_x86_host()'s empty switch port). HELPER: the program the fake kernels
