@@ -203,7 +203,9 @@ static void finish(struct daemon *d)
 	link_lookup(d);
 	daemon_write_status(d);
 	if (d->state == STATE_CONVERGED)
-		daemon_log(d, LOG_INFO, "converged: %s", d->controller);
+		/* The host's runs name no controller: no dangling "converged: ". */
+		daemon_log(d, LOG_INFO, "converged%s%s", d->controller[0] ? ": " : "",
+			   d->controller);
 	else
 		daemon_log(d, d->state == STATE_FAILED ? LOG_ERR : LOG_WARNING, "%s: %s%s%s%s", st,
 			   d->failed_step, d->failed_step[0] ? ": " : "", d->error,

@@ -9,6 +9,9 @@
  *   epdma-sim add-endpoint DIR SIDE SLOT
  *                               one more endpoint card DIR/SIDE at SLOT on the host
  *   epdma-sim reset DIR/SIDE    the endpoint reboots: link down, fresh tree, /etc kept
+ *   epdma-sim daemon DIR/SIDE [ARG...]
+ *                               epdmad on SIDE's fake kernel, in the foreground, its
+ *                               --uevent-fd fed with the uevents of the cable
  *   epdma-sim link-event DIR SIDE EVENT...
  *                               (the fake kernels run this; not for users)
  *
@@ -18,11 +21,21 @@
  * functions on domain 0001: the discovery benchmark). The same builders the
  * test suites use.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libgen.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -71,6 +84,7 @@ static int usage(FILE *f, int status)
 		   "       epdma-sim run DIR CMD [ARG...]\n"
 		   "       epdma-sim add-endpoint PAIR SIDE SLOT\n"
 		   "       epdma-sim reset PAIR/SIDE\n"
+		   "       epdma-sim daemon PAIR/SIDE [EPDMAD-ARG...]\n"
 		   "kinds: pair host-card host-card-N");
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		fprintf(f, " %s", kinds[i].name);
@@ -84,6 +98,17 @@ static int usage(FILE *f, int status)
 		   "  epdma-sim run $pair/endpoint epdmactl --root $pair/endpoint/root setup\n"
 		   "  epdma-sim run $pair/host epdmactl --root $pair/host/root setup --wait 5\n"
 		   "  epdma-sim reset $pair/endpoint\n"
+		   "  epdma-sim daemon $pair/host -v &    # the host's epdmad, uevents and all\n"
+		   "\n"
+		   "`daemon` runs epdmad --root SIDE/root -f --uevent-fd N [EPDMAD-ARG...] with\n"
+		   "SIDE's fake kernel and stays in the foreground until it exits (SIGTERM,\n"
+		   "SIGINT and SIGHUP are passed on; its exit status is epdmad's). The fake\n"
+		   "kernel sends no uevents: the cable sends the kernel's add/remove messages\n"
+		   "for the card's functions (a rescan adds them; the endpoint's stop or reset\n"
+		   "removes them) to SIDE/" SIM_UEVENT_RELAY ", which this command relays to\n"
+		   "epdmad (only the host gets uevents). epdmad is $EPDMAD, else the one\n"
+		   "of this build\n"
+		   "(" EPDMAD_PATH ").\n"
 		   "\n"
 		   "Configs: $pair/endpoint/root/etc/epdma.conf, $pair/host/root/etc/epdma.conf.\n"
 		   "Fake kernel logs: <side>/root/dev/kmsg, <side>/kernel/oplog.\n"
@@ -139,6 +164,115 @@ static int run(const char *dir, char **argv)
 	return 127;
 }
 
+static volatile sig_atomic_t daemon_pid;
+
+static void pass_signal(int sig)
+{
+	if (daemon_pid > 0)
+		kill((pid_t)daemon_pid, sig);
+}
+
+struct epdmad_test_uevent {
+	uint32_t portid;
+	uint32_t uid;
+};
+
+/* An "add" goes out once its DEVPATH is in ROOT/sys (the rescan that sent it
+ * is still placing the functions); at most 5 s. */
+static void until_added(const char *root, const char *msg, size_t len)
+{
+	const char *at = memchr(msg, '@', len);
+	char p[PATH_MAX];
+	struct stat st;
+
+	if (!at || strncmp(msg, "add@", 4) ||
+	    snprintf(p, sizeof(p), "%s/sys%.*s", root, (int)strnlen(at + 1, len - 4), at + 1) >=
+		    (int)sizeof(p))
+		return;
+	for (int i = 0; i < 500 && stat(p, &st) < 0; i++)
+		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
+}
+
+/* epdmad on DIR's fake kernel with --uevent-fd, and the relay from the cable to it. */
+static int daemon_run(const char *dir, int argc, char **argv)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *epdmad = getenv("EPDMAD") && *getenv("EPDMAD") ? getenv("EPDMAD") : EPDMAD_PATH;
+	char root[4096], fdarg[16], buf[sizeof(struct epdmad_test_uevent) + 8192];
+	struct sigaction sa_pass = { .sa_handler = pass_signal };
+	int sp[2], relay, status = 0;
+	char **args;
+	pid_t pid;
+
+	snprintf(root, sizeof(root), "%s/root", dir);
+	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/" SIM_UEVENT_RELAY, dir) >=
+	    (int)sizeof(sa.sun_path)) {
+		fprintf(stderr, "epdma-sim: %s/%s: path too long for a unix socket\n", dir,
+			SIM_UEVENT_RELAY);
+		return 1;
+	}
+	relay = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	unlink(sa.sun_path);
+	if (relay < 0 || bind(relay, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+		fprintf(stderr, "epdma-sim: %s: %s\n", sa.sun_path, strerror(errno));
+		return 1;
+	}
+	args = calloc((size_t)argc + 8, sizeof(*args));
+	if (!args)
+		return 1;
+	snprintf(fdarg, sizeof(fdarg), "%d", sp[1]);
+	args[0] = (char *)epdmad;
+	args[1] = "--root";
+	args[2] = root;
+	args[3] = "-f";
+	args[4] = "--uevent-fd";
+	args[5] = fdarg;
+	for (int i = 0; i < argc; i++)
+		args[6 + i] = argv[i];
+	sigaction(SIGTERM, &sa_pass, NULL);
+	sigaction(SIGINT, &sa_pass, NULL);
+	sigaction(SIGHUP, &sa_pass, NULL);
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		return 1;
+	}
+	if (pid == 0) {
+		fcntl(sp[1], F_SETFD, 0);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		return run(dir, args);
+	}
+	daemon_pid = pid;
+	close(sp[1]);
+	for (;;) {
+		struct pollfd pfd = { .fd = relay, .events = POLLIN };
+		pid_t w = waitpid(pid, &status, WNOHANG);
+
+		if (w == pid || (w < 0 && errno != EINTR))
+			break;
+		if (poll(&pfd, 1, 100) > 0) {
+			struct epdmad_test_uevent hdr = { .portid = 0, .uid = 0 };
+			ssize_t n = recv(relay, buf + sizeof(hdr), sizeof(buf) - sizeof(hdr), 0);
+
+			if (n <= 0)
+				continue;
+			until_added(root, buf + sizeof(hdr), (size_t)n);
+			memcpy(buf, &hdr, sizeof(hdr));
+			send(sp[0], buf, sizeof(hdr) + (size_t)n, MSG_NOSIGNAL);
+		}
+	}
+	unlink(sa.sun_path);
+	close(relay);
+	close(sp[0]);
+	free(args);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
@@ -190,6 +324,18 @@ int main(int argc, char **argv)
 			return 0;
 		}
 		return usage(stderr, 2);
+	}
+	if (argc >= 3 && !strcmp(argv[1], "daemon")) {
+		char *d = strdup(argv[2]);
+		size_t n = d ? strlen(d) : 0;
+
+		int r;
+
+		while (n > 1 && d[n - 1] == '/')
+			d[--n] = '\0';
+		r = d ? daemon_run(d, argc - 3, argv + 3) : 1;
+		free(d);
+		return r;
 	}
 	if (argc >= 4 && !strcmp(argv[1], "run"))
 		return run(argv[2], argv + 3);

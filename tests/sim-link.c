@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "bar.h"
@@ -365,6 +367,64 @@ static void drop_hidden(struct fx *host, const char *bdf)
 	free(p);
 }
 
+/* ---- the host's uevents (to `epdma-sim daemon`'s relay, sim-link.h) ---- */
+
+/* The kernel's "ACTION@DEVPATH" message for PCI function BDF, sent to the relay
+ * of HOST's daemon if one listens (nothing listens: nothing happens, as with
+ * no one on the netlink group). Never blocks: a full queue drops it (ENOBUFS). */
+static void host_uevent(struct fx *host, const char *action, const char *bdf, const char *devpath)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char *seqf = fx_strdupf("%s/uevent-seqnum", host->state), *msg;
+	unsigned long seqnum = 0;
+	FILE *f = fopen(seqf, "re");
+	size_t len;
+	int fd;
+
+	if (f) {
+		if (fscanf(f, "%lu", &seqnum) != 1)
+			seqnum = 0;
+		fclose(f);
+	}
+	f = fopen(seqf, "we");
+	if (f) {
+		fprintf(f, "%lu\n", ++seqnum);
+		fclose(f);
+	}
+	free(seqf);
+	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/" SIM_UEVENT_RELAY, host->dir) >=
+	    (int)sizeof(sa.sun_path))
+		return;
+	msg = fx_strdupf("%s@%s|ACTION=%s|DEVPATH=%s|SUBSYSTEM=pci|PCI_SLOT_NAME=%s|SEQNUM=%lu|",
+			 action, devpath, action, devpath, bdf, seqnum);
+	len = strlen(msg);
+	for (char *c = msg; *c; c++)
+		if (*c == '|')
+			*c = '\0';
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0) {
+		sendto(fd, msg, len, MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof(sa));
+		close(fd);
+	}
+	free(msg);
+}
+
+/* The DEVPATH function BDF of C has (or gets) on the host. */
+static char *card_devpath(const struct cable *c, const char *bdf)
+{
+	if (!strcmp(c->parent, "-"))
+		return fx_strdupf("/devices/pci%.7s/%s", bdf, bdf);
+	return fx_strdupf("/devices/%s/%s", c->parent, bdf);
+}
+
+static void card_uevent(struct fx *host, const struct cable *c, const char *action, const char *bdf)
+{
+	char *devpath = card_devpath(c, bdf);
+
+	host_uevent(host, action, bdf, devpath);
+	free(devpath);
+}
+
 static void card_images(const struct epdma_config *cfg, struct fx_vntb_bar *vb,
 			struct fx_pedm_bar *pb)
 {
@@ -403,6 +463,9 @@ static void cable_sync(const char *dir, struct fx *host, const struct cable *c)
 						   .mmio = c->mmio,
 						   .prepared = true,
 					   });
+			/* This rescan adds them: the kernel's "add" for each. */
+			card_uevent(host, c, "add", c->slot);
+			card_uevent(host, c, "add", c->dma);
 		}
 	}
 	fx_detach(ep);
@@ -411,7 +474,7 @@ static void cable_sync(const char *dir, struct fx *host, const struct cable *c)
 /* Link down: the card's BARs read all ones, then it is gone (pciehp). */
 static void cable_down(struct fx *host, const struct cable *c)
 {
-	bool present = on_bus(host, c->slot) || on_bus(host, c->dma);
+	bool slot = on_bus(host, c->slot), dma = on_bus(host, c->dma), present = slot || dma;
 
 	drop_hidden(host, c->slot);
 	drop_hidden(host, c->dma);
@@ -424,10 +487,15 @@ static void cable_down(struct fx *host, const struct cable *c)
 		fx_kmsg(host, 6, "pcieport %s: pciehp: Slot(%s): Link Down", port, c->slot);
 		fx_kmsg(host, 6, "pcieport %s: pciehp: Slot(%s): Card not present", port, c->slot);
 	}
-	if (on_bus(host, c->dma))
+	if (dma)
 		fx_host_unplug(host, c->dma, FX_UNPLUG_ONES);
-	if (on_bus(host, c->slot))
+	if (slot)
 		fx_host_unplug(host, c->slot, FX_UNPLUG_ONES);
+	/* The kernel's "remove" for each function that was there. */
+	if (slot)
+		card_uevent(host, c, "remove", c->slot);
+	if (dma)
+		card_uevent(host, c, "remove", c->dma);
 }
 
 /* The BAR vNTB's control region is in: as fixture-host.c places it. */
@@ -746,19 +814,24 @@ void sim_endpoint_reset(const char *dir, const char *side)
 	char *fresh = fx_strdupf(".%s.new", side);
 	char *freshdir = fx_strdupf("%s/%s", dir, fresh);
 	char *cmd;
-	int lock = host_lock(host);
+	int lock;
 
+	/* The endpoint is gone first (rebooting): a host rescan meanwhile, such as the
+	 * host daemon's on the remove uevents, finds no started controller. */
+	if (rename(old, trash) < 0)
+		ck_abort_msg("sim: rename %s: %s", old, strerror(errno));
+	lock = host_lock(host);
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(cables[i].side, side))
 			cable_down(host, &cables[i]);
 	host_unlock(lock);
 	fx_detach(host);
 	build_side(dir, fresh, build_endpoint, NULL, helper);
-	cmd = fx_strdupf("cp -a '%s/root/etc/.' '%s/root/etc/'", old, freshdir);
+	cmd = fx_strdupf("cp -a '%s/root/etc/.' '%s/root/etc/'", trash, freshdir);
 	if (system(cmd) != 0)
 		ck_abort_msg("sim: %s failed", cmd);
 	free(cmd);
-	if (rename(old, trash) < 0 || rename(freshdir, old) < 0)
+	if (rename(freshdir, old) < 0)
 		ck_abort_msg("sim: swap %s: %s", old, strerror(errno));
 	rm_rf(trash);
 	hook(dir, side, helper);

@@ -40,6 +40,14 @@
  *   when both run and version, queue and MW counts agree; each end's
  *   <debugfs>/ntb_transport/<dev>/qpN/stats says "QP Link - Up" when the link
  *   is up and both ends have ntb_netdev loaded, "Down" otherwise.
+ * - uevents: when a rescan adds a card's functions (above) and when they go
+ *   (endpoint `start` 0, epdma-sim reset), the cable sends the kernel's
+ *   "add"/"remove" message for each function ("ACTION@DEVPATH\0ACTION=...\0
+ *   DEVPATH=...\0SUBSYSTEM=pci\0PCI_SLOT_NAME=...\0SEQNUM=...\0", no netlink
+ *   header) as one datagram to the unix socket DIR/host/SIM_UEVENT_RELAY, if
+ *   it exists: `epdma-sim daemon` binds it and relays to epdmad --uevent-fd.
+ *   An "add" is sent before the rescan has placed the functions (the relay
+ *   waits for DEVPATH to appear, as the kernel sends "add" after device_add).
  *
  * Locking: the event runs while the caller's fake kernel holds its own lock.
  * Endpoint events take the host's lock; the host's rescan event reads the
@@ -48,6 +56,9 @@
 #pragma once
 
 #include "fixture.h"
+
+/* The host's uevent relay, relative to DIR/host (a unix datagram socket). */
+#define SIM_UEVENT_RELAY "kernel/uevent-relay"
 
 /* Build a pair below $TMPDIR (the endpoint card at 0000:08:00, behind
  * fx_x86_host()'s empty switch port). HELPER: the program the fake kernels
