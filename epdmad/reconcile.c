@@ -269,9 +269,13 @@ void reconcile(struct daemon *d, bool after_event)
 		/* Refused before writing (or never got the lock), or the host's rescan found
 		 * no card (the endpoint is not up): the system is not ready. */
 		bool absent = r == -ENODEV && run.host && run.host->rescanned_nothing;
+		/* While waiting for the card, [host] rescan = backoff rescans on the
+		 * back-off timer (each run rescans once): a hotplug uevent that never
+		 * comes (no pciehp on the slot, a missed message) cannot wedge it. */
+		bool rescan = absent && d->cfg && d->cfg->host.rescan == EPDMA_RESCAN_BACKOFF;
 
 		set_state(d, locked_out || r == -EPERM || absent ? STATE_WAITING : STATE_FAILED);
-		plan_retry(d, locked_out || epdma_run_retryable(&run));
+		plan_retry(d, locked_out || rescan || epdma_run_retryable(&run));
 	}
 	epdma_run_free(&run);
 	finish(d);

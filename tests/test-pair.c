@@ -446,8 +446,8 @@ struct epdmad_test_uevent {
 	uint32_t uid;
 };
 
-/* epdmad --root <root> -f -v --uevent-fd N --retry-delay 3600000 on SIDE's fake kernel. */
-static void dmn_start(struct fx *side, struct dmn *d)
+/* epdmad --root <root> -f -v --uevent-fd N --retry-delay RETRY on SIDE's fake kernel. */
+static void dmn_start_retry(struct fx *side, struct dmn *d, const char *retry)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct timeval tv = { .tv_sec = 120 }; /* a hung daemon fails the test, not a slow one */
@@ -480,8 +480,8 @@ static void dmn_start(struct fx *side, struct dmn *d)
 	d->pid = fork();
 	ck_assert_int_ge(d->pid, 0);
 	if (d->pid == 0) {
-		const char *argv[] = { EPDMAD_PATH,   "--root", side->root,	 "-f",	    "-v",
-				       "--uevent-fd", fdarg,	"--retry-delay", "3600000", NULL };
+		const char *argv[] = { EPDMAD_PATH,   "--root", side->root,	 "-f",	"-v",
+				       "--uevent-fd", fdarg,	"--retry-delay", retry, NULL };
 
 		fcntl(sp[1], F_SETFD, 0);
 		if (dup2(err[1], 2) < 0 || chdir(side->dir) < 0)
@@ -495,6 +495,12 @@ static void dmn_start(struct fx *side, struct dmn *d)
 	close(sp[1]);
 	d->err = err[0];
 	d->events = sp[0];
+}
+
+/* A retry delay of an hour: only the uevents the test sends make it look again. */
+static void dmn_start(struct fx *side, struct dmn *d)
+{
+	dmn_start_retry(side, d, "3600000");
 }
 
 static char *dmn_log(struct dmn *d)
@@ -684,6 +690,30 @@ START_TEST(host_daemon_waits_for_card)
 	status_is(p->host, "state", "stopped");
 	free(paths[0]);
 	free(paths[1]);
+	pair_free(p);
+}
+END_TEST
+
+/* No uevent at all (no pciehp on the slot, or the message lost): while waiting,
+ * [host] rescan = backoff (the pair's default) rescans on the back-off timer,
+ * and the card the endpoint brings up is found and bound. */
+START_TEST(host_daemon_rescans_while_waiting)
+{
+	struct pair *p = pair_new();
+	char *log;
+	struct dmn d;
+
+	dmn_start_retry(p->host, &d, "100");
+	UNTIL(&d, "waiting");
+	assert_host_no_card(p->host);
+	CTL(p->ep, 0, "setup");
+	assert_endpoint_up(p);
+	UNTIL(&d, "converged");
+	assert_host_bound(p->host, VNTB, DMAF, 4);
+	status_is(p->host, "uevents", "0");
+	log = dmn_stop(&d);
+	ck_assert_msg(oplog_count(p->host, "write sys/bus/pci/rescan 1") >= 2, "%s", log);
+	free(log);
 	pair_free(p);
 }
 END_TEST
@@ -1060,6 +1090,7 @@ static Suite *pair_suite(void)
 	tc = tcase_create("daemon");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, host_daemon_waits_for_card);
+	tcase_add_test(tc, host_daemon_rescans_while_waiting);
 	tcase_add_test(tc, host_daemon_follows_endpoint_reset);
 	tcase_add_loop_test(tc, host_daemon_killed_mid_bind, 0, 2);
 	suite_add_tcase(s, tc);
