@@ -691,6 +691,47 @@ static void xport_debugfs(struct fx *side, const struct xport *x, bool up)
 	}
 }
 
+/* ntb_netdev's interface below the NTB device (<dev>/ntb_netdev0/net/<ifname>,
+ * ntb_netdev.c SET_NETDEV_DEV) while the client is loaded on a probed
+ * transport, named by the file DIR/<side>/netdev: an interface of that name
+ * must exist in the caller's network namespace (a veth standing in, as
+ * scripts/demo makes one), since its state is read through rtnetlink. */
+static void xport_netdev(struct fx *side, const struct xport *x)
+{
+	char *name = fx_strdupf("%s/netdev", side->dir), ifname[32] = "";
+	FILE *f = fopen(name, "re");
+
+	if (f) {
+		if (!fgets(ifname, sizeof(ifname), f))
+			ifname[0] = '\0';
+		ifname[strcspn(ifname, "\n")] = '\0';
+		fclose(f);
+	}
+	free(name);
+	if (!ifname[0])
+		return;
+	/* Gone with the client (or its transport) everywhere else. */
+	{
+		char **devs = fx_list(side, "sys/bus/ntb/devices");
+
+		for (size_t i = 0; devs[i]; i++)
+			if (!x->probed || !x->client || strcmp(devs[i], x->dev)) {
+				char *p = fx_strdupf("%s/sys/bus/ntb/devices/%s/ntb_netdev0",
+						     side->root, devs[i]);
+
+				rm_rf(p);
+				free(p);
+			}
+		fx_list_free(devs);
+	}
+	if (x->probed && x->client) {
+		char *p = fx_strdupf("sys/bus/ntb/devices/%s/ntb_netdev0/net/%s", x->dev, ifname);
+
+		fx_mkdir(side, p);
+		free(p);
+	}
+}
+
 static uint32_t le32(const uint8_t *b)
 {
 	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
@@ -756,6 +797,7 @@ static void cable_link(const char *dir, struct fx *host, const struct cable *c)
 		write_spads(host, c, &cfg, &e, &h, up && e.client && h.client);
 	xport_debugfs(host, &h, up && e.client && h.client);
 	xport_debugfs(ep, &e, up && e.client && h.client);
+	xport_netdev(host, &h);
 	fx_detach(ep);
 }
 
