@@ -359,6 +359,24 @@ bool fx_exists(struct fx *fx, const char *path)
 	return r;
 }
 
+bool fx_file_has(struct fx *fx, const char *path, const char *text)
+{
+	char *v = fx_read(fx, path);
+	bool yes = has(v, text);
+
+	free(v);
+	return yes;
+}
+
+bool fx_module_is_loaded(struct fx *fx, const char *module)
+{
+	char *path = fx_strdupf("sys/module/%s/initstate", module);
+	bool yes = fx_exists(fx, path);
+
+	free(path);
+	return yes;
+}
+
 void fx_kernel_config(struct fx *fx, const char *fmt, ...)
 {
 	char *abs = fx_strdupf("%s/config", fx->state);

@@ -35,6 +35,10 @@ void fx_mkdir(struct fx *fx, const char *path);
 void fx_symlink(struct fx *fx, const char *target, const char *path);
 char *fx_read(struct fx *fx, const char *path); /* NULL when missing; caller frees */
 bool fx_exists(struct fx *fx, const char *path);
+/* PATH (below the root) exists and contains TEXT. */
+bool fx_file_has(struct fx *fx, const char *path, const char *text);
+/* Module MODULE is loaded: its /sys/module/<name>/initstate exists. */
+bool fx_module_is_loaded(struct fx *fx, const char *module);
 /* Raw bytes (NUL-terminated too, LEN without it); NULL when missing; caller frees. */
 char *fx_read_raw(struct fx *fx, const char *path, size_t *len);
 /* Symlink at PATH to TARGET (both below the root), stored relative as sysfs does. */

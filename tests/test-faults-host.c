@@ -168,15 +168,6 @@ static char *snapshot(struct fx *fx)
 			       "-path ./run/epdma/host-verified");
 }
 
-static bool loaded(struct fx *fx, const char *module)
-{
-	char *path = fx_strdupf("sys/module/%s/initstate", module);
-	bool yes = fx_exists(fx, path);
-
-	free(path);
-	return yes;
-}
-
 static void assert_nothing_left(struct fx *fx, const char *what, const char *err)
 {
 	char *ov = fx_read(fx, DMAF "/driver_override");
@@ -184,8 +175,8 @@ static void assert_nothing_left(struct fx *fx, const char *what, const char *err
 	ck_assert_msg(has(ov, "(null)"), "%s: override left: %s\n%s", what, ov, err);
 	free(ov);
 	for (size_t i = 0; i < ARRAY_SIZE(mods); i++)
-		ck_assert_msg(!loaded(fx, mods[i]), "%s: module %s left loaded\n%s", what, mods[i],
-			      err);
+		ck_assert_msg(!fx_module_is_loaded(fx, mods[i]), "%s: module %s left loaded\n%s",
+			      what, mods[i], err);
 }
 
 static char *reference(const struct path *p, size_t counts[ARRAY_SIZE(kinds)])

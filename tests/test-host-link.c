@@ -71,23 +71,6 @@ static void ctl(struct fx *fx, struct fx_result *r, const char *a1, const char *
 	fx_run(fx, r, argv);
 }
 
-static bool loaded(struct fx *fx, const char *module)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "sys/module/%s/initstate", module);
-	return fx_exists(fx, path);
-}
-
-static bool file_has(struct fx *fx, const char *path, const char *text)
-{
-	char *v = fx_read(fx, path);
-	bool yes = has(v, text);
-
-	free(v);
-	return yes;
-}
-
 /* ---- 1: the transport's clients ---- */
 
 START_TEST(setup_loads_clients_teardown_removes_them)
@@ -95,12 +78,12 @@ START_TEST(setup_loads_clients_teardown_removes_them)
 	struct fx *fx = host(NULL, NULL);
 	struct fx_result r;
 
-	ck_assert(!loaded(fx, "ntb_netdev"));
+	ck_assert(!fx_module_is_loaded(fx, "ntb_netdev"));
 	ctl(fx, &r, "setup", NULL, NULL, NULL);
 	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
 	ck_assert_msg(has(r.out, "load module ntb_netdev"), "%s", r.out);
-	ck_assert(loaded(fx, "ntb_netdev"));
-	ck_assert(file_has(fx, "run/epdma/host", "client ntb_netdev\n"));
+	ck_assert(fx_module_is_loaded(fx, "ntb_netdev"));
+	ck_assert(fx_file_has(fx, "run/epdma/host", "client ntb_netdev\n"));
 	fx_result_free(&r);
 
 	/* Converged: nothing planned, nothing written. */
@@ -115,8 +98,8 @@ START_TEST(setup_loads_clients_teardown_removes_them)
 	ck_assert_msg(has(r.out, "remove module ntb_netdev"), "%s", r.out);
 	ck_assert(strstr(r.out, "remove module ntb_netdev") <
 		  strstr(r.out, "remove module ntb_transport_ep_dma"));
-	ck_assert(!loaded(fx, "ntb_netdev"));
-	ck_assert(!loaded(fx, "ntb_transport_ep_dma"));
+	ck_assert(!fx_module_is_loaded(fx, "ntb_netdev"));
+	ck_assert(!fx_module_is_loaded(fx, "ntb_transport_ep_dma"));
 	ck_assert(!fx_exists(fx, "run/epdma/host"));
 	fx_result_free(&r);
 	fx_free(fx);
@@ -136,7 +119,7 @@ START_TEST(client_not_recorded_stays)
 	ctl(fx, &r, "teardown", NULL, NULL, NULL);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert(!has(r.out, "remove module ntb_netdev"));
-	ck_assert(loaded(fx, "ntb_netdev"));
+	ck_assert(fx_module_is_loaded(fx, "ntb_netdev"));
 	fx_result_free(&r);
 	fx_free(fx);
 }
@@ -150,7 +133,7 @@ START_TEST(client_not_installed_is_a_warning)
 	ctl(fx, &r, "setup", NULL, NULL, NULL);
 	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
 	ck_assert(!has(r.out, "load module ntb_perf_nowhere"));
-	ck_assert(!file_has(fx, "run/epdma/host", "client "));
+	ck_assert(!fx_file_has(fx, "run/epdma/host", "client "));
 	fx_result_free(&r);
 	fx_free(fx);
 }
@@ -337,11 +320,11 @@ START_TEST(setup_writes_changed_transport_values)
 	ctl(fx, &r, "setup", NULL, NULL, NULL);
 	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
 	fx_result_free(&r);
-	ck_assert(file_has(fx, EP_DMA_PARAMS "transport_mtu", "8192"));
-	ck_assert(file_has(fx, EP_DMA_PARAMS "max_num_clients", "1"));
-	ck_assert(file_has(fx, EP_DMA_PARAMS "dma_bdf", "0000:08:00.1"));
+	ck_assert(fx_file_has(fx, EP_DMA_PARAMS "transport_mtu", "8192"));
+	ck_assert(fx_file_has(fx, EP_DMA_PARAMS "max_num_clients", "1"));
+	ck_assert(fx_file_has(fx, EP_DMA_PARAMS "dma_bdf", "0000:08:00.1"));
 	/* The same module, the same record: only the BDF parameter is restored on teardown. */
-	ck_assert(file_has(fx, "run/epdma/host", record));
+	ck_assert(fx_file_has(fx, "run/epdma/host", record));
 	free(record);
 	ctl(fx, &r, "setup", "--json", NULL, NULL);
 	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
@@ -374,11 +357,11 @@ START_TEST(read_only_transport_value_needs_force)
 				 "the config's values"),
 		      "%s", r.err);
 	fx_result_free(&r);
-	ck_assert(file_has(fx, "sys/module/ntb_transport_ro/parameters/transport_mtu", "65536"));
+	ck_assert(fx_file_has(fx, "sys/module/ntb_transport_ro/parameters/transport_mtu", "65536"));
 	ctl(fx, &r, "setup", "--force", NULL, NULL);
 	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
 	fx_result_free(&r);
-	ck_assert(file_has(fx, "sys/module/ntb_transport_ro/parameters/transport_mtu", "8192"));
+	ck_assert(fx_file_has(fx, "sys/module/ntb_transport_ro/parameters/transport_mtu", "8192"));
 	log = fx_oplog(fx);
 	ck_assert_msg(has(log, "delete_module ntb_transport_ro = 0\n"), "%s", log);
 	free(log);

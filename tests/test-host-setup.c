@@ -106,23 +106,6 @@ static void clear_oplog(struct fx *fx)
 	free(p);
 }
 
-static bool loaded(struct fx *fx, const char *module)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "sys/module/%s/initstate", module);
-	return fx_exists(fx, path);
-}
-
-static bool file_has(struct fx *fx, const char *path, const char *text)
-{
-	char *v = fx_read(fx, path);
-	bool yes = has(v, text);
-
-	free(v);
-	return yes;
-}
-
 /* ---- setup ---- */
 
 START_TEST(setup_json_status_teardown)
@@ -143,7 +126,7 @@ START_TEST(setup_json_status_teardown)
 	ck_assert(!has(r.out, "\"result\": \"Input/output error\""));
 	ck_assert(has(r.out, "\"inserted\": [\n        \"dw_edma\",\n        \"dw_edma_pcie\""));
 	ck_assert(has(r.out, "\"card\": {\n    \"vntb\": \"0000:08:00.0\""));
-	ck_assert(file_has(fx, "run/epdma/host-verified", "pair dma metadata\tpass\tPEDM"));
+	ck_assert(fx_file_has(fx, "run/epdma/host-verified", "pair dma metadata\tpass\tPEDM"));
 	fx_result_free(&r);
 
 	/* Status: the BARs are claimed now; the proof shown is the one setup made. */
@@ -187,10 +170,10 @@ START_TEST(setup_json_status_teardown)
 	ck_assert(has(r.out, "write 0000:08:00.1 to /sys/bus/pci/drivers/dw-edma-pcie/unbind"));
 	ck_assert(has(r.out, "clear /sys/bus/pci/devices/0000:08:00.1/driver_override"));
 	ck_assert(has(r.out, "remove /run/modprobe.d/epdma.conf"));
-	ck_assert(!loaded(fx, "ntb_transport_ep_dma"));
-	ck_assert(loaded(fx, "ntb_hw_epf"));
+	ck_assert(!fx_module_is_loaded(fx, "ntb_transport_ep_dma"));
+	ck_assert(fx_module_is_loaded(fx, "ntb_hw_epf"));
 	ck_assert(!fx_exists(fx, DMAF "/driver"));
-	ck_assert(file_has(fx, DMAF "/driver_override", "(null)"));
+	ck_assert(fx_file_has(fx, DMAF "/driver_override", "(null)"));
 	ck_assert(!fx_exists(fx, "run/epdma/host"));
 	ck_assert(!fx_exists(fx, "run/modprobe.d/epdma.conf"));
 	fx_result_free(&r);
@@ -206,11 +189,11 @@ START_TEST(setup_json_status_teardown)
 	ctl(fx, &r, "teardown", "--force", NULL, NULL);
 	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
 	ck_assert(has(r.out, "remove module ntb_hw_epf"));
-	ck_assert(!loaded(fx, "ntb_hw_epf"));
+	ck_assert(!fx_module_is_loaded(fx, "ntb_hw_epf"));
 	fx_result_free(&r);
 	ctl(fx, &r, "setup", NULL, NULL, NULL);
 	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
-	ck_assert(file_has(fx, PARM, "0000:08:00.1"));
+	ck_assert(fx_file_has(fx, PARM, "0000:08:00.1"));
 	fx_result_free(&r);
 	fx_free(fx);
 }
@@ -268,7 +251,7 @@ START_TEST(setup_ntb_hw_epf_without_alias)
 	ctl(fx, &r, "setup", NULL, NULL, NULL);
 	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
 	fx_result_free(&r);
-	ck_assert(loaded(fx, "ntb_hw_epf"));
+	ck_assert(fx_module_is_loaded(fx, "ntb_hw_epf"));
 	ck_assert(fx_exists(fx, "sys/bus/pci/drivers/ntb_hw_epf/0000:08:00.0"));
 	ctl(fx, &r, "setup", NULL, NULL, NULL);
 	ck_assert_int_eq(r.status, 0);
@@ -292,7 +275,7 @@ START_TEST(setup_ntb_hw_epf_without_alias_other_id)
 	ck_assert_msg(r.status == 1, "exit %d\n%s%s", r.status, r.out, r.err);
 	ck_assert_msg(has(r.err, "ntb_hw_epf is loaded but did not bind it"), "%s", r.err);
 	fx_result_free(&r);
-	ck_assert(!loaded(fx, "ntb_hw_epf"));
+	ck_assert(!fx_module_is_loaded(fx, "ntb_hw_epf"));
 	ck_assert(!fx_exists(fx, "sys/bus/pci/drivers/ntb_hw_epf/0000:08:00.0"));
 	fx_free(fx);
 }
@@ -351,7 +334,7 @@ static void assert_refused_untouched(struct fx *fx, const char *why)
 	ck_assert_msg(!*log, "a refused setup performed:\n%s", log);
 	free(log);
 	ck_assert(!fx_exists(fx, "run/epdma/host"));
-	ck_assert(!fx_exists(fx, DMAF) || file_has(fx, DMAF "/driver_override", "(null)"));
+	ck_assert(!fx_exists(fx, DMAF) || fx_file_has(fx, DMAF "/driver_override", "(null)"));
 	fx_result_free(&r);
 }
 
@@ -431,7 +414,7 @@ START_TEST(setup_two_cards)
 	write_config(fx, "select = 0000:0a:00\n");
 	ctl(fx, &r, "setup", NULL, NULL, NULL);
 	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
-	ck_assert(file_has(fx, PARM, "0000:0a:00.1"));
+	ck_assert(fx_file_has(fx, PARM, "0000:0a:00.1"));
 	ck_assert(fx_exists(fx, "sys/bus/pci/devices/0000:0a:00.1/dma"));
 	ck_assert(!fx_exists(fx, DMAF "/dma"));
 	fx_result_free(&r);
@@ -453,7 +436,7 @@ START_TEST(setup_dma_on_another_slot)
 				 .cfg = cfg, .bdf = "0000:0a:00.0", .dma_bdf = "0000:0b:00.0" });
 	epdma_config_free(cfg);
 	assert_refused_untouched(fx, "no vNTB 1957:0809 + DMA 1957:080b pair on one slot");
-	ck_assert(!loaded(fx, "ntb_hw_epf"));
+	ck_assert(!fx_module_is_loaded(fx, "ntb_hw_epf"));
 	fx_free(fx);
 }
 END_TEST
@@ -469,7 +452,7 @@ START_TEST(setup_finds_card_after_rescan)
 	ctl(fx, &r, "setup", NULL, NULL, NULL);
 	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
 	ck_assert(has(r.out, "write 1 to /sys/bus/pci/rescan\n"));
-	ck_assert(file_has(fx, PARM, "0000:08:00.1"));
+	ck_assert(fx_file_has(fx, PARM, "0000:08:00.1"));
 	fx_result_free(&r);
 	fx_free(fx);
 }
@@ -561,16 +544,16 @@ START_TEST(transport_writable_parameter_written)
 	ck_assert_msg(has(r.out, "write 0000:08:00.1 to /sys/module/ntb_transport_ep_dma/"
 				 "parameters/dma_bdf (was 0000:09:00.1)"),
 		      "%s", r.out);
-	ck_assert(file_has(fx, PARM, "0000:08:00.1"));
-	ck_assert(file_has(fx, "run/epdma/host",
-			   "param /sys/module/ntb_transport_ep_dma/parameters/dma_bdf "
-			   "0000:09:00.1\n"));
+	ck_assert(fx_file_has(fx, PARM, "0000:08:00.1"));
+	ck_assert(fx_file_has(fx, "run/epdma/host",
+			      "param /sys/module/ntb_transport_ep_dma/parameters/dma_bdf "
+			      "0000:09:00.1\n"));
 	fx_result_free(&r);
 	/* teardown gives it its value back and leaves the module it did not insert. */
 	ctl(fx, &r, "teardown", NULL, NULL, NULL);
 	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
-	ck_assert(file_has(fx, PARM, "0000:09:00.1"));
-	ck_assert(loaded(fx, "ntb_transport_ep_dma"));
+	ck_assert(fx_file_has(fx, PARM, "0000:09:00.1"));
+	ck_assert(fx_module_is_loaded(fx, "ntb_transport_ep_dma"));
 	fx_result_free(&r);
 	fx_free(fx);
 }
@@ -588,7 +571,7 @@ START_TEST(transport_read_only_refused_then_forced)
 	ctl(fx, &r, "setup", NULL, NULL, NULL);
 	ck_assert(has(r.err, "--force removes it and inserts it again"));
 	fx_result_free(&r);
-	ck_assert(!loaded(fx, "ntb_hw_epf"));
+	ck_assert(!fx_module_is_loaded(fx, "ntb_hw_epf"));
 	ctl(fx, &r, "setup", "--force", NULL, NULL);
 	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
 	ck_assert(has(r.out, "remove module ntb_transport_ep_dma\ninsert module "
@@ -615,8 +598,8 @@ START_TEST(transport_in_use_refused_even_forced)
 			  "ntb_transport_ep_dma: is in use (refcnt 1, 0 holders): the kernel "
 			  "refuses to remove it"),
 		      "%s", r.err);
-	ck_assert(file_has(fx, PARM, "0000:09:00.1"));
-	ck_assert(!loaded(fx, "ntb_hw_epf"));
+	ck_assert(fx_file_has(fx, PARM, "0000:09:00.1"));
+	ck_assert(!fx_module_is_loaded(fx, "ntb_hw_epf"));
 	fx_result_free(&r);
 	fx_free(fx);
 }
@@ -637,9 +620,9 @@ START_TEST(teardown_refuses_transport_in_use)
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_msg(has(r.err, "ntb_transport_ep_dma: is in use (refcnt 3"), "%s", r.err);
 	ck_assert(has(r.err, "teardown: refused; nothing was changed"));
-	ck_assert(loaded(fx, "ntb_transport_ep_dma"));
+	ck_assert(fx_module_is_loaded(fx, "ntb_transport_ep_dma"));
 	ck_assert(fx_exists(fx, DMAF "/driver"));
-	ck_assert(file_has(fx, "run/epdma/host", "inserted ntb_transport_ep_dma"));
+	ck_assert(fx_file_has(fx, "run/epdma/host", "inserted ntb_transport_ep_dma"));
 	fx_result_free(&r);
 	fx_free(fx);
 }
@@ -652,12 +635,14 @@ static void assert_nothing_left(struct fx *fx, const char *what)
 	static const char *const mods[] = { "ntb", "ntb_hw_epf", "dw_edma", "dw_edma_pcie",
 					    "ntb_transport_ep_dma" };
 
-	ck_assert_msg(file_has(fx, DMAF "/driver_override", "(null)"), "%s: override left", what);
+	ck_assert_msg(fx_file_has(fx, DMAF "/driver_override", "(null)"), "%s: override left",
+		      what);
 	ck_assert_msg(!fx_exists(fx, DMAF "/driver"), "%s: DMA function left bound", what);
 	for (size_t i = 0; i < ARRAY_SIZE(mods); i++)
-		ck_assert_msg(!loaded(fx, mods[i]), "%s: module %s left loaded", what, mods[i]);
-	ck_assert_msg(!file_has(fx, "run/epdma/host", "override") &&
-			      !file_has(fx, "run/epdma/host", "inserted"),
+		ck_assert_msg(!fx_module_is_loaded(fx, mods[i]), "%s: module %s left loaded", what,
+			      mods[i]);
+	ck_assert_msg(!fx_file_has(fx, "run/epdma/host", "override") &&
+			      !fx_file_has(fx, "run/epdma/host", "inserted"),
 		      "%s: record names what is gone", what);
 	ck_assert_msg(!fx_exists(fx, "run/modprobe.d/epdma.conf"), "%s: snippet left", what);
 }
@@ -701,9 +686,9 @@ START_TEST(failure_of_the_last_step_is_undone)
 	ck_assert_msg(has(r.err, "write /run/modprobe.d/epdma.conf failed"), "%s", r.err);
 	ck_assert_msg(has(r.err, "rolled back 6 operations; the host is as before"), "%s", r.err);
 	fx_write(fx, "run/modprobe.d", "x\n"); /* still a file: the snapshot shows no snippet */
-	ck_assert(file_has(fx, DMAF "/driver_override", "(null)"));
-	ck_assert(!loaded(fx, "ntb_transport_ep_dma"));
-	ck_assert(!loaded(fx, "ntb_hw_epf"));
+	ck_assert(fx_file_has(fx, DMAF "/driver_override", "(null)"));
+	ck_assert(!fx_module_is_loaded(fx, "ntb_transport_ep_dma"));
+	ck_assert(!fx_module_is_loaded(fx, "ntb_hw_epf"));
 	fx_result_free(&r);
 	fx_free(fx);
 }
