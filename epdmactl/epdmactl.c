@@ -48,7 +48,7 @@ static const struct cmd_option *cmd_option(char letter)
 
 static int cmd_version(struct cli *cli)
 {
-	printf("epdmactl %s\n", EPDMA_VERSION);
+	printf("epdmactl %s (%s)\n", EPDMA_VERSION, epdmactl_link);
 	return EXIT_OK;
 }
 
@@ -265,8 +265,10 @@ int main(int argc, char **argv)
 {
 	struct cli cli = { .root = "/" };
 	const struct command *cmd;
-	int r = parse_global_options(&cli, argc, argv);
+	int r;
 
+	epdmactl_static_check(argv);
+	r = parse_global_options(&cli, argc, argv);
 	if (r >= 0)
 		return r;
 	cmd = find_command(argv[optind]);

@@ -56,6 +56,14 @@ json_object *cli_json_object(json_object *o, const char *key); /* KEY NULL: into
 /* Print ROOT on stdout and free it. */
 void cli_json_print(json_object *root);
 
+/*
+ * static.c: how this epdmactl is linked ("static" or "dynamic"), and the
+ * static one's check of the system's libc.so.6 before anything else (it may
+ * exec the dynamic twin with ARGV, or refuse the optional libraries).
+ */
+extern const char *const epdmactl_link;
+void epdmactl_static_check(char **argv);
+
 int cmd_check(struct cli *cli);
 int cmd_discover(struct cli *cli);
 /* Host role (cmd-host.c): the role switch of setup. */

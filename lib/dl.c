@@ -25,10 +25,24 @@ static int dl_resolve(struct epdma_ctx *ctx, struct epdma_dl *dl, void *handle)
 	return 0;
 }
 
+/* Set once, before any thread: the process must not dlopen() (epdma_dl_refuse()). */
+static const char *dl_refused;
+
+void epdma_dl_refuse(const char *why)
+{
+	__atomic_store_n(&dl_refused, why, __ATOMIC_RELEASE);
+}
+
 static int dl_load(struct epdma_ctx *ctx, struct epdma_dl *dl)
 {
+	const char *refused = __atomic_load_n(&dl_refused, __ATOMIC_ACQUIRE);
 	void *handle;
 	int r;
+
+	if (refused) {
+		epdma_err(ctx, "%s not loaded: %s", dl->soname, refused);
+		return -ELIBACC;
+	}
 
 	/* NODELETE: pointers into it may outlive any reference we could count. */
 	handle = dlopen(dl->soname, RTLD_NOW | RTLD_NODELETE);

@@ -35,6 +35,22 @@ void epdma_ctx_set_log_priority(struct epdma_ctx *ctx, int priority);
 /* "/" for the real system, else the absolute fixture root without a trailing slash. */
 const char *epdma_ctx_root(const struct epdma_ctx *ctx);
 
+/* ---- optional libraries (lib/dl.c, lib/elf.c) ---- */
+
+/*
+ * libpci, libkmod and libnl are dlopen()ed on first use. A static program
+ * may do that only with the libc.so.6 of the glibc it was linked with (glibc
+ * loads that libc beside the static one). 1 when the ELF file at PATH has the
+ * GNU build ID HEX (lower-case hex digits), 0 when it has another,
+ * -ENOEXEC/-ENODATA when it is not ELF or has none, -errno when unreadable.
+ */
+int epdma_elf_build_id_matches(const char *path, const char *hex);
+/*
+ * From now on, refuse every optional library (-ELIBACC, logged with the
+ * library's name and WHY, which must outlive the process's use of libepdma).
+ */
+void epdma_dl_refuse(const char *why);
+
 /* ---- errors and check results (lib/report.c) ---- */
 
 /*

@@ -88,6 +88,10 @@ int epdma_fs_list_files_dirs(struct epdma_ctx *ctx, const char *path, char ***fi
 void epdma_strv_free(char **strv);
 size_t epdma_strv_length(char *const *strv);
 
+/* ---- ELF (lib/elf.c) ---- */
+/* The GNU build ID of the ELF file open at FD into ID; its length, -ENODATA when none. */
+int epdma_elf_build_id(int fd, unsigned char *id, size_t id_size);
+
 /* ---- kernel modules (lib/module.c) ---- */
 
 struct epdma_modules;

@@ -8,6 +8,8 @@
  * every object loaded, at start or by dlopen(), whatever the build.
  */
 #include <dirent.h>
+#include <elf.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -332,6 +334,183 @@ START_TEST(pci_errors_stay_in_their_thread)
 }
 END_TEST
 
+START_TEST(refused_library_is_named)
+{
+	static const struct epdma_dlsym syms[] = { EPDMA_DLSYM(getpid) };
+	struct epdma_dl dl = EPDMA_DL_INIT("libc.so.6", "libc6", syms);
+	struct fx *fx = fx_new();
+	struct epdma_ctx *ctx;
+	struct log l;
+
+	ctx = ctx_logging(fx, &l);
+	/* Check forks each test: the refusal stays in this process. */
+	epdma_dl_refuse("the reason given");
+	ck_assert_int_eq(epdma_dl_open(ctx, &dl), -ELIBACC);
+	ck_assert_msg(has(l.text, "<3>libc.so.6 not loaded: the reason given\n"), "%s", l.text);
+	ck_assert_ptr_null(sym_getpid);
+	epdma_ctx_free(ctx);
+	fx_free(fx);
+}
+END_TEST
+
+/*
+ * A minimal ELF file of this machine's class and byte order: header, one
+ * PT_LOAD, then a PT_NOTE with NOTES (NOTES_LEN bytes) when NOTES is given.
+ */
+static char *write_elf(struct fx *fx, const char *name, const void *notes, size_t notes_len)
+{
+	char *path = strdupf("%s/%s", fx->root, name);
+	unsigned char buf[4096] = { 0 };
+	size_t n = 0;
+	FILE *f;
+
+#if __SIZEOF_POINTER__ == 8
+	Elf64_Ehdr eh = { .e_type = ET_DYN,
+			  .e_version = EV_CURRENT,
+			  .e_phoff = sizeof(Elf64_Ehdr),
+			  .e_ehsize = sizeof(Elf64_Ehdr),
+			  .e_phentsize = sizeof(Elf64_Phdr),
+			  .e_phnum = notes ? 2 : 1 };
+	Elf64_Phdr ph[2] = { { .p_type = PT_LOAD },
+			     { .p_type = PT_NOTE,
+			       .p_offset = sizeof(Elf64_Ehdr) + 2 * sizeof(Elf64_Phdr),
+			       .p_filesz = notes_len } };
+
+	eh.e_ident[EI_CLASS] = ELFCLASS64;
+#else
+	Elf32_Ehdr eh = { .e_type = ET_DYN,
+			  .e_version = EV_CURRENT,
+			  .e_phoff = sizeof(Elf32_Ehdr),
+			  .e_ehsize = sizeof(Elf32_Ehdr),
+			  .e_phentsize = sizeof(Elf32_Phdr),
+			  .e_phnum = notes ? 2 : 1 };
+	Elf32_Phdr ph[2] = { { .p_type = PT_LOAD },
+			     { .p_type = PT_NOTE,
+			       .p_offset = sizeof(Elf32_Ehdr) + 2 * sizeof(Elf32_Phdr),
+			       .p_filesz = notes_len } };
+
+	eh.e_ident[EI_CLASS] = ELFCLASS32;
+#endif
+	memcpy(eh.e_ident, ELFMAG, SELFMAG);
+	eh.e_ident[EI_DATA] = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? ELFDATA2LSB : ELFDATA2MSB;
+	eh.e_ident[EI_VERSION] = EV_CURRENT;
+	memcpy(buf, &eh, sizeof(eh));
+	n = sizeof(eh);
+	memcpy(buf + n, ph, 2 * sizeof(ph[0]));
+	n += 2 * sizeof(ph[0]);
+	ck_assert_uint_le(n + notes_len, sizeof(buf));
+	if (notes)
+		memcpy(buf + n, notes, notes_len);
+	n += notes_len;
+	f = fopen(path, "we");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(buf, 1, n, f), n);
+	ck_assert_int_eq(fclose(f), 0);
+	return path;
+}
+
+/* A note: header, NAME (padded to 4), DESC (padded to 4); returns its length. */
+static size_t put_note(unsigned char *out, uint32_t type, const char *name, const void *desc,
+		       uint32_t desc_len)
+{
+	Elf32_Nhdr nh = { .n_namesz = (uint32_t)strlen(name) + 1,
+			  .n_descsz = desc_len,
+			  .n_type = type };
+	size_t n = sizeof(nh);
+
+	memcpy(out, &nh, sizeof(nh));
+	memcpy(out + n, name, nh.n_namesz);
+	n += (nh.n_namesz + 3) & ~3u;
+	memcpy(out + n, desc, desc_len);
+	n += (desc_len + 3) & ~3u;
+	return n;
+}
+
+START_TEST(elf_build_id)
+{
+	static const unsigned char id[20] = { 0x93, 0xac, 0x61, 0xec, 0x5a, 0x8e, 0xb1,
+					      0x39, 0x6f, 0x9f, 0xbd, 0x35, 0x0e, 0x31,
+					      0x69, 0xa5, 0x58, 0x52, 0x8a, 0x40 };
+	static const char hex[] = "93ac61ec5a8eb1396f9fbd350e3169a558528a40";
+	unsigned char notes[256];
+	struct fx *fx = fx_new();
+	char *path;
+	size_t n;
+
+	/* Another vendor's note first, then the build ID. */
+	n = put_note(notes, NT_GNU_ABI_TAG, "GNU", "\0\0\0\0\3\0\0\0\2\0\0\0\0\0\0\0", 16);
+	n += put_note(notes + n, 0x100, "Other", id, sizeof(id));
+	n += put_note(notes + n, NT_GNU_BUILD_ID, "GNU", id, sizeof(id));
+	path = write_elf(fx, "libc.so.6", notes, n);
+	ck_assert_int_eq(epdma_elf_build_id_matches(path, hex), 1);
+	ck_assert_int_eq(
+		epdma_elf_build_id_matches(path, "93AC61EC5A8EB1396F9FBD350E3169A558528A40"), 1);
+	ck_assert_int_eq(
+		epdma_elf_build_id_matches(path, "93ac61ec5a8eb1396f9fbd350e3169a558528a41"), 0);
+	ck_assert_int_eq(epdma_elf_build_id_matches(path, "93ac61ec"), 0);
+	free(path);
+
+	/* An ID under another owner's name is not the GNU build ID. */
+	n = put_note(notes, NT_GNU_BUILD_ID, "GNV", id, sizeof(id));
+	path = write_elf(fx, "other-owner", notes, n);
+	ck_assert_int_eq(epdma_elf_build_id_matches(path, hex), -ENODATA);
+	free(path);
+
+	path = write_elf(fx, "no-notes", NULL, 0);
+	ck_assert_int_eq(epdma_elf_build_id_matches(path, hex), -ENODATA);
+	free(path);
+
+	/* A note whose descriptor runs past its segment. */
+	n = put_note(notes, NT_GNU_BUILD_ID, "GNU", id, sizeof(id));
+	path = write_elf(fx, "truncated-note", notes, n - 8);
+	ck_assert_int_eq(epdma_elf_build_id_matches(path, hex), -ENOEXEC);
+	free(path);
+
+	/* A segment that runs past the file. */
+	path = write_elf(fx, "short-file", notes, n);
+	ck_assert_int_eq(truncate(path, (off_t)(sizeof(notes) / 8)), 0);
+	ck_assert_int_eq(epdma_elf_build_id_matches(path, hex), -ENOEXEC);
+	free(path);
+
+	fx_write(fx, "/not-elf", "#!/bin/sh\n");
+	path = strdupf("%s/not-elf", fx->root);
+	ck_assert_int_eq(epdma_elf_build_id_matches(path, hex), -ENOEXEC);
+	free(path);
+
+	path = strdupf("%s/missing", fx->root);
+	ck_assert_int_eq(epdma_elf_build_id_matches(path, hex), -ENOENT);
+	free(path);
+	fx_free(fx);
+}
+END_TEST
+
+/* Real files: the linker's ID of this very test program, read two ways. */
+START_TEST(elf_build_id_of_this_program)
+{
+	unsigned char id[64];
+	char hex[2 * sizeof(id) + 1] = "", cmd[128], line[256] = "";
+	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC), n;
+	FILE *p;
+
+	ck_assert_int_ge(fd, 0);
+	n = epdma_elf_build_id(fd, id, sizeof(id));
+	close(fd);
+	ck_assert_int_gt(n, 0);
+	for (int i = 0; i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	ck_assert_int_eq(epdma_elf_build_id_matches("/proc/self/exe", hex), 1);
+	/* The same ID as binutils reads it. */
+	snprintf(cmd, sizeof(cmd), "readelf -n /proc/%d/exe 2>/dev/null", (int)getpid());
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	while (fgets(line, sizeof(line), p))
+		if (strstr(line, "Build ID: "))
+			break;
+	pclose(p);
+	ck_assert_msg(strstr(line, hex), "readelf says '%s', we read %s", line, hex);
+}
+END_TEST
+
 static Suite *dl_suite(void)
 {
 	Suite *s = suite_create("dl");
@@ -347,6 +526,9 @@ static Suite *dl_suite(void)
 	tcase_add_test(tc, missing_library_is_named);
 	tcase_add_test(tc, missing_symbol_is_named);
 	tcase_add_test(tc, pci_errors_stay_in_their_thread);
+	tcase_add_test(tc, refused_library_is_named);
+	tcase_add_test(tc, elf_build_id);
+	tcase_add_test(tc, elf_build_id_of_this_program);
 	suite_add_tcase(s, tc);
 	return s;
 }
