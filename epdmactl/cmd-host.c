@@ -10,15 +10,21 @@
 
 bool cli_role_is_host(struct cli *cli)
 {
-	struct epdma_errors errs = { 0 };
+	struct epdma_errors errs = { 0 }, role_errs = { 0 };
 	struct epdma_config *cfg = cli_load_config(cli, &errs);
 	enum epdma_role role = EPDMA_ROLE_AUTO;
-	bool host = cfg && epdma_role_resolve(cli->ctx, cfg, &role, &errs) == 0 &&
+	bool host = cfg && epdma_role_resolve(cli->ctx, cfg, &role, &role_errs) == 0 &&
 		    role == EPDMA_ROLE_HOST;
 
-	/* Errors are the endpoint path's to report: it loads the config again. */
-	epdma_errors_clear(&errs);
-	epdma_config_free(cfg);
+	/* Errors are the command's to report: its own load gets this config and
+	 * what loading it said, or (when it failed) loads again and says it. */
+	epdma_errors_clear(&role_errs);
+	if (cfg) {
+		cli->cfg = cfg;
+		cli->cfg_errs = errs;
+	} else {
+		epdma_errors_clear(&errs);
+	}
 	return host;
 }
 

@@ -288,6 +288,8 @@ int main(int argc, char **argv)
 					    : cli.verbose == 1 ? LOG_INFO
 							       : LOG_WARNING);
 	r = cmd->fn(&cli);
+	epdma_config_free(cli.cfg);
+	epdma_errors_clear(&cli.cfg_errs);
 	epdma_ctx_free(cli.ctx);
 	return r;
 }

@@ -23,6 +23,9 @@ struct cli {
 	bool wait_set; /* setup --wait SECONDS (host) */
 	unsigned int wait_s;
 	const char *command;
+	/* The config the role check loaded, handed to the command's own load. */
+	struct epdma_config *cfg;
+	struct epdma_errors cfg_errs;
 };
 
 enum {
@@ -31,7 +34,11 @@ enum {
 	EXIT_USAGE = 2,
 };
 
-/* Load the config; on failure ERRS says why and NULL is returned. */
+/*
+ * Load the config; on failure ERRS says why and NULL is returned. The first
+ * load of a run is kept when the role check made it (cli_role_is_host()):
+ * the command's own load then takes it, with what loading it said in ERRS.
+ */
 struct epdma_config *cli_load_config(struct cli *cli, struct epdma_errors *errs);
 unsigned int cli_run_flags(const struct cli *cli);
 /* EPDMA_LOCK_TIMEOUT_MS from the environment (the tests shorten it), else the default. */

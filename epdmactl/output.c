@@ -10,8 +10,16 @@
 struct epdma_config *cli_load_config(struct cli *cli, struct epdma_errors *errs)
 {
 	struct epdma_config *cfg = NULL;
-	int r = epdma_config_load(cli->ctx, cli->config_path, &cfg, errs);
+	int r;
 
+	if (cli->cfg && errs->count == 0 && errs->lost == 0) {
+		cfg = cli->cfg;
+		*errs = cli->cfg_errs;
+		cli->cfg = NULL;
+		cli->cfg_errs = (struct epdma_errors){ 0 };
+		return cfg;
+	}
+	r = epdma_config_load(cli->ctx, cli->config_path, &cfg, errs);
 	if (r < 0 && errs->count == 0)
 		epdma_errors_add(errs, cli->config_path ? cli->config_path : EPDMA_CONFIG_PATH, 0,
 				 NULL, "cannot read: %s", strerror(-r));

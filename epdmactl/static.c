@@ -47,7 +47,8 @@ void epdmactl_static_check(char **argv)
 		r = epdma_elf_build_id_matches(EPDMA_STATIC_LIBC, EPDMA_STATIC_LIBC_BUILD_ID);
 		if (r == 1)
 			return;
-		why = r == 0 ? EPDMA_STATIC_LIBC " is another build than the one epdmactl was linked with"
+		why = r == 0 ? EPDMA_STATIC_LIBC
+			      " is another build than the one epdmactl was linked with"
 			     : EPDMA_STATIC_LIBC " is unreadable";
 	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -58,14 +59,17 @@ void epdmactl_static_check(char **argv)
 		slash = strrchr(exe, '/');
 		if (slash)
 			*slash = '\0';
-		if (snprintf(twin, sizeof(twin), "%s/%s", exe, EPDMA_TWIN_REL) < (int)sizeof(twin)) {
+		if (snprintf(twin, sizeof(twin), "%s/%s", exe, EPDMA_TWIN_REL) <
+		    (int)sizeof(twin)) {
 			execv(twin, argv);
-			snprintf(refused, sizeof(refused), "%s, and the dynamic epdmactl %s did not run: %s",
-				 why, twin, strerror(errno));
+			snprintf(refused, sizeof(refused),
+				 "%s, and the dynamic epdmactl %s did not run: %s", why, twin,
+				 strerror(errno));
 		}
 	}
 	if (!refused[0])
-		snprintf(refused, sizeof(refused), "%s, and the dynamic epdmactl was not found", why);
+		snprintf(refused, sizeof(refused), "%s, and the dynamic epdmactl was not found",
+			 why);
 	epdma_dl_refuse(refused);
 }
 

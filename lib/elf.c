@@ -96,7 +96,8 @@ int epdma_elf_build_id(int fd, unsigned char *id, size_t id_size)
 	    (ident[EI_CLASS] != ELFCLASS32 && ident[EI_CLASS] != ELFCLASS64))
 		return -ENOEXEC;
 	/* Foreign byte order: not a library this process could load anyway. */
-	if (ident[EI_DATA] != (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? ELFDATA2LSB : ELFDATA2MSB))
+	if (ident[EI_DATA] !=
+	    (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? ELFDATA2LSB : ELFDATA2MSB))
 		return -ENOEXEC;
 	is64 = ident[EI_CLASS] == ELFCLASS64;
 	if (is64) {

@@ -67,8 +67,15 @@ static int write_modprobe_conf(struct epdma_ctx *ctx, const char *module, const 
 		module, options);
 	int fd, r = 0;
 
+	char old[512];
+	ssize_t n;
+
 	if (!text)
 		return -ENOMEM;
+	/* Already so (a converged run): nothing written. */
+	n = epdma_fs_read_raw(ctx, EPDMA_TRANSPORT_MODPROBE_CONF, old, sizeof(old));
+	if (n == (ssize_t)strlen(text) && !memcmp(old, text, (size_t)n))
+		return 0;
 	r = epdma_fs_mkdir_p(ctx, "/run/modprobe.d", 0755);
 	if (r < 0 && r != -EEXIST)
 		return r;

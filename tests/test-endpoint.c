@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -860,18 +861,29 @@ START_TEST(rerun_writes_nothing)
 {
 	struct fx *fx = fx_new();
 	struct fx_result r;
-	char *before, *after, *log;
+	char *before, *after, *log, conf[4096];
+	char events[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	int watch;
+	ssize_t n;
 
 	fx_rcar_s4(fx);
 	write_conf(fx, NULL);
 	cold_setup(fx);
 	oplog_reset(fx);
 	before = snapshot(fx, false);
+	snprintf(conf, sizeof(conf), "%s/etc/epdma.conf", fx->root);
+	watch = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	ck_assert_int_ge(watch, 0);
+	ck_assert_int_ge(inotify_add_watch(watch, conf, IN_OPEN), 0);
 	ctl(fx, &r, "setup", NULL);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_str_eq(r.out, "Nothing to do: " EPC " matches the config.\n");
 	ck_assert_str_eq(r.err, "");
 	fx_result_free(&r);
+	/* The config is read once (the role check's load is the run's). */
+	n = read(watch, events, sizeof(events));
+	ck_assert_int_eq(n, (ssize_t)sizeof(struct inotify_event));
+	close(watch);
 	ctl(fx, &r, "setup", "--json", NULL);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_msg(has(r.out, "\"ok\": true") && fx_json_array_len(r.out, "operations") == 0,

@@ -83,6 +83,39 @@ START_TEST(setup_loads_transport_and_clients)
 }
 END_TEST
 
+/* A converged run leaves the modprobe.d snippet alone: same file, no temporary. */
+START_TEST(converged_run_keeps_the_modprobe_snippet)
+{
+	struct fx *fx = endpoint(true);
+	struct fx_result r;
+	char path[4096], tmp[4200];
+	struct stat before, after;
+
+	write_conf(fx, "transport_mtu = 0x2000\n");
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	fx_result_free(&r);
+	snprintf(path, sizeof(path), "%s/run/modprobe.d/epdma.conf", fx->root);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	ck_assert_int_eq(stat(path, &before), 0);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	fx_result_free(&r);
+	ck_assert_int_eq(stat(path, &after), 0);
+	ck_assert_msg(after.st_ino == before.st_ino, "the snippet was replaced");
+	ck_assert_int_eq(access(tmp, F_OK), -1);
+	/* Another value: written again. */
+	write_conf(fx, "transport_mtu = 0x4000\n");
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	fx_result_free(&r);
+	ck_assert_int_eq(stat(path, &after), 0);
+	ck_assert_msg(after.st_ino != before.st_ino, "the snippet was not rewritten");
+	ck_assert(fx_file_has(fx, "run/modprobe.d/epdma.conf", "transport_mtu=16384\n"));
+	fx_free(fx);
+}
+END_TEST
+
 START_TEST(loaded_with_other_values_writes_them)
 {
 	struct fx *fx = endpoint(true);
@@ -819,6 +852,7 @@ static Suite *link_suite(void)
 
 	tcase_add_test(tc, setup_loads_transport_and_clients);
 	tcase_add_test(tc, loaded_with_other_values_writes_them);
+	tcase_add_test(tc, converged_run_keeps_the_modprobe_snippet);
 	tcase_add_test(tc, read_only_parameter_needs_force);
 	tcase_add_test(tc, force_never_reloads_a_module_in_use);
 	tcase_add_test(tc, transport_not_installed_is_a_warning);
