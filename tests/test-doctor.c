@@ -424,7 +424,7 @@ START_TEST(live_transport_mismatch_and_link_down)
 	cfg = load_config(fx, &ctx);
 	fx_host_card(fx, &(struct fx_host_card){ .cfg = cfg });
 	/* The host's transport on ntb_hw_epf's NTB device, its queue down. */
-	fx_mkdir(fx, "sys/bus/ntb/devices/0000:08:00.0");
+	fx_host_ntb_device(fx, "0000:08:00.0");
 	fx_write(fx, "sys/kernel/debug/ntb_transport/0000:08:00.0/qp0/stats",
 		 "\nNTB QP stats:\n\nQP Link - \tDown\n");
 	/* Nobody wrote: the down link, and why nothing was compared. */
@@ -755,10 +755,15 @@ START_TEST(status_up_link_no_cause)
 	json_object *root, *link, *v;
 	struct fx_result r;
 
-	fx_mkdir(fx, "sys/devices/pci0000:00/0000:08:00.0/0000:08:00.0");
-	fx_mkdir(fx, "sys/bus/ntb/devices");
-	fx_symlink_rel(fx, "sys/devices/pci0000:00/0000:08:00.0/0000:08:00.0",
-		       "sys/bus/ntb/devices/0000:08:00.0");
+	struct epdma_config *cfg;
+	struct epdma_ctx *ctx;
+
+	/* ntb_hw_epf's NTB device on the card's vNTB function. */
+	cfg = load_config(fx, &ctx);
+	fx_host_card(fx, &(struct fx_host_card){ .cfg = cfg });
+	epdma_config_free(cfg);
+	epdma_ctx_free(ctx);
+	fx_host_ntb_device(fx, "0000:08:00.0");
 	/* ntb_transport.c:546 (v6.12) */
 	fx_write(fx, "sys/kernel/debug/ntb_transport/0000:08:00.0/qp0/stats",
 		 "\nNTB QP stats:\n\nrx_bytes - \t0\nQP Link - \tUp\n");
