@@ -5,7 +5,11 @@
 # vNTB's virtual bus 0x30, the host's on the vNTB function 0001:01:00.0),
 # both interfaces set up bring each queue pair's link up (its handshake is
 # scratchpads only), and `epdmactl status` of each role shows its own NTB
-# device, the queues and the interface as sysfs and debugfs show them.
+# device, the queues and the interface as sysfs and debugfs show them. The
+# memory window carries no data (README: Loopback): a frame sent either way
+# is counted sent, its doorbell arrives, nothing is received; the same for
+# the transport's link-down message; BAR4's pool block holds what the host
+# sent.
 . /usr/share/epdma-test/lib.sh
 . /usr/share/epdma-test/scenarios/epdmactl-lib.inc
 . /usr/share/epdma-test/scenarios/loopback-lib.inc
@@ -132,14 +136,43 @@ check_eq "host: operstate up" "$(jlink operstate)" up
 check_eq "no kernel error bringing the queues up" "$(klog_since 3)" ""
 
 # ---- memory window 1 carries no data (README: Loopback) ----
-# The probe is the transport's own link-down message: closing an interface
+qstat() { sed -n "s/^$2 - *//p" "$DBG/$1/qp0/stats" | tr -d '\t '; } # qstat DEV FIELD
+nstat() { cat "/sys/class/net/$1/statistics/$2"; } # nstat IFNAME COUNTER
+grown() { [ "$(nstat "$1" "$2")" -gt "$3" ]; }     # grown IFNAME COUNTER WAS
+# A broadcast frame of the local experimental EtherType 0x88b5 carrying
+# "EPDMA-FRAME", 60 bytes: ntb_netdev_start_xmit() hands it to
+# ntb_transport_tx_enqueue(), which copies it into the peer's window
+# (ntb_async_tx(), ntb_transport.c:1880-1921) and rings the peer's doorbell;
+# ntb_netdev counts tx_packets when the copy is done (ntb_netdev.c:176-188),
+# the peer rx_packets (:118) when its transport finds the entry in its own
+# receive buffer.
+FRAME=ffffffffffff02000000000188b54550444d412d4652414d45
+while [ ${#FRAME} -lt 120 ]; do FRAME=${FRAME}00; done
+# frame_way NAME FROM-IF FROM-DEV TO-IF TO-DEV
+frame_way() {
+	_tx=$(nstat "$2" tx_packets) _rx=$(nstat "$4" rx_packets) _e=$(qstat "$5" rx_ring_empty)
+	klog_mark
+	check "$1: sent" ktool packet-send "$2" "$FRAME"
+	check "$1: the sender counted it" wait_for 5 grown "$2" tx_packets "$_tx"
+	check_eq "$1: sender's tx_packets" "$(nstat "$2" tx_packets)" $((_tx + 1))
+	check_eq "$1: sender's transport tx_pkts" "$(qstat "$3" tx_pkts)" 1
+	check "$1: the doorbell reached the receiver" wait_for 5 sh -c \
+		"[ \$(sed -n 's/^rx_ring_empty - *//p' $DBG/$5/qp0/stats | tr -d '\t ') -gt $_e ]"
+	sleep 1
+	check_eq "$1: receiver's rx_packets unchanged" "$(nstat "$4" rx_packets)" "$_rx"
+	check_eq "$1: receiver's transport rx_pkts" "$(qstat "$5" rx_pkts)" 0
+	check_eq "$1: no kernel error" "$(klog_since 3)" ""
+}
+frame_way "frame host to endpoint" "$hif" $HNTB "$epif" $EPNTB
+frame_way "frame endpoint to host" "$epif" $EPNTB "$hif" $HNTB
+
+# The transport's own link-down message is a second probe: closing an interface
 # sends it (ntb_netdev_close() -> ntb_transport_link_down(),
 # drivers/ntb/ntb_transport.c:2358-2370): ntb_send_link_down() (:1942-1973)
 # writes a LINK_DOWN entry into the peer's window and rings its doorbell
 # (:1790-1795), and the peer's ntb_process_rxc() takes its queue down when
 # it finds the entry in its own receive buffer (:1656-1660).
 # rx_ring_empty counts the receiver's polls that found no entry (:1650-1653).
-qstat() { sed -n "s/^$2 - *//p" "$DBG/$1/qp0/stats" | tr -d '\t '; } # qstat DEV FIELD
 ifdown() { # ifdown IFNAME: IFF_UP off
 	_f=$(cat "/sys/class/net/$1/flags")
 	echo "$(printf '0x%x' $((_f & ~1)))" >"/sys/class/net/$1/flags"
@@ -200,9 +233,13 @@ check "unload ntb_transport" rmmod ntb_transport
 check "unload ntb_hw_epf" rmmod ntb_hw_epf
 check "the host's NTB device went with it" test ! -e "$NTB/$HNTB"
 check "the endpoint's NTB device stays" test -e "$NTB/$EPNTB"
-# Released, BAR4 reads again: the host's link-down entry is in its pool
-# block, entry 0's header at the end of its 64 KiB frame (tx_max_frame =
-# min(transport_mtu 0x10000, (1 MiB - 4) / 2), ntb_transport.c:1230; header
-# ver, len, flags, :252-256) with flags DESC_DONE | LINK_DOWN.
-check_eq "host's link-down entry in BAR4's pool block" "$(bar_u32 $V/resource4 $((0x10000 - 4)))" 3
+# Released, BAR4 reads again: what the host sent is in its pool block. Each
+# entry is a 64 KiB frame (tx_max_frame = min(transport_mtu 0x10000,
+# (1 MiB - 4) / 2), ntb_transport.c:1230) ending in its header (ver, len,
+# flags, :252-256): entry 0 the frame (60 bytes, DESC_DONE), entry 1 the
+# link-down message (DESC_DONE | LINK_DOWN).
+check_eq "the host's frame in BAR4's pool block" "$(ktool mmap $V/resource4 60)" "$FRAME"
+check_eq "its header: ver 0, len 60, DESC_DONE" "$(ktool mmap $V/resource4 12 $((0x10000 - 12)))" \
+	000000003c00000001000000
+check_eq "the host's link-down entry after it" "$(bar_u32 $V/resource4 $((0x20000 - 4)))" 3
 finish
