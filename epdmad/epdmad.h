@@ -67,6 +67,7 @@ struct daemon {
 	char error[512];       /* the last reconcile's cause, "" none */
 	char failed_step[256]; /* the operation or check that failed, "" none */
 	char controller[64];
+	char vntb_bdf[32];	       /* host: the vNTB function the last run found ("" none) */
 	uint64_t since_us, updated_us; /* CLOCK_REALTIME */
 	struct {
 		uint64_t wakeups, uevents, ignored, triggers, reconciles, writes;

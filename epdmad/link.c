@@ -109,12 +109,29 @@ static bool link_set(struct daemon *d, const struct daemon_link *new)
 	return true;
 }
 
+/*
+ * The role's NTB device (lib/link.c): the endpoint's on the vNTB's virtual
+ * bus, the host's on the vNTB function its last run found (none before one
+ * found it). Before the role is known, the first one.
+ */
+static const struct epdma_link_want *role_want(const struct daemon *d, struct epdma_link_want *w)
+{
+	if (!d->cfg || d->role == EPDMA_ROLE_AUTO)
+		return NULL;
+	if (d->role == EPDMA_ROLE_HOST)
+		*w = EPDMA_LINK_WANT_DEVICE(d->vntb_bdf);
+	else
+		*w = EPDMA_LINK_WANT_BUS(d->cfg->vntb.vbus_number & 0xff);
+	return w;
+}
+
 bool link_lookup(struct daemon *d)
 {
 	struct epdma_link_state st;
+	struct epdma_link_want want;
 	struct daemon_link l = { .carrier = -1 };
 
-	if (epdma_link_read(d->ctx, &st) == 0 && st.netdev[0]) {
+	if (epdma_link_read(d->ctx, role_want(d, &want), &st) == 0 && st.netdev[0]) {
 		snprintf(l.netdev, sizeof(l.netdev), "%s", st.netdev);
 		snprintf(l.ntb_device, sizeof(l.ntb_device), "%s", st.ntb_device);
 		l.present = st.nl_known;

@@ -258,6 +258,8 @@ void reconcile(struct daemon *d, bool after_event)
 	epdma_run_init(&run);
 	r = run_setup(d, fn, &run, &locked_out);
 	snprintf(d->controller, sizeof(d->controller), "%s", run.controller);
+	snprintf(d->vntb_bdf, sizeof(d->vntb_bdf), "%s",
+		 run.host && run.host->vntb >= 0 ? run.host->candidates[run.host->vntb].bdf : "");
 	if (r == 0) {
 		set_state(d, STATE_CONVERGED);
 		d->attempt = 0;

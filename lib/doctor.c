@@ -293,9 +293,10 @@ static void transport_params(struct epdma_ctx *ctx, const struct epdma_config *c
 /* ---- both ends' transports (the link that never comes up) ---- */
 
 /* The transport runs here and some of its queues are down (link.c's reading). */
-static bool link_down(struct epdma_ctx *ctx, struct epdma_link_state *st)
+static bool link_down(struct epdma_ctx *ctx, const struct epdma_link_want *want,
+		      struct epdma_link_state *st)
 {
-	return epdma_link_read(ctx, st) == 0 && st->ntb_present && st->debugfs && st->nqps &&
+	return epdma_link_read(ctx, want, st) == 0 && st->ntb_present && st->debugfs && st->nqps &&
 	       st->qps_up < st->nqps;
 }
 
@@ -344,6 +345,7 @@ static void host_transports(struct epdma_ctx *ctx, const struct epdma_config *cf
 	struct epdma_host *h;
 	struct epdma_checks c = { 0 };
 	struct epdma_link_state st;
+	struct epdma_link_want want;
 	struct transport_seen seen = { 0 };
 
 	/* No PCI bus to scan (host_unbound() says nothing either): nothing to compare. */
@@ -356,7 +358,9 @@ static void host_transports(struct epdma_ctx *ctx, const struct epdma_config *cf
 	}
 	epdma_host_find(ctx, cfg, h, EPDMA_CHECK_WARN, &c);
 	transport_mismatches(&c, d, &seen);
-	if (seen.named || seen.compared || !link_down(ctx, &st))
+	/* The card's NTB device (ntb_hw_epf's, on the vNTB function); no card, none. */
+	want = EPDMA_LINK_WANT_DEVICE(h->vntb >= 0 ? h->candidates[h->vntb].bdf : "");
+	if (seen.named || seen.compared || !link_down(ctx, &want, &st))
 		;
 	else if (seen.unreadable)
 		live_finding(
@@ -384,11 +388,14 @@ static void host_transports(struct epdma_ctx *ctx, const struct epdma_config *cf
  * logs the peer's values with dev_dbg only (:1087-1109). A down link points
  * to the host's doctor, which reads both halves through the control BAR.
  */
-static void endpoint_transports(struct epdma_ctx *ctx, struct epdma_doctor *d)
+static void endpoint_transports(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+				struct epdma_doctor *d)
 {
+	/* The vNTB's NTB device, on its virtual bus. */
+	struct epdma_link_want want = EPDMA_LINK_WANT_BUS(cfg->vntb.vbus_number & 0xff);
 	struct epdma_link_state st;
 
-	if (link_down(ctx, &st))
+	if (link_down(ctx, &want, &st))
 		live_finding(d, "transport-link-down", st.ntb_device,
 			     "%u of %u transport queues up on %s; the endpoint cannot see why (the "
 			     "host's transport not running, or announcing other values): run "
@@ -456,7 +463,7 @@ static int doctor_run(struct epdma_ctx *ctx, const struct epdma_config *cfg, enu
 		else if (role == EPDMA_ROLE_HOST)
 			host_transports(ctx, cfg, out);
 		else
-			endpoint_transports(ctx, out);
+			endpoint_transports(ctx, cfg, out);
 	}
 	if (out->lost)
 		return -ENOMEM;

@@ -336,11 +336,28 @@ static void compute_drift(struct epdma_run *run, const struct epdma_spec specs[2
 	run->in_sync = !run->ndrift && !run->missing_functions && g->start == 1;
 }
 
+/*
+ * The vNTB function's virtual bus, which its NTB device sits on: the live
+ * function's vbus_number (what its bind made the bus with), else the config's.
+ */
+static unsigned int vntb_bus(struct epdma_graph *g, const struct epdma_spec *spec,
+			     const struct epdma_config *cfg)
+{
+	const struct epdma_function *f = epdma_graph_find(g, spec->driver, spec->name);
+	const struct epdma_attr_value *vb = f ? epdma_function_attr(f, "vbus_number") : NULL;
+	int64_t bus;
+
+	if (vb && epdma_attr_parse(vb->text, &bus) == 0 && bus >= 0 && bus <= 0xff)
+		return (unsigned int)bus;
+	return cfg->vntb.vbus_number & 0xff;
+}
+
 int epdma_endpoint_status(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 			  struct epdma_run *run)
 {
 	struct epdma_endpoint_facts facts;
 	struct epdma_spec specs[2];
+	struct epdma_link_want want;
 	size_t len;
 	int r;
 
@@ -364,7 +381,8 @@ int epdma_endpoint_status(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	run->link = calloc(1, sizeof(*run->link));
 	if (!run->link)
 		return epdma_run_finish(run, -ENOMEM);
-	r = epdma_link_wait(ctx, run->wait_link_ms, run->link);
+	want = EPDMA_LINK_WANT_BUS(vntb_bus(run->graph, &specs[0], cfg));
+	r = epdma_link_wait(ctx, &want, run->wait_link_ms, run->link);
 	if (r < 0)
 		return epdma_run_finish(run, r);
 	run->link_up = r == 1;

@@ -759,8 +759,24 @@ struct epdma_link_state {
 	size_t addrs_lost; /* more than EPDMA_LINK_MAX_ADDRS: counted, not kept */
 };
 
-/* Read what is there now; fields stay empty where a piece is missing. */
-int epdma_link_read(struct epdma_ctx *ctx, struct epdma_link_state *st);
+/*
+ * Which NTB device is the link's, by the PCI device it sits on (its parent):
+ * /sys/bus/ntb can hold more than one (a device an earlier vNTB bind of the
+ * boot left, or both ends in one kernel). The first listed that matches.
+ */
+struct epdma_link_want {
+	int pci_bus;		/* on this bus number, the domain not compared (-1: any) */
+	const char *pci_device; /* exactly this PCI device, DDDD:BB:dd.f (NULL: any) */
+};
+/* Endpoint: the vNTB function's virtual bus, BUS (its vbus_number). */
+#define EPDMA_LINK_WANT_BUS(bus) ((struct epdma_link_want){ .pci_bus = (int)(bus) })
+/* Host: the vNTB PCI function BDF (discovery's), which ntb_hw_epf's NTB device sits on. */
+#define EPDMA_LINK_WANT_DEVICE(bdf) ((struct epdma_link_want){ .pci_bus = -1, .pci_device = (bdf) })
+
+/* Read what is there now (WANT NULL: the first NTB device); fields stay empty
+ * where a piece is missing, ntb_present false when no NTB device matches. */
+int epdma_link_read(struct epdma_ctx *ctx, const struct epdma_link_want *want,
+		    struct epdma_link_state *st);
 /*
  * The state of network interface IFNAME through rtnetlink (libnl-route,
  * loaded on first use), and its addresses: a failed address dump leaves
@@ -768,7 +784,8 @@ int epdma_link_read(struct epdma_ctx *ctx, struct epdma_link_state *st);
  */
 int epdma_link_netdev(struct epdma_ctx *ctx, const char *ifname, struct epdma_link_state *st);
 /* Read the link until it is up or TIMEOUT_MS passed: 1 up, 0 not (ST as last read). */
-int epdma_link_wait(struct epdma_ctx *ctx, unsigned int timeout_ms, struct epdma_link_state *st);
+int epdma_link_wait(struct epdma_ctx *ctx, const struct epdma_link_want *want,
+		    unsigned int timeout_ms, struct epdma_link_state *st);
 /* "up" when the queues and the interface are up, else a reason ("unknown: debugfs not mounted"). */
 const char *epdma_link_summary(const struct epdma_link_state *st, char *buf, size_t size);
 

@@ -58,7 +58,8 @@ int epdma_host_status(struct epdma_ctx *ctx, const struct epdma_config *cfg, str
 {
 	struct epdma_host_record rec;
 	struct epdma_host *h;
-	unsigned int want = cfg->dma.wr_chans + cfg->dma.rd_chans;
+	struct epdma_link_want want;
+	unsigned int nchans = cfg->dma.wr_chans + cfg->dma.rd_chans;
 	bool failed = false;
 	int r, r2, up;
 
@@ -83,7 +84,9 @@ int epdma_host_status(struct epdma_ctx *ctx, const struct epdma_config *cfg, str
 	run->link = calloc(1, sizeof(*run->link));
 	if (!run->link)
 		return epdma_run_finish(run, -ENOMEM);
-	up = epdma_link_wait(ctx, run->wait_link_ms, run->link);
+	/* ntb_hw_epf's NTB device sits on the vNTB function discovery found: no card, none. */
+	want = EPDMA_LINK_WANT_DEVICE(h->vntb >= 0 ? h->candidates[h->vntb].bdf : "");
+	up = epdma_link_wait(ctx, &want, run->wait_link_ms, run->link);
 	if (up < 0)
 		return epdma_run_finish(run, up);
 	run->link_up = up == 1;
@@ -94,7 +97,8 @@ int epdma_host_status(struct epdma_ctx *ctx, const struct epdma_config *cfg, str
 		failed |= run->checks.items[i].result == EPDMA_CHECK_FAIL;
 	h->in_sync = r == 0 && !failed && h->dma >= 0 &&
 		     !strcmp(h->candidates[h->dma].driver, cfg->host.dma_driver) &&
-		     h->nchannels >= want && !strcmp(h->candidates[h->vntb].driver, "ntb_hw_epf") &&
+		     h->nchannels >= nchans &&
+		     !strcmp(h->candidates[h->vntb].driver, "ntb_hw_epf") &&
 		     h->transport_bdf_known && !strcmp(h->transport_bdf, h->candidates[h->dma].bdf);
 	return epdma_run_finish(run, 0);
 }

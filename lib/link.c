@@ -216,28 +216,67 @@ static void find_netdev(struct epdma_ctx *ctx, struct epdma_link_state *st)
 	epdma_strv_free(clients);
 }
 
-int epdma_link_read(struct epdma_ctx *ctx, struct epdma_link_state *st)
+/* The PCI device NTB device NAME sits on (its parent: ntb_register_device()), into OUT. */
+static void parent_of(struct epdma_ctx *ctx, const char *name, char *out, size_t size)
 {
-	char **devs = NULL, path[160];
+	char path[160];
+	_cleanup_free_ char *abs = NULL, *real = NULL;
+	const char *base;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "/sys/bus/ntb/devices/%s/..", name);
+	abs = epdma_fs_path(ctx, path);
+	real = abs ? realpath(abs, NULL) : NULL;
+	base = real ? strrchr(real, '/') : NULL;
+	if (base)
+		snprintf(out, size, "%s", base + 1);
+}
+
+/* PCI device name DDDD:BB:dd.f on bus WANT_BUS (the domain is not compared). */
+static bool on_bus(const char *pci, int want_bus)
+{
+	unsigned int domain, bus, dev, fn;
+	char end;
+
+	return sscanf(pci, "%x:%x:%x.%x%c", &domain, &bus, &dev, &fn, &end) == 4 &&
+	       (int)bus == want_bus;
+}
+
+static bool wanted(const struct epdma_link_want *want, const char *pci)
+{
+	if (!want)
+		return true;
+	if (want->pci_device && strcmp(pci, want->pci_device))
+		return false;
+	return want->pci_bus < 0 || on_bus(pci, want->pci_bus);
+}
+
+int epdma_link_read(struct epdma_ctx *ctx, const struct epdma_link_want *want,
+		    struct epdma_link_state *st)
+{
+	char **devs = NULL, pci[64];
 
 	memset(st, 0, sizeof(*st));
-	if (epdma_fs_list(ctx, "/sys/bus/ntb/devices", &devs) < 0 || !devs[0]) {
+	if (epdma_fs_list(ctx, "/sys/bus/ntb/devices", &devs) < 0) {
 		epdma_strv_free(devs);
 		return 0;
 	}
-	st->ntb_present = true;
-	snprintf(st->ntb_device, sizeof(st->ntb_device), "%s", devs[0]);
-	epdma_strv_free(devs);
-	/* The NTB device is a child of its PCI device (ntb_register_device()). */
-	snprintf(path, sizeof(path), "/sys/bus/ntb/devices/%s/..", st->ntb_device);
-	{
-		_cleanup_free_ char *abs = epdma_fs_path(ctx, path);
-		_cleanup_free_ char *real = abs ? realpath(abs, NULL) : NULL;
-		const char *base = real ? strrchr(real, '/') : NULL;
-
-		if (base)
-			snprintf(st->pci_device, sizeof(st->pci_device), "%s", base + 1);
+	/*
+	 * Several NTB devices can be on the bus: one a vNTB bind of this boot left
+	 * (the kernel keeps it after the unlink), or both ends in one kernel (the
+	 * loopback tier). The link's is the one on the PCI device WANT names.
+	 */
+	for (size_t i = 0; devs[i] && !st->ntb_present; i++) {
+		parent_of(ctx, devs[i], pci, sizeof(pci));
+		if (!wanted(want, pci))
+			continue;
+		st->ntb_present = true;
+		snprintf(st->ntb_device, sizeof(st->ntb_device), "%s", devs[i]);
+		snprintf(st->pci_device, sizeof(st->pci_device), "%s", pci);
 	}
+	epdma_strv_free(devs);
+	if (!st->ntb_present)
+		return 0;
 	read_qps(ctx, st);
 	find_netdev(ctx, st);
 	if (st->netdev[0])
@@ -267,7 +306,8 @@ static bool link_up(const struct epdma_link_state *st)
 	return !strcmp(epdma_link_summary(st, buf, sizeof(buf)), "up");
 }
 
-int epdma_link_wait(struct epdma_ctx *ctx, unsigned int timeout_ms, struct epdma_link_state *st)
+int epdma_link_wait(struct epdma_ctx *ctx, const struct epdma_link_want *want,
+		    unsigned int timeout_ms, struct epdma_link_state *st)
 {
 	/* The transport retries its link every 10 ms (ntb_transport.c
 	 * NTB_LINK_DOWN_TIMEOUT); reading every 100 ms misses nothing a user waits for. */
@@ -275,7 +315,7 @@ int epdma_link_wait(struct epdma_ctx *ctx, unsigned int timeout_ms, struct epdma
 	unsigned int waited = 0;
 
 	for (;;) {
-		int r = epdma_link_read(ctx, st);
+		int r = epdma_link_read(ctx, want, st);
 
 		if (r < 0)
 			return r;

@@ -309,6 +309,26 @@ void fx_host_card(struct fx *fx, const struct fx_host_card *c)
 	free(dma);
 }
 
+void fx_host_ntb_device(struct fx *fx, const char *bdf)
+{
+	char *link = fx_strdupf("%s/sys/bus/pci/devices/%s", fx->root, bdf);
+	char *dev = realpath(link, NULL), *root = realpath(fx->root, NULL), *rel, *ntb;
+
+	if (!dev || !root || strncmp(dev, root, strlen(root)))
+		ck_abort_msg("fixture: no PCI device %s for an NTB device", bdf);
+	/* ntb_register_device(): a child of the PCI device, named after it. */
+	rel = fx_strdupf("%s/%s", dev + strlen(root) + 1, bdf);
+	ntb = fx_strdupf("sys/bus/ntb/devices/%s", bdf);
+	fx_mkdir(fx, rel);
+	fx_mkdir(fx, "sys/bus/ntb/devices");
+	fx_symlink_rel(fx, rel, ntb);
+	free(ntb);
+	free(rel);
+	free(root);
+	free(dev);
+	free(link);
+}
+
 /* ---- devices the kernel has not found yet, and devices that vanish ---- */
 
 /* Moves the device directory to $EPDMA_FAKE_STATE/pci-hidden/<bdf> with a

@@ -205,6 +205,9 @@ struct fx_host_card {
 	bool prepared;
 };
 void fx_host_card(struct fx *fx, const struct fx_host_card *card);
+/* The NTB device ntb_hw_epf registers on PCI device BDF (a child named after
+ * it, on /sys/bus/ntb), without the driver bound. */
+void fx_host_ntb_device(struct fx *fx, const char *bdf);
 /* Take a device out of sysfs into $EPDMA_FAKE_STATE/pci-hidden (rescan restores it). */
 void fx_pci_hide(struct fx *fx, const char *bdf);
 /* Surprise removal: the device's files and links vanish. ONES: its BARs read

@@ -424,7 +424,7 @@ START_TEST(live_transport_mismatch_and_link_down)
 	cfg = load_config(fx, &ctx);
 	fx_host_card(fx, &(struct fx_host_card){ .cfg = cfg });
 	/* The host's transport on ntb_hw_epf's NTB device, its queue down. */
-	fx_mkdir(fx, "sys/bus/ntb/devices/0000:08:00.0");
+	fx_host_ntb_device(fx, "0000:08:00.0");
 	fx_write(fx, "sys/kernel/debug/ntb_transport/0000:08:00.0/qp0/stats",
 		 "\nNTB QP stats:\n\nQP Link - \tDown\n");
 	/* Nobody wrote: the down link, and why nothing was compared. */
@@ -630,6 +630,62 @@ static json_object *status_link(struct fx *fx, json_object **root)
 	return link;
 }
 
+/* An NTB device NAME below PCI device directory PCIDEV, its one queue UP or down. */
+static void ntb_device(struct fx *fx, const char *pcidev, const char *name, bool up)
+{
+	char dev[160], p[256];
+
+	snprintf(dev, sizeof(dev), "%s/%s", pcidev, name);
+	fx_mkdir(fx, dev);
+	fx_mkdir(fx, "sys/bus/ntb/devices");
+	snprintf(p, sizeof(p), "sys/bus/ntb/devices/%s", name);
+	fx_symlink_rel(fx, dev, p);
+	/* ntb_transport.c:546 (v6.12); a down queue's file is empty (:475). */
+	snprintf(p, sizeof(p), "sys/kernel/debug/ntb_transport/%s/qp0/stats", name);
+	fx_write(fx, p, "%s", up ? "\nNTB QP stats:\n\nQP Link - \tUp\n" : "");
+}
+
+/*
+ * Endpoint doctor: the down link it names is the vNTB's NTB device on the
+ * configured bus (0x10), never one listed before it (an earlier vNTB bind's
+ * on bus 0x0f).
+ */
+START_TEST(endpoint_link_down_on_the_vntb_bus)
+{
+	struct fx *fx = status_root("endpoint", "clean");
+	struct epdma_errors errs = { 0 };
+	struct epdma_config *cfg = NULL;
+	struct epdma_ctx *ctx;
+	struct epdma_doctor d;
+	const struct epdma_finding *f;
+
+	ck_assert_int_eq(epdma_ctx_new(&ctx, fx->root), 0);
+	ck_assert_int_eq(epdma_config_load(ctx, NULL, &cfg, &errs), 0);
+	/* The stale one down, the vNTB's up: nothing to say. */
+	ntb_device(fx, "sys/devices/pci0000:0f/0000:0f:00.0", "0000:0f:00.0", false);
+	ntb_device(fx, "sys/devices/pci0000:10/0000:10:00.0", "0000:10:00.0", true);
+	epdma_doctor_init(&d);
+	epdma_doctor(ctx, cfg, EPDMA_ROLE_ENDPOINT, &d);
+	ck_assert_ptr_null(find(&d, "transport-link-down"));
+	epdma_doctor_free(&d);
+	/* The other way round: the vNTB's queue down, named. */
+	fx_write(fx, "sys/kernel/debug/ntb_transport/0000:0f:00.0/qp0/stats",
+		 "\nNTB QP stats:\n\nQP Link - \tUp\n");
+	fx_write(fx, "sys/kernel/debug/ntb_transport/0000:10:00.0/qp0/stats", "%s", "");
+	epdma_doctor_init(&d);
+	epdma_doctor(ctx, cfg, EPDMA_ROLE_ENDPOINT, &d);
+	f = find(&d, "transport-link-down");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(f->subject, "0000:10:00.0");
+	ck_assert(has(f->fact, "0 of 1 transport queues up on 0000:10:00.0"));
+	epdma_doctor_free(&d);
+	epdma_errors_clear(&errs);
+	epdma_config_free(cfg);
+	epdma_ctx_free(ctx);
+	fx_free(fx);
+}
+END_TEST
+
 START_TEST(status_down_link_names_the_cause)
 {
 	static const struct {
@@ -755,10 +811,15 @@ START_TEST(status_up_link_no_cause)
 	json_object *root, *link, *v;
 	struct fx_result r;
 
-	fx_mkdir(fx, "sys/devices/pci0000:00/0000:08:00.0/0000:08:00.0");
-	fx_mkdir(fx, "sys/bus/ntb/devices");
-	fx_symlink_rel(fx, "sys/devices/pci0000:00/0000:08:00.0/0000:08:00.0",
-		       "sys/bus/ntb/devices/0000:08:00.0");
+	struct epdma_config *cfg;
+	struct epdma_ctx *ctx;
+
+	/* ntb_hw_epf's NTB device on the card's vNTB function. */
+	cfg = load_config(fx, &ctx);
+	fx_host_card(fx, &(struct fx_host_card){ .cfg = cfg });
+	epdma_config_free(cfg);
+	epdma_ctx_free(ctx);
+	fx_host_ntb_device(fx, "0000:08:00.0");
 	/* ntb_transport.c:546 (v6.12) */
 	fx_write(fx, "sys/kernel/debug/ntb_transport/0000:08:00.0/qp0/stats",
 		 "\nNTB QP stats:\n\nrx_bytes - \t0\nQP Link - \tUp\n");
@@ -801,6 +862,7 @@ static Suite *doctor_suite(void)
 	tcase_add_test(tc, cli_no_kmsg_fails);
 	tcase_add_test(tc, live_unbound_functions_and_transport_values);
 	tcase_add_test(tc, live_transport_mismatch_and_link_down);
+	tcase_add_test(tc, endpoint_link_down_on_the_vntb_bus);
 	tcase_add_test(tc, setup_failure_names_the_cause);
 	tcase_add_test(tc, setup_json_names_the_cause);
 	tcase_add_test(tc, host_setup_failure_names_the_cause);

@@ -1065,6 +1065,41 @@ START_TEST(link_followed)
 }
 END_TEST
 
+/*
+ * Two NTB devices with a client interface each, the wrong one listed first:
+ * one an earlier vNTB bind left on bus 0x0f. The daemon follows the
+ * interface under the vNTB's NTB device on the configured bus (0x10).
+ */
+START_TEST(link_follows_the_vntb_ntb_device)
+{
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	struct dmn d;
+	char *s;
+
+	ck_assert_int_eq(enter_quiet_netns(), 0);
+	machine(fx);
+	fx_run(fx, &r, (const char *const[]){ "epdmactl", "--root", fx->root, "setup", NULL });
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	fx_result_free(&r);
+	fx_mkdir(fx,
+		 "sys/devices/pci0000:0f/0000:0f:00.0/0000:0f:00.0/ntb_netdev0/net/epdmastale0");
+	fx_symlink_rel(fx, "sys/devices/pci0000:0f/0000:0f:00.0/0000:0f:00.0",
+		       "sys/bus/ntb/devices/0000:0f:00.0");
+	fx_mkdir(fx, NTB_NET);
+	start(fx, &d, true, "3600000");
+	free(until_status(&d, "converged"));
+	s = status_link(fx);
+	ck_assert_msg(has(s, "\"ntb_device\":\"0000:10:00.0\"") &&
+			      has(s, "\"netdev\":\"epdmatest0\""),
+		      "status.json link: %s", s);
+	free(s);
+	stop(&d);
+	free(d.log);
+	fx_free(fx);
+}
+END_TEST
+
 static Suite *epdmad_suite(void)
 {
 	Suite *s = suite_create("epdmad");
@@ -1114,6 +1149,7 @@ int main(void)
 			    "ip link add epdmatest0 type veth peer name epdmapeer0 "
 			    ">/dev/null 2>&1")) {
 		tcase_add_test(tc, link_followed);
+		tcase_add_test(tc, link_follows_the_vntb_ntb_device);
 	} else {
 		printf("SKIP netlink:link_followed: no network namespace with a veth pair here "
 		       "(iproute2's ip and the veth driver)\n");

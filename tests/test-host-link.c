@@ -240,6 +240,57 @@ START_TEST(status_shows_link_and_waits_for_it)
 }
 END_TEST
 
+/*
+ * Two NTB devices, the wrong one listed first, as the one-guest loopback of
+ * the real-kernel tier has them: the endpoint's vNTB device on its virtual
+ * bus 02 (its queue up) beside ntb_hw_epf's on the card's vNTB function
+ * 0000:08:00.0 (its queue down). Host status, its JSON and --wait-link
+ * follow the card's.
+ */
+START_TEST(status_follows_the_card_ntb_device)
+{
+	struct fx *fx = host(NULL, NULL);
+	struct fx_result r;
+
+	ctl(fx, &r, "setup", NULL, NULL, NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	fx_result_free(&r);
+	ck_assert(fx_exists(fx, "sys/bus/ntb/devices/0000:08:00.0"));
+	fx_write(fx, "/sys/kernel/debug/ntb_transport/0000:08:00.0/qp0/stats", "%s", "");
+	fx_mkdir(fx, "sys/devices/pci0000:02/0000:02:00.0/0000:02:00.0");
+	fx_symlink_rel(fx, "sys/devices/pci0000:02/0000:02:00.0/0000:02:00.0",
+		       "sys/bus/ntb/devices/0000:02:00.0");
+	fx_write(fx, "/sys/kernel/debug/ntb_transport/0000:02:00.0/qp0/stats",
+		 "\nNTB QP stats:\n\nQP Link - \tUp\n");
+
+	ctl(fx, &r, "status", NULL, NULL, NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.out, "link: down: 0 of 1 queues up\n  NTB device 0000:08:00.0 on "
+				 "0000:08:00.0, 0 of 1 transport queues up"),
+		      "%s", r.out);
+	ck_assert_msg(!has(r.out, "0000:02:00.0"), "%s", r.out);
+	fx_result_free(&r);
+	ctl(fx, &r, "status", "--json", NULL, NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(has(r.out, "\"link\": {\n    \"up\": false,\n    \"summary\": \"down: 0 of 1 "
+				 "queues up\",\n    \"ntb_device\": \"0000:08:00.0\",\n    "
+				 "\"pci_device\": \"0000:08:00.0\""),
+		      "%s", r.out);
+	fx_result_free(&r);
+	ctl(fx, &r, "status", "--wait-link", "1", NULL);
+	ck_assert_msg(r.status == 1, "exit %d\n%s%s", r.status, r.out, r.err);
+	fx_result_free(&r);
+
+	fx_write(fx, "/sys/kernel/debug/ntb_transport/0000:08:00.0/qp0/stats",
+		 "\nNTB QP stats:\n\nQP Link - \tUp\n");
+	ctl(fx, &r, "status", "--wait-link", "1", NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.out, "link: up\n  NTB device 0000:08:00.0"), "%s", r.out);
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
 /* Both ends' scratchpads disagree: status names the cause beside the down link, doctor too. */
 START_TEST(status_names_scratchpad_mismatch)
 {
@@ -380,6 +431,7 @@ int main(void)
 	tcase_add_test(tc, client_not_installed_is_a_warning);
 	tcase_add_test(tc, discover_compares_both_ends);
 	tcase_add_test(tc, status_shows_link_and_waits_for_it);
+	tcase_add_test(tc, status_follows_the_card_ntb_device);
 	tcase_add_test(tc, status_names_scratchpad_mismatch);
 	tcase_add_test(tc, setup_writes_changed_transport_values);
 	tcase_add_test(tc, read_only_transport_value_needs_force);

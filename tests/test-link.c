@@ -523,35 +523,53 @@ END_TEST
 
 /* ---- link state ---- */
 
-#define NTBDEV "sys/devices/pci0000:10/0000:10:00.0/0000:10:00.0"
+/*
+ * An NTB device as ntb_register_device() makes it: NAME, a child of the PCI
+ * device directory PCIDEV (below the root), on /sys/bus/ntb; its client
+ * interface IFNAME; with DEBUGFS the transport's two queues, qp1 up and qp0
+ * up when UP.
+ */
+static void ntb_device_at(struct fx *fx, const char *pcidev, const char *name, const char *ifname,
+			  bool debugfs, bool up)
+{
+	char dev[256], p[512];
 
+	snprintf(dev, sizeof(dev), "%s/%s", pcidev, name);
+	snprintf(p, sizeof(p), "%s/ntb_netdev0/net/%s", dev, ifname);
+	fx_mkdir(fx, p);
+	fx_mkdir(fx, "sys/bus/ntb/devices");
+	snprintf(p, sizeof(p), "sys/bus/ntb/devices/%s", name);
+	fx_symlink_rel(fx, dev, p);
+	if (!debugfs)
+		return;
+	/* ntb_transport.c:546 (v6.12): "QP Link - \tUp"; a queue that is down has an
+	 * empty file (:475 returns before printing), as the real-kernel tier saw. */
+	snprintf(p, sizeof(p), "sys/kernel/debug/ntb_transport/%s/qp0/stats", name);
+	fx_write(fx, p, "%s", up ? "\nNTB QP stats:\n\nrx_bytes - \t0\nQP Link - \tUp\n" : "");
+	snprintf(p, sizeof(p), "sys/kernel/debug/ntb_transport/%s/qp1/stats", name);
+	fx_write(fx, p, "\nNTB QP stats:\n\nQP Link - \tUp\n");
+}
+
+/* The vNTB's NTB device on virtual bus 0x10 (base_conf's vbus_number). */
 static struct fx *link_tree(bool debugfs, bool up)
 {
 	struct fx *fx = fx_new();
 
-	fx_mkdir(fx, NTBDEV "/ntb_netdev0/net/epdmatest0");
-	fx_mkdir(fx, "sys/bus/ntb/devices");
-	fx_symlink_rel(fx, NTBDEV, "sys/bus/ntb/devices/0000:10:00.0");
-	if (debugfs) {
-		/* ntb_transport.c:546 (v6.12): "QP Link - \tUp"; a queue that is down has
-		 * an empty file (:475 returns before printing), as the real-kernel tier saw. */
-		fx_write(fx, "sys/kernel/debug/ntb_transport/0000:10:00.0/qp0/stats", "%s",
-			 up ? "\nNTB QP stats:\n\nrx_bytes - \t0\nQP Link - \tUp\n" : "");
-		fx_write(fx, "sys/kernel/debug/ntb_transport/0000:10:00.0/qp1/stats",
-			 "\nNTB QP stats:\n\nQP Link - \tUp\n");
-	}
+	ntb_device_at(fx, "sys/devices/pci0000:10/0000:10:00.0", "0000:10:00.0", "epdmatest0",
+		      debugfs, up);
 	return fx;
 }
 
 START_TEST(link_state_from_sysfs_and_debugfs)
 {
 	struct fx *fx = link_tree(true, true);
+	struct epdma_link_want want = EPDMA_LINK_WANT_BUS(0x10);
 	struct epdma_link_state st;
 	struct epdma_ctx *ctx;
 	char buf[64];
 
 	ck_assert_int_eq(epdma_ctx_new(&ctx, fx->root), 0);
-	ck_assert_int_eq(epdma_link_read(ctx, &st), 0);
+	ck_assert_int_eq(epdma_link_read(ctx, &want, &st), 0);
 	ck_assert(st.ntb_present);
 	ck_assert_str_eq(st.ntb_device, "0000:10:00.0");
 	ck_assert_str_eq(st.pci_device, "0000:10:00.0");
@@ -568,22 +586,80 @@ START_TEST(link_state_from_sysfs_and_debugfs)
 
 	fx = link_tree(true, false);
 	ck_assert_int_eq(epdma_ctx_new(&ctx, fx->root), 0);
-	ck_assert_int_eq(epdma_link_read(ctx, &st), 0);
+	ck_assert_int_eq(epdma_link_read(ctx, &want, &st), 0);
 	ck_assert_str_eq(epdma_link_summary(&st, buf, sizeof(buf)), "down: 1 of 2 queues up");
 	epdma_ctx_free(ctx);
 	fx_free(fx);
 
 	fx = link_tree(false, false);
 	ck_assert_int_eq(epdma_ctx_new(&ctx, fx->root), 0);
-	ck_assert_int_eq(epdma_link_read(ctx, &st), 0);
+	ck_assert_int_eq(epdma_link_read(ctx, &want, &st), 0);
 	ck_assert_str_eq(epdma_link_summary(&st, buf, sizeof(buf)), "unknown: debugfs not mounted");
 	epdma_ctx_free(ctx);
 	fx_free(fx);
 
 	fx = fx_new();
 	ck_assert_int_eq(epdma_ctx_new(&ctx, fx->root), 0);
-	ck_assert_int_eq(epdma_link_read(ctx, &st), 0);
+	ck_assert_int_eq(epdma_link_read(ctx, &want, &st), 0);
 	ck_assert_str_eq(epdma_link_summary(&st, buf, sizeof(buf)), "down: no NTB device");
+	epdma_ctx_free(ctx);
+	fx_free(fx);
+}
+END_TEST
+
+/*
+ * Three NTB devices, as a loopback kernel with a kept one has them: one left
+ * on virtual bus 0x0f by an earlier vNTB bind, listed first; the vNTB's on
+ * its bus 0x30; ntb_hw_epf's on the host's vNTB function 0001:01:00.0. Each
+ * role's want finds its own, never the first listed.
+ */
+START_TEST(link_picks_the_wanted_ntb_device)
+{
+	struct fx *fx = fx_new();
+	struct epdma_link_want ep = EPDMA_LINK_WANT_BUS(0x30);
+	struct epdma_link_want host = EPDMA_LINK_WANT_DEVICE("0001:01:00.0");
+	struct epdma_link_want none_bus = EPDMA_LINK_WANT_BUS(0x31);
+	struct epdma_link_want none_dev = EPDMA_LINK_WANT_DEVICE("0000:30:00.1");
+	struct epdma_link_want no_card = EPDMA_LINK_WANT_DEVICE("");
+	struct epdma_link_state st;
+	struct epdma_ctx *ctx;
+	char buf[64];
+
+	ntb_device_at(fx, "sys/devices/pci0000:0f/0000:0f:00.0", "0000:0f:00.0", "epdmastale0",
+		      true, true);
+	ntb_device_at(fx, "sys/devices/pci0000:30/0000:30:00.0", "0000:30:00.0", "epdmaep0", true,
+		      false);
+	ntb_device_at(fx, "sys/devices/pci0001:01/0001:01:00.0", "0001:01:00.0", "epdmahost0",
+		      false, false);
+	ck_assert_int_eq(epdma_ctx_new(&ctx, fx->root), 0);
+
+	ck_assert_int_eq(epdma_link_read(ctx, &ep, &st), 0);
+	ck_assert(st.ntb_present);
+	ck_assert_str_eq(st.ntb_device, "0000:30:00.0");
+	ck_assert_str_eq(st.pci_device, "0000:30:00.0");
+	ck_assert_str_eq(st.netdev, "epdmaep0");
+	ck_assert_str_eq(epdma_link_summary(&st, buf, sizeof(buf)), "down: 1 of 2 queues up");
+
+	ck_assert_int_eq(epdma_link_read(ctx, &host, &st), 0);
+	ck_assert(st.ntb_present);
+	ck_assert_str_eq(st.ntb_device, "0001:01:00.0");
+	ck_assert_str_eq(st.pci_device, "0001:01:00.0");
+	ck_assert_str_eq(st.netdev, "epdmahost0");
+	ck_assert_str_eq(epdma_link_summary(&st, buf, sizeof(buf)), "unknown: debugfs not mounted");
+
+	/* Nothing on the wanted bus or device: no NTB device, not another one. */
+	ck_assert_int_eq(epdma_link_read(ctx, &none_bus, &st), 0);
+	ck_assert(!st.ntb_present);
+	ck_assert_str_eq(st.ntb_device, "");
+	ck_assert_str_eq(epdma_link_summary(&st, buf, sizeof(buf)), "down: no NTB device");
+	ck_assert_int_eq(epdma_link_read(ctx, &none_dev, &st), 0);
+	ck_assert(!st.ntb_present);
+	ck_assert_int_eq(epdma_link_read(ctx, &no_card, &st), 0);
+	ck_assert(!st.ntb_present);
+
+	/* No want: the first listed. */
+	ck_assert_int_eq(epdma_link_read(ctx, NULL, &st), 0);
+	ck_assert_str_eq(st.ntb_device, "0000:0f:00.0");
 	epdma_ctx_free(ctx);
 	fx_free(fx);
 }
@@ -700,15 +776,33 @@ START_TEST(netdev_addresses_through_rtnetlink)
 }
 END_TEST
 
-/* A fixture of ROLE whose NTB device carries the client interface epdmatest0, its queue down. */
+/*
+ * A fixture of ROLE whose NTB device carries the client interface epdmatest0,
+ * a queue down: the endpoint's on its virtual bus, the host's (ntb_hw_epf's)
+ * on the vNTB function of the card.
+ */
 static struct fx *netdev_status_tree(const char *role)
 {
-	struct fx *fx = link_tree(true, false);
+	struct fx *fx;
 
 	if (!strcmp(role, "host")) {
+		struct epdma_errors errs = { 0 };
+		struct epdma_config *cfg = NULL;
+		struct epdma_ctx *ctx = NULL;
+
+		fx = fx_new();
 		fx_x86_host(fx);
 		fx_write(fx, "etc/epdma.conf", "[general]\nrole = host\n");
+		ck_assert_int_eq(epdma_ctx_new(&ctx, fx->root), 0);
+		ck_assert_int_eq(epdma_config_load(ctx, NULL, &cfg, &errs), 0);
+		fx_host_card(fx, &(struct fx_host_card){ .cfg = cfg });
+		epdma_config_free(cfg);
+		epdma_ctx_free(ctx);
+		fx_host_ntb_device(fx, "0000:08:00.0");
+		fx_mkdir(fx, "sys/bus/ntb/devices/0000:08:00.0/ntb_netdev0/net/epdmatest0");
+		fx_write(fx, "sys/kernel/debug/ntb_transport/0000:08:00.0/qp0/stats", "%s", "");
 	} else {
+		fx = link_tree(true, false);
 		fx_rcar_s4(fx);
 		write_conf(fx, NULL);
 	}
@@ -800,6 +894,61 @@ START_TEST(status_lists_addresses)
 }
 END_TEST
 
+/*
+ * Endpoint status with two NTB devices, the wrong one listed first: one an
+ * earlier vNTB bind on bus 0x0f left, its queues up. Status, its JSON and
+ * --wait-link follow the vNTB's device on the configured bus 0x10 (down).
+ */
+START_TEST(endpoint_status_follows_the_vntb_bus)
+{
+	struct fx *fx = netdev_status_tree("endpoint");
+	json_object *root, *link, *v;
+	struct fx_result r;
+
+	ntb_device_at(fx, "sys/devices/pci0000:0f/0000:0f:00.0", "0000:0f:00.0", "epdmastale0",
+		      true, true);
+	ctl(fx, &r, "status", NULL);
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.out, "link: down: 1 of 2 queues up\n"), "%s", r.out);
+	ck_assert_msg(has(r.out, "NTB device 0000:10:00.0 on 0000:10:00.0, 1 of 2 transport "
+				 "queues up"),
+		      "%s", r.out);
+	ck_assert_msg(has(r.out, "interface epdmatest0"), "%s", r.out);
+	ck_assert_msg(!has(r.out, "0000:0f:00.0") && !has(r.out, "epdmastale0"), "%s", r.out);
+	fx_result_free(&r);
+
+	ctl(fx, &r, "status", "--json");
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	root = json_tokener_parse(r.out);
+	ck_assert_msg(root != NULL, "%s", r.out);
+	ck_assert(json_object_object_get_ex(root, "link", &link));
+	ck_assert(json_object_object_get_ex(link, "ntb_device", &v));
+	ck_assert_str_eq(json_object_get_string(v), "0000:10:00.0");
+	ck_assert(json_object_object_get_ex(link, "pci_device", &v));
+	ck_assert_str_eq(json_object_get_string(v), "0000:10:00.0");
+	ck_assert(json_object_object_get_ex(link, "queues_up", &v));
+	ck_assert_int_eq(json_object_get_int(v), 1);
+	ck_assert(json_object_object_get_ex(link, "up", &v));
+	ck_assert(!json_object_get_boolean(v));
+	json_object_put(root);
+	fx_result_free(&r);
+
+	/* The stale device's queues are up, the vNTB's are not: no link. */
+	ctl(fx, &r, "status", "--wait-link=1");
+	ck_assert_msg(r.status == 1, "exit %d\n%s%s", r.status, r.out, r.err);
+	fx_result_free(&r);
+
+	/* Its queue comes up: now the link is. */
+	fx_write(fx, "sys/kernel/debug/ntb_transport/0000:10:00.0/qp0/stats",
+		 "\nNTB QP stats:\n\nQP Link - \tUp\n");
+	ctl(fx, &r, "status", "--wait-link=1");
+	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+	ck_assert_msg(has(r.out, "link: up\n"), "%s", r.out);
+	fx_result_free(&r);
+	fx_free(fx);
+}
+END_TEST
+
 /* A failed address dump is said, never shown as "no address"; the link's state stays. */
 START_TEST(status_address_failure_said)
 {
@@ -866,6 +1015,8 @@ static Suite *link_suite(void)
 	tcase_add_test(tc, compare_skips_an_end_not_written);
 	tcase_add_test(tc, compare_from_bar_halves);
 	tcase_add_test(tc, link_state_from_sysfs_and_debugfs);
+	tcase_add_test(tc, link_picks_the_wanted_ntb_device);
+	tcase_add_test(tc, endpoint_status_follows_the_vntb_bus);
 	suite_add_tcase(s, tc);
 	return s;
 }

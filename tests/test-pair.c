@@ -718,6 +718,41 @@ START_TEST(host_daemon_rescans_while_waiting)
 }
 END_TEST
 
+/*
+ * The host daemon follows the client interface under the card's NTB device
+ * (ntb_hw_epf's, on the vNTB function its run found), not under another NTB
+ * device listed before it (the endpoint's own vNTB device in a kernel that
+ * runs both ends), each with a client interface.
+ */
+START_TEST(host_daemon_follows_the_card_ntb_device)
+{
+	struct pair *p = pair_new();
+	char *link, *log;
+	struct dmn d;
+
+	CTL(p->ep, 0, "setup");
+	assert_endpoint_up(p);
+	fx_mkdir(p->host, "sys/devices/pci0000:02/0000:02:00.0/0000:02:00.0/ntb_netdev2/net/"
+			  "epdmaother0");
+	fx_symlink_rel(p->host, "sys/devices/pci0000:02/0000:02:00.0/0000:02:00.0",
+		       "sys/bus/ntb/devices/0000:02:00.0");
+	dmn_start(p->host, &d);
+	UNTIL(&d, "converged");
+	assert_host_bound(p->host, VNTB, DMAF, 4);
+	/* The transport's client on the card's NTB device, seen at the next run. */
+	fx_mkdir(p->host, "sys/bus/ntb/devices/" VNTB "/ntb_netdev3/net/epdmahost0");
+	ck_assert_int_eq(kill(d.pid, SIGHUP), 0);
+	UNTIL(&d, "converged");
+	link = status_field(p->host, "link");
+	ck_assert_msg(has(link, VNTB) && has(link, "epdmahost0") && !has(link, "epdmaother0"),
+		      "status.json link: %s", link);
+	free(link);
+	log = dmn_stop(&d);
+	free(log);
+	pair_free(p);
+}
+END_TEST
+
 /* The endpoint resets while the host daemon runs: the "remove" uevents send it
  * back to waiting; the endpoint set up again, the "add" uevents bring it back. */
 START_TEST(host_daemon_follows_endpoint_reset)
@@ -1092,6 +1127,7 @@ static Suite *pair_suite(void)
 	tcase_add_test(tc, host_daemon_waits_for_card);
 	tcase_add_test(tc, host_daemon_rescans_while_waiting);
 	tcase_add_test(tc, host_daemon_follows_endpoint_reset);
+	tcase_add_test(tc, host_daemon_follows_the_card_ntb_device);
 	tcase_add_loop_test(tc, host_daemon_killed_mid_bind, 0, 2);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("transport");

@@ -14,6 +14,9 @@
  *   ktool kmsg SEQ [LEVEL]        prints records from SEQ on (priority <= LEVEL,
  *                                 default 7) as "[    s.uuuuuu] text"
  *   ktool exit CODE               writes CODE to isa-debug-exit (port 0xf4)
+ *   ktool packet-send IF HEX      one Ethernet frame (HEX: the whole frame,
+ *                                 header included) sent on interface IF
+ *                                 through an AF_PACKET raw socket
  *
  * Success: exit 0. A failed system call prints its errno name (EINVAL) on
  * stdout and exits 1; usage errors exit 2.
@@ -21,11 +24,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_packet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/io.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -181,6 +186,47 @@ static int cmd_kmsg(unsigned long long from, int level, int seq_only)
 	return 0;
 }
 
+/* The frame HEX on interface IFNAME (its index from sysfs: no name lookup
+ * through an inet socket, the guest kernel has no INET). */
+static int cmd_packet_send(const char *ifname, const char *hex)
+{
+	struct sockaddr_ll to = { .sll_family = AF_PACKET };
+	size_t len = strlen(hex) / 2;
+	unsigned char frame[2048];
+	char path[128], idx[32];
+	ssize_t n;
+	int fd;
+
+	if (len < 14 || len > sizeof(frame) || strlen(hex) % 2)
+		return usage();
+	for (size_t i = 0; i < len; i++) {
+		unsigned int byte;
+
+		if (sscanf(hex + 2 * i, "%2x", &byte) != 1)
+			return usage();
+		frame[i] = byte;
+	}
+	snprintf(path, sizeof(path), "/sys/class/net/%s/ifindex", ifname);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return fail();
+	n = read(fd, idx, sizeof(idx) - 1);
+	if (n <= 0)
+		return fail();
+	idx[n] = '\0';
+	close(fd);
+	to.sll_ifindex = (int)num(idx);
+	to.sll_halen = 6;
+	memcpy(to.sll_addr, frame, 6);
+	fd = socket(AF_PACKET, SOCK_RAW, 0);
+	if (fd < 0)
+		return fail();
+	if (sendto(fd, frame, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+		return fail();
+	close(fd);
+	return 0;
+}
+
 /* QEMU exits with status (CODE << 1) | 1. */
 static int cmd_exit(unsigned int code)
 {
@@ -217,5 +263,7 @@ int main(int argc, char **argv)
 		return cmd_kmsg(strtoull(argv[2], NULL, 0), argc == 4 ? (int)num(argv[3]) : 7, 0);
 	if (!strcmp(cmd, "exit") && argc == 3)
 		return cmd_exit(num(argv[2]));
+	if (!strcmp(cmd, "packet-send") && argc == 4)
+		return cmd_packet_send(argv[2], argv[3]);
 	return usage();
 }

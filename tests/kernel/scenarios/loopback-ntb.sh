@@ -79,7 +79,7 @@ check "bound again" wait_for 5 bound_to $V ntb_hw_epf
 # transport points its window BAR at its buffer. Without a client (ntb_netdev)
 # no queue pair comes up: ntb_transport starts a queue's link work only for a
 # client (qp->client_ready, drivers/ntb/ntb_transport.c:1126, set by
-# ntb_transport_link_up() at :2343).
+# ntb_transport_link_up() at :2343); loopback-transport adds ntb_netdev.
 calls=$(wc -l <"$CALLS")
 klog_mark
 check "load ntb_transport" modprobe ntb_transport
