@@ -786,7 +786,12 @@ int epdma_link_netdev(struct epdma_ctx *ctx, const char *ifname, struct epdma_li
 /* Read the link until it is up or TIMEOUT_MS passed: 1 up, 0 not (ST as last read). */
 int epdma_link_wait(struct epdma_ctx *ctx, const struct epdma_link_want *want,
 		    unsigned int timeout_ms, struct epdma_link_state *st);
-/* "up" when the queues and the interface are up, else a reason ("unknown: debugfs not mounted"). */
+/*
+ * "up" when every transport queue of the NTB device is up (the link between
+ * the two ends; the client interface, which is this side's own, is shown
+ * beside it), else the reason ("down: 0 of 2 queues up", "down: no
+ * transport queue", "unknown: debugfs not mounted").
+ */
 const char *epdma_link_summary(const struct epdma_link_state *st, char *buf, size_t size);
 
 /* ---- rtnetlink link messages (lib/link-event.c) ---- */

@@ -177,8 +177,13 @@ static void read_qps(struct epdma_ctx *ctx, struct epdma_link_state *st)
 	char dir[160], **qps = NULL;
 
 	snprintf(dir, sizeof(dir), "/sys/kernel/debug/ntb_transport/%s", st->ntb_device);
-	if (epdma_fs_list(ctx, dir, &qps) < 0)
+	if (epdma_fs_list(ctx, dir, &qps) < 0) {
+		/* No transport on this device (none loaded, or bound elsewhere):
+		 * debugfs itself is there when it has entries of its own. */
+		st->debugfs = epdma_fs_list(ctx, "/sys/kernel/debug", &qps) >= 0 && qps[0];
+		epdma_strv_free(qps);
 		return;
+	}
 	st->debugfs = true;
 	for (size_t i = 0; qps[i] && st->nqps < EPDMA_LINK_MAX_QPS; i++) {
 		char path[256], text[2048];
