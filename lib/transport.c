@@ -356,12 +356,22 @@ static bool ntb_device_present(struct epdma_ctx *ctx, const struct epdma_config 
 		names = NULL;
 	for (size_t i = 0; names && names[i]; i++) {
 		size_t len = strlen(stale), nlen = strlen(names[i]);
+		char path[320], drv[64];
 
 		if (!found && nlen > strlen(suffix) &&
 		    !strcmp(names[i] + nlen - strlen(suffix), suffix)) {
 			found = true;
 			snprintf(ours, sizeof(ours), "%s", names[i]);
-		} else if (len < sizeof(stale))
+			continue;
+		}
+		/* An NTB device whose PCI device another driver holds (ntb_hw_epf of a
+		 * host side in the same kernel, an NTB adapter) is live, not a vNTB's
+		 * leftover: a leftover's virtual PCI device is unbound or pci-vntb's. */
+		snprintf(path, sizeof(path), "/sys/bus/ntb/devices/%s/../driver", names[i]);
+		if (epdma_fs_link_basename(ctx, path, drv, sizeof(drv)) >= 0 &&
+		    strcmp(drv, "pci-vntb"))
+			continue;
+		if (len < sizeof(stale))
 			snprintf(stale + len, sizeof(stale) - len, "%s%s", len ? ", " : "",
 				 names[i]);
 	}

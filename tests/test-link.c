@@ -326,6 +326,42 @@ START_TEST(stale_ntb_device_keeps_the_transport_out)
 }
 END_TEST
 
+/* Another driver's NTB device in the same kernel (a host side's ntb_hw_epf) is live. */
+START_TEST(other_drivers_ntb_device_is_not_stale)
+{
+	for (int bound = 1; bound >= 0; bound--) {
+		struct fx *fx = endpoint(true);
+		struct fx_result r;
+
+		fx_mkdir(fx, "sys/devices/pci0001:01/0001:01:00.0/0001:01:00.0");
+		if (bound) {
+			fx_mkdir(fx, "sys/bus/pci/drivers/ntb_hw_epf");
+			fx_symlink_rel(fx, "sys/bus/pci/drivers/ntb_hw_epf",
+				       "sys/devices/pci0001:01/0001:01:00.0/driver");
+		}
+		fx_mkdir(fx, "sys/bus/ntb/devices");
+		fx_symlink_rel(fx, "sys/devices/pci0001:01/0001:01:00.0/0001:01:00.0",
+			       "sys/bus/ntb/devices/0001:01:00.0");
+		write_conf(fx, NULL);
+		ctl(fx, &r, "setup", NULL);
+		ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
+		if (bound) {
+			ck_assert_msg(has(r.out, "  ok   ntb device: 0000:10:00.0\n"), "%s", r.out);
+			ck_assert(fx_exists(fx, "sys/module/ntb_transport_ep_dma"));
+		} else {
+			/* Unbound, the same device may be a vNTB's leftover. */
+			ck_assert_msg(has(r.out,
+					  "  WARN ntb device: 0000:10:00.0, and 0001:01:00.0 "
+					  "left from an earlier vNTB bind"),
+				      "%s", r.out);
+			ck_assert(!fx_exists(fx, "sys/module/ntb_transport_ep_dma"));
+		}
+		fx_result_free(&r);
+		fx_free(fx);
+	}
+}
+END_TEST
+
 /* The kernel refuses a value at insert (params.c:203 logs it): setup names the cause. */
 START_TEST(transport_step_failure_names_the_cause)
 {
@@ -1004,6 +1040,7 @@ static Suite *link_suite(void)
 	tcase_add_test(tc, setup_loads_transport_and_clients);
 	tcase_add_test(tc, loaded_with_other_values_writes_them);
 	tcase_add_test(tc, converged_run_keeps_the_modprobe_snippet);
+	tcase_add_test(tc, other_drivers_ntb_device_is_not_stale);
 	tcase_add_test(tc, read_only_parameter_needs_force);
 	tcase_add_test(tc, force_never_reloads_a_module_in_use);
 	tcase_add_test(tc, transport_not_installed_is_a_warning);
