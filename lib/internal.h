@@ -83,6 +83,8 @@ int epdma_fs_mount(struct epdma_ctx *ctx, const char *source, const char *target
 int epdma_fs_list(struct epdma_ctx *ctx, const char *path, char ***names);
 /* The same, regular files only (attributes: no directories, no links). */
 int epdma_fs_list_files(struct epdma_ctx *ctx, const char *path, char ***names);
+/* The same, the entries that can be symlinks: links, and those whose type cannot be told. */
+int epdma_fs_list_links(struct epdma_ctx *ctx, const char *path, char ***names);
 /* Both in one listing: regular files into FILES (counted), directories into DIRS. */
 int epdma_fs_list_files_dirs(struct epdma_ctx *ctx, const char *path, char ***files, char ***dirs);
 void epdma_strv_free(char **strv);
