@@ -50,14 +50,15 @@ static void check_configfs(struct epdma_ctx *ctx, const struct epdma_endpoint_fa
 			"/sys/kernel/config does not exist");
 }
 
-static void check_epf_driver(struct epdma_ctx *ctx, const struct epdma_endpoint_facts *facts,
-			     struct epdma_modules *mods, const char *driver, const char *module,
-			     struct epdma_checks *c)
+static void check_epf_driver(const struct epdma_endpoint_facts *facts, struct epdma_modules *mods,
+			     const char *driver, const char *module, struct epdma_checks *c)
 {
+	bool registered = !strcmp(driver, EPDMA_EPF_VNTB) ? facts->vntb_registered
+							  : facts->dma_registered;
 	char name[96];
 
 	snprintf(name, sizeof(name), "driver %s", driver);
-	if (epdma_epf_driver_registered(ctx, driver)) {
+	if (registered) {
 		epdma_checks_add(c, name, EPDMA_CHECK_PASS, NULL, "registered");
 		return;
 	}
@@ -184,14 +185,14 @@ static bool configured_function(const struct epdma_config *cfg, const struct epd
 	       (!strcmp(l->driver, EPDMA_EPF_DMA) && !strcmp(l->function, cfg->dma.name));
 }
 
-static void check_links(struct epdma_ctx *ctx, const struct epdma_config *cfg,
-			const struct epdma_endpoint_facts *facts, struct epdma_checks *c)
+static void check_links(const struct epdma_config *cfg, const struct epdma_endpoint_facts *facts,
+			struct epdma_checks *c)
 {
 	const struct epdma_link *links = facts->links;
 	const char *epc = facts->controller;
-	struct epdma_graph_state st;
+	const struct epdma_graph_state *st = &facts->state;
 	int n = facts->nlinks;
-	int foreign = 0, r;
+	int foreign = 0, r = facts->state_err;
 
 	if (n < 0) {
 		epdma_checks_add(c, "linked functions", EPDMA_CHECK_FAIL, NULL,
@@ -199,14 +200,14 @@ static void check_links(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 				 strerror(-n));
 		return;
 	}
-	r = epdma_graph_state_read(ctx, &st);
 	if (r < 0) {
 		epdma_checks_add(c, "linked functions", EPDMA_CHECK_FAIL, NULL,
 				 "cannot read epdma's record of its functions: %s", strerror(-r));
 		return;
 	}
 	for (int i = 0; i < n; i++) {
-		if (epdma_graph_state_find(&st, links[i].driver, links[i].function))
+		if (epdma_graph_state_find((struct epdma_graph_state *)st, links[i].driver,
+					   links[i].function))
 			continue;
 		foreign++;
 		if (configured_function(cfg, &links[i])) {
@@ -393,11 +394,21 @@ static void check_vbus(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 void epdma_endpoint_probe(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 			  struct epdma_endpoint_facts *facts)
 {
+	epdma_endpoint_probe_for(ctx, cfg, true, facts);
+}
+
+void epdma_endpoint_probe_for(struct epdma_ctx *ctx, const struct epdma_config *cfg, bool checks,
+			      struct epdma_endpoint_facts *facts)
+{
 	char path[64];
 	int r;
 
 	memset(facts, 0, sizeof(*facts));
 	facts->configfs_mounted = epdma_configfs_mounted(ctx);
+	if (checks) {
+		facts->vntb_registered = epdma_epf_driver_registered(ctx, EPDMA_EPF_VNTB);
+		facts->dma_registered = epdma_epf_driver_registered(ctx, EPDMA_EPF_DMA);
+	}
 	facts->controller_err = epdma_controller_pick(ctx, cfg->controller, facts->controller,
 						      sizeof(facts->controller));
 	if (facts->controller_err < 0)
@@ -410,9 +421,16 @@ void epdma_endpoint_probe(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	facts->stale_vntb_err = r < 0 ? r : 0;
 	snprintf(path, sizeof(path), "/sys/class/pci_bus/0000:%02x", cfg->vntb.vbus_number);
 	facts->vbus_present = epdma_fs_exists(ctx, path);
-	if (facts->controller[0] && facts->configfs_mounted)
+	if (facts->controller[0] && facts->configfs_mounted) {
+		facts->links_listed = true;
 		facts->nlinks = epdma_controller_links(ctx, facts->controller, facts->links,
 						       ARRAY_SIZE(facts->links));
+	}
+	/* Whose the linked functions are (check_links()); the graph read takes it too. */
+	if (facts->links_listed && facts->nlinks >= 0) {
+		facts->state_read = true;
+		facts->state_err = epdma_graph_state_read(ctx, &facts->state);
+	}
 }
 
 int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg,
@@ -427,14 +445,14 @@ int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	if (r < 0)
 		epdma_checks_add(c, "modules", EPDMA_CHECK_FAIL, NULL,
 				 "cannot read the module index: %s", strerror(-r));
-	check_epf_driver(ctx, facts, mods, EPDMA_EPF_VNTB, EPDMA_MODULE_VNTB, c);
-	check_epf_driver(ctx, facts, mods, EPDMA_EPF_DMA, EPDMA_MODULE_DMA, c);
+	check_epf_driver(facts, mods, EPDMA_EPF_VNTB, EPDMA_MODULE_VNTB, c);
+	check_epf_driver(facts, mods, EPDMA_EPF_DMA, EPDMA_MODULE_DMA, c);
 	epdma_modules_free(mods);
 	check_controller(ctx, cfg, facts, c);
 	if (facts->controller[0]) {
 		check_max_functions(ctx, facts->controller, c);
 		if (facts->configfs_mounted)
-			check_links(ctx, cfg, facts, c);
+			check_links(cfg, facts, c);
 	}
 	check_vntb_bars(cfg, facts, c);
 	check_vbus(ctx, cfg, facts, flags, c);

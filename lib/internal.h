@@ -285,6 +285,28 @@ int epdma_vntb_bar_attrs(struct epdma_ctx *ctx, const char **how);
 
 /* Read every function of every EPF driver and what is linked to EPC. */
 int epdma_graph_read(struct epdma_ctx *ctx, const char *epc, struct epdma_graph *g);
+
+struct epdma_spec;
+struct epdma_endpoint_facts;
+
+/* What a graph read may leave out, or take from the preflight that came before it. */
+struct epdma_graph_opts {
+	/*
+	 * specs[2] (epdma_specs_from_config() with the facts' bar_attrs): of the
+	 * functions they configure only the attributes they want and those the
+	 * planner looks up (num_mws, vbus_number, vntb_vid, vntb_pid); of every
+	 * other function none (its subgroup and links are read). NULL: every
+	 * attribute of every function (status shows them all).
+	 */
+	const struct epdma_spec *specs;
+	/* The ownership record and the controller's links as the probe read them
+	 * (each only when it did); NULL: read them. */
+	const struct epdma_endpoint_facts *facts;
+};
+
+/* epdma_graph_read() with OPTS (NULL: the same). */
+int epdma_graph_read_opts(struct epdma_ctx *ctx, const char *epc,
+			  const struct epdma_graph_opts *opts, struct epdma_graph *g);
 struct epdma_function *epdma_graph_find(struct epdma_graph *g, const char *driver,
 					const char *name);
 /* NAME is "<driver>.<N>": an EPF device, or its driver subgroup in a function dir. */
@@ -324,6 +346,9 @@ const struct epdma_spec *epdma_spec_of(const struct epdma_spec specs[2],
 /* What the endpoint preflight probed, once, for the planner and the checks. */
 struct epdma_endpoint_facts {
 	bool configfs_mounted;
+	/* functions/pci_epf_vntb and functions/pci_epf_dma exist (the drivers are
+	 * registered); probed for the checks only (false for status). */
+	bool vntb_registered, dma_registered;
 	char controller[64];	    /* "" when none could be picked */
 	int controller_err;	    /* epdma_controller_pick()'s result */
 	int bar_attrs;		    /* epdma_vntb_bar_attrs() */
@@ -331,10 +356,17 @@ struct epdma_endpoint_facts {
 	char stale_vntb_device[32]; /* an unbound device with the configured vntb IDs, "" none */
 	int stale_vntb_err;	    /* listing the PCI devices failed: -errno */
 	bool vbus_present;	    /* /sys/class/pci_bus/0000:<vbus_number> exists */
-	/* What is linked to the controller, listed once for every check that asks:
-	 * epdma_controller_links()'s result (0 without configfs or a controller). */
+	/* What is linked to the controller, listed once for every check that asks
+	 * and for the graph read: epdma_controller_links()'s result (0 without
+	 * configfs or a controller; then LINKS_LISTED is false). */
+	bool links_listed;
 	int nlinks;
 	struct epdma_link links[EPDMA_MAX_FUNCTIONS];
+	/* epdma's ownership record, read once for the checks and the graph read
+	 * when the links were listed (STATE_READ): epdma_graph_state_read()'s result. */
+	bool state_read;
+	int state_err;
+	struct epdma_graph_state state;
 };
 
 /* An unbound device left by an earlier vNTB bind: BDF, vntb_vid, vntb_pid. */
@@ -346,6 +378,9 @@ struct epdma_endpoint_facts {
 
 void epdma_endpoint_probe(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 			  struct epdma_endpoint_facts *facts);
+/* The same; without CHECKS (status) not what only the checks ask (the drivers' registration). */
+void epdma_endpoint_probe_for(struct epdma_ctx *ctx, const struct epdma_config *cfg, bool checks,
+			      struct epdma_endpoint_facts *facts);
 /* Endpoint preflight over FACTS; -EINVAL when a check failed. */
 int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 			 const struct epdma_endpoint_facts *facts, unsigned int flags,
