@@ -45,7 +45,7 @@ static int prepare_system(struct epdma_ctx *ctx, const struct epdma_endpoint_fac
 		 * registered before show up only now) or a load, asked again. */
 		if (changed ? epdma_epf_driver_registered(ctx, modules[i][0]) : probed[i])
 			continue;
-		if (!mods && (r = epdma_modules_new(ctx, &mods)) < 0) {
+		if (!mods && (r = epdma_modules_new_from(ctx, facts->release, &mods)) < 0) {
 			epdma_errors_add(errs, NULL, 0, "modules",
 					 "cannot read the module index: %s", strerror(-r));
 			return r;

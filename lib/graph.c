@@ -91,10 +91,26 @@ static bool attr_wanted(const struct epdma_spec *spec, const char *name)
 	return false;
 }
 
+/* vbus_number of vNTB function F as the probe read it (FACTS), into TEXT; false when it did not. */
+static bool probed_vbus(const struct epdma_endpoint_facts *facts, const struct epdma_function *f,
+			const char *name, char *text, size_t size)
+{
+	if (!facts || strcmp(name, "vbus_number"))
+		return false;
+	for (int i = 0; i < facts->nvntb_buses; i++) {
+		const struct epdma_vntb_bus *b = &facts->vntb_buses[i];
+
+		if (b->read && !strcmp(b->function, f->name) && !strcmp(b->subgroup, f->subgroup))
+			return epdma_strscpy(text, b->text, size) >= 0;
+	}
+	return false;
+}
+
 /* The attribute files NAMES of DIR, read once each (num_mws first in a vNTB subgroup);
- * with SPEC only those it wants. */
+ * with SPEC only those it wants; FACTS: what the probe read already. */
 static void read_attrs(struct epdma_ctx *ctx, struct epdma_function *f, const char *dir,
-		       char *const *names, bool sub, const struct epdma_spec *spec)
+		       char *const *names, bool sub, const struct epdma_spec *spec,
+		       const struct epdma_endpoint_facts *facts)
 {
 	bool vntb = sub && !strcmp(f->driver, EPDMA_EPF_VNTB);
 	uint64_t num_mws = EPDMA_MAX_MWS;
@@ -117,6 +133,8 @@ static void read_attrs(struct epdma_ctx *ctx, struct epdma_function *f, const ch
 			continue;
 		if (vntb && num_text[0] && !strcmp(*n, "num_mws")) {
 			snprintf(text, sizeof(text), "%s", num_text);
+		} else if (vntb && probed_vbus(facts, f, *n, text, sizeof(text))) {
+			/* read by the probe for check_vbus() */
 		} else {
 			snprintf(path, sizeof(path), "%s/%s", dir, *n);
 			if (epdma_fs_read(ctx, path, text, sizeof(text)) < 0)
@@ -131,13 +149,14 @@ static void read_attrs(struct epdma_ctx *ctx, struct epdma_function *f, const ch
 }
 
 static void read_attr_dir(struct epdma_ctx *ctx, struct epdma_function *f, const char *dir,
-			  bool sub, const struct epdma_spec *spec)
+			  bool sub, const struct epdma_spec *spec,
+			  const struct epdma_endpoint_facts *facts)
 {
 	char **names = NULL;
 
 	if (epdma_fs_list_files(ctx, dir, &names) < 0)
 		return;
-	read_attrs(ctx, f, dir, names, sub, spec);
+	read_attrs(ctx, f, dir, names, sub, spec, facts);
 	epdma_strv_free(names);
 }
 
@@ -237,7 +256,7 @@ static void read_function(struct epdma_ctx *ctx, struct epdma_graph *g, const ch
 	/* One listing for the header attributes and the driver's subgroup. */
 	if (epdma_fs_list_files_dirs(ctx, dir, &files, &dirs) >= 0) {
 		if (!skip)
-			read_attrs(ctx, f, dir, files, false, spec);
+			read_attrs(ctx, f, dir, files, false, spec, NULL);
 		for (char **d = dirs; *d && !f->subgroup[0]; d++)
 			if (epdma_epf_name(*d, f->driver) &&
 			    epdma_strscpy(f->subgroup, *d, sizeof(f->subgroup)) < 0)
@@ -247,7 +266,7 @@ static void read_function(struct epdma_ctx *ctx, struct epdma_graph *g, const ch
 	}
 	if (f->subgroup[0] && !skip) {
 		snprintf(sub, sizeof(sub), "%s/%s", dir, f->subgroup);
-		read_attr_dir(ctx, f, sub, true, spec);
+		read_attr_dir(ctx, f, sub, true, spec, opts ? opts->facts : NULL);
 	}
 	if (!linked_in_facts(opts, driver, name))
 		read_primary(ctx, f, dir);
@@ -398,12 +417,14 @@ int epdma_graph_read_opts(struct epdma_ctx *ctx, const char *epc,
  * vNTB BAR selectors exist from v6.18. Before any vNTB function exists the
  * only evidence is the release; an existing vNTB subgroup is better evidence.
  */
-int epdma_vntb_bar_attrs(struct epdma_ctx *ctx, const char **how)
+int epdma_vntb_bar_attrs(struct epdma_ctx *ctx, const char **how, char *function, char *subgroup,
+			 size_t size, char *release, size_t release_size)
 {
-	char release[128], **fns = NULL;
+	char **fns = NULL;
 	unsigned int major = 0, minor = 0;
 	int found = -1;
 
+	function[0] = subgroup[0] = release[0] = '\0';
 	if (epdma_fs_list(ctx, EPDMA_PCI_EP "/functions/" EPDMA_EPF_VNTB, &fns) >= 0) {
 		for (char **f = fns; *f && found < 0; f++) {
 			char dir[256], sub[64], attr[384];
@@ -414,6 +435,9 @@ int epdma_vntb_bar_attrs(struct epdma_ctx *ctx, const char **how)
 				continue;
 			snprintf(attr, sizeof(attr), "%s/%s/ctrl_bar", dir, sub);
 			found = epdma_fs_exists(ctx, attr);
+			if (epdma_strscpy(function, *f, size) < 0 ||
+			    epdma_strscpy(subgroup, sub, size) < 0)
+				function[0] = subgroup[0] = '\0';
 		}
 		epdma_strv_free(fns);
 	}
@@ -422,8 +446,11 @@ int epdma_vntb_bar_attrs(struct epdma_ctx *ctx, const char **how)
 		return found;
 	}
 	*how = "the kernel release";
-	if (epdma_kernel_release(ctx, release, sizeof(release)) < 0 ||
-	    sscanf(release, "%u.%u", &major, &minor) != 2)
+	if (epdma_kernel_release(ctx, release, release_size) < 0) {
+		release[0] = '\0';
+		return -ENODATA;
+	}
+	if (sscanf(release, "%u.%u", &major, &minor) != 2)
 		return -ENODATA;
 	return major > 6 || (major == 6 && minor >= 18);
 }

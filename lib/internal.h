@@ -111,6 +111,8 @@ enum epdma_module_state {
 /* Kernel release of the (rooted) system, from /proc/sys/kernel/osrelease. */
 int epdma_kernel_release(struct epdma_ctx *ctx, char *buf, size_t size);
 int epdma_modules_new(struct epdma_ctx *ctx, struct epdma_modules **m);
+/* The same for RELEASE as read already (NULL or "": read it). */
+int epdma_modules_new_from(struct epdma_ctx *ctx, const char *release, struct epdma_modules **m);
 void epdma_modules_free(struct epdma_modules *m);
 const char *epdma_modules_release(const struct epdma_modules *m);
 void epdma_module_name(const char *in, char *out, size_t size);
@@ -278,8 +280,14 @@ int epdma_vntb_stale_device(struct epdma_ctx *ctx, uint16_t vid, uint16_t pid, c
 /* Functions linked to EPC; -E2BIG when more than MAX are. */
 int epdma_controller_links(struct epdma_ctx *ctx, const char *epc, struct epdma_link *links,
 			   size_t max);
-/* 1 when the vNTB subgroup has BAR selectors, 0 when not, -errno when unknown; HOW says why. */
-int epdma_vntb_bar_attrs(struct epdma_ctx *ctx, const char **how);
+/*
+ * 1 when the vNTB subgroup has BAR selectors, 0 when not, -errno when unknown;
+ * HOW says why. FUNCTION and SUBGROUP (SIZE bytes each): the vNTB function
+ * judged from, "" when none; RELEASE: the kernel release when judged from
+ * it, "" when not read.
+ */
+int epdma_vntb_bar_attrs(struct epdma_ctx *ctx, const char **how, char *function, char *subgroup,
+			 size_t size, char *release, size_t release_size);
 
 /* ---- the live graph (lib/graph.c) ---- */
 
@@ -343,6 +351,15 @@ const struct epdma_spec *epdma_spec_of(const struct epdma_spec specs[2],
 
 /* ---- preflight (lib/check.c) ---- */
 
+/* vbus_number of a linked vNTB function, read once for check_vbus() and the graph read. */
+struct epdma_vntb_bus {
+	char function[64];
+	char subgroup[64]; /* "" when it has none */
+	bool read;	   /* TEXT is what the subgroup's vbus_number gave */
+	char text[64];
+	int64_t bus; /* -1 unknown */
+};
+
 /* What the endpoint preflight probed, once, for the planner and the checks. */
 struct epdma_endpoint_facts {
 	bool configfs_mounted;
@@ -353,6 +370,9 @@ struct epdma_endpoint_facts {
 	int controller_err;	    /* epdma_controller_pick()'s result */
 	int bar_attrs;		    /* epdma_vntb_bar_attrs() */
 	const char *bar_attrs_how;  /* what that was judged from */
+	char bar_function[64];	    /* the vNTB function judged from, "" none */
+	char bar_subgroup[64];	    /* and its subgroup */
+	char release[128];	    /* osrelease when that judged from it, "" not read */
 	char stale_vntb_device[32]; /* an unbound device with the configured vntb IDs, "" none */
 	int stale_vntb_err;	    /* listing the PCI devices failed: -errno */
 	bool vbus_present;	    /* /sys/class/pci_bus/0000:<vbus_number> exists */
@@ -367,6 +387,10 @@ struct epdma_endpoint_facts {
 	bool state_read;
 	int state_err;
 	struct epdma_graph_state state;
+	/* The buses of the linked vNTB functions in link order, up to the first
+	 * on the configured vbus_number (for the checks only; none for status). */
+	int nvntb_buses;
+	struct epdma_vntb_bus vntb_buses[EPDMA_MAX_FUNCTIONS];
 };
 
 /* An unbound device left by an earlier vNTB bind: BDF, vntb_vid, vntb_pid. */
