@@ -633,7 +633,9 @@ int epdma_plan_apply(struct epdma_ctx *ctx, const struct epdma_plan *plan,
 	for (size_t i = 0; i < g->count; i++)
 		set_subgroup(a, g->functions[i].driver, g->functions[i].name,
 			     g->functions[i].subgroup);
-	epdma_fs_list(ctx, "/sys/class/pci_bus", &buses);
+	/* For a rollback's leftover bus: an empty plan has nothing to roll back. */
+	if (plan->count)
+		epdma_fs_list(ctx, "/sys/class/pci_bus", &buses);
 	a->kmsg = plan->count ? epdma_kmsg_open(ctx) : -1;
 	if (plan->count && a->kmsg < 0)
 		res->kmsg_error = a->kmsg;

@@ -50,14 +50,15 @@ static void check_configfs(struct epdma_ctx *ctx, const struct epdma_endpoint_fa
 			"/sys/kernel/config does not exist");
 }
 
-static void check_epf_driver(struct epdma_ctx *ctx, const struct epdma_endpoint_facts *facts,
-			     struct epdma_modules *mods, const char *driver, const char *module,
-			     struct epdma_checks *c)
+static void check_epf_driver(const struct epdma_endpoint_facts *facts, struct epdma_modules *mods,
+			     const char *driver, const char *module, struct epdma_checks *c)
 {
+	bool registered = !strcmp(driver, EPDMA_EPF_VNTB) ? facts->vntb_registered
+							  : facts->dma_registered;
 	char name[96];
 
 	snprintf(name, sizeof(name), "driver %s", driver);
-	if (epdma_epf_driver_registered(ctx, driver)) {
+	if (registered) {
 		epdma_checks_add(c, name, EPDMA_CHECK_PASS, NULL, "registered");
 		return;
 	}
@@ -184,14 +185,14 @@ static bool configured_function(const struct epdma_config *cfg, const struct epd
 	       (!strcmp(l->driver, EPDMA_EPF_DMA) && !strcmp(l->function, cfg->dma.name));
 }
 
-static void check_links(struct epdma_ctx *ctx, const struct epdma_config *cfg,
-			const struct epdma_endpoint_facts *facts, struct epdma_checks *c)
+static void check_links(const struct epdma_config *cfg, const struct epdma_endpoint_facts *facts,
+			struct epdma_checks *c)
 {
 	const struct epdma_link *links = facts->links;
 	const char *epc = facts->controller;
-	struct epdma_graph_state st;
+	const struct epdma_graph_state *st = &facts->state;
 	int n = facts->nlinks;
-	int foreign = 0, r;
+	int foreign = 0, r = facts->state_err;
 
 	if (n < 0) {
 		epdma_checks_add(c, "linked functions", EPDMA_CHECK_FAIL, NULL,
@@ -199,14 +200,14 @@ static void check_links(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 				 strerror(-n));
 		return;
 	}
-	r = epdma_graph_state_read(ctx, &st);
 	if (r < 0) {
 		epdma_checks_add(c, "linked functions", EPDMA_CHECK_FAIL, NULL,
 				 "cannot read epdma's record of its functions: %s", strerror(-r));
 		return;
 	}
 	for (int i = 0; i < n; i++) {
-		if (epdma_graph_state_find(&st, links[i].driver, links[i].function))
+		if (epdma_graph_state_find((struct epdma_graph_state *)st, links[i].driver,
+					   links[i].function))
 			continue;
 		foreign++;
 		if (configured_function(cfg, &links[i])) {
@@ -348,34 +349,53 @@ static void check_vntb_device(const struct epdma_config *cfg,
 			 cfg->vntb.vntb_vid, cfg->vntb.vntb_pid);
 }
 
-/* vbus_number of a vNTB function, from its driver subgroup; -1 when unknown. */
-static int64_t vntb_bus_of(struct epdma_ctx *ctx, const char *function)
+/*
+ * vbus_number of the linked vNTB functions from their driver subgroups, up to
+ * the first on the configured bus: what check_vbus() judges from.
+ */
+static void probe_vntb_buses(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			     struct epdma_endpoint_facts *facts)
 {
-	char dir[256], sub[64], path[384];
-	uint64_t bus;
+	for (int i = 0; i < facts->nlinks; i++) {
+		struct epdma_vntb_bus *b = &facts->vntb_buses[facts->nvntb_buses];
+		const char *function = facts->links[i].function;
+		char dir[256], path[384];
+		uint64_t bus;
 
-	snprintf(dir, sizeof(dir), EPDMA_PCI_EP "/functions/" EPDMA_EPF_VNTB "/%s", function);
-	if (!epdma_function_subgroup(ctx, dir, EPDMA_EPF_VNTB, sub, sizeof(sub)))
-		return -1;
-	snprintf(path, sizeof(path), "%s/%s/vbus_number", dir, sub);
-	return epdma_fs_read_u64(ctx, path, &bus) == 0 ? (int64_t)bus : -1;
+		if (strcmp(facts->links[i].driver, EPDMA_EPF_VNTB))
+			continue;
+		facts->nvntb_buses++;
+		b->bus = -1;
+		snprintf(b->function, sizeof(b->function), "%s", function);
+		snprintf(dir, sizeof(dir), EPDMA_PCI_EP "/functions/" EPDMA_EPF_VNTB "/%s",
+			 function);
+		/* The subgroup epdma_vntb_bar_attrs() found is not listed again. */
+		if (facts->bar_function[0] && !strcmp(facts->bar_function, function))
+			snprintf(b->subgroup, sizeof(b->subgroup), "%s", facts->bar_subgroup);
+		else if (!epdma_function_subgroup(ctx, dir, EPDMA_EPF_VNTB, b->subgroup,
+						  sizeof(b->subgroup)))
+			b->subgroup[0] = '\0';
+		if (!b->subgroup[0])
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/vbus_number", dir, b->subgroup);
+		b->read = epdma_fs_read(ctx, path, b->text, sizeof(b->text)) >= 0;
+		if (b->read && epdma_parse_u64(b->text, &bus) == 0)
+			b->bus = (int64_t)bus;
+		if (b->bus == (int64_t)cfg->vntb.vbus_number)
+			break;
+	}
 }
 
-static void check_vbus(struct epdma_ctx *ctx, const struct epdma_config *cfg,
-		       const struct epdma_endpoint_facts *facts, unsigned int flags,
-		       struct epdma_checks *c)
+static void check_vbus(const struct epdma_config *cfg, const struct epdma_endpoint_facts *facts,
+		       unsigned int flags, struct epdma_checks *c)
 {
-	const struct epdma_link *links = facts->links;
-	int n = facts->nlinks;
-
 	/* A linked vNTB's own device is bound: only devices of earlier binds count. */
 	check_vntb_device(cfg, facts, flags, c);
-	for (int i = 0; i < n; i++)
-		if (!strcmp(links[i].driver, EPDMA_EPF_VNTB) &&
-		    vntb_bus_of(ctx, links[i].function) == (int64_t)cfg->vntb.vbus_number) {
+	for (int i = 0; i < facts->nvntb_buses; i++)
+		if (facts->vntb_buses[i].bus == (int64_t)cfg->vntb.vbus_number) {
 			epdma_checks_add(c, "vntb bus", EPDMA_CHECK_PASS, NULL,
 					 "bus %02x belongs to the linked vNTB function %s",
-					 cfg->vntb.vbus_number, links[i].function);
+					 cfg->vntb.vbus_number, facts->vntb_buses[i].function);
 			return;
 		}
 	if (facts->vbus_present)
@@ -393,16 +413,28 @@ static void check_vbus(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 void epdma_endpoint_probe(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 			  struct epdma_endpoint_facts *facts)
 {
+	epdma_endpoint_probe_for(ctx, cfg, true, facts);
+}
+
+void epdma_endpoint_probe_for(struct epdma_ctx *ctx, const struct epdma_config *cfg, bool checks,
+			      struct epdma_endpoint_facts *facts)
+{
 	char path[64];
 	int r;
 
 	memset(facts, 0, sizeof(*facts));
 	facts->configfs_mounted = epdma_configfs_mounted(ctx);
+	if (checks) {
+		facts->vntb_registered = epdma_epf_driver_registered(ctx, EPDMA_EPF_VNTB);
+		facts->dma_registered = epdma_epf_driver_registered(ctx, EPDMA_EPF_DMA);
+	}
 	facts->controller_err = epdma_controller_pick(ctx, cfg->controller, facts->controller,
 						      sizeof(facts->controller));
 	if (facts->controller_err < 0)
 		facts->controller[0] = '\0';
-	facts->bar_attrs = epdma_vntb_bar_attrs(ctx, &facts->bar_attrs_how);
+	facts->bar_attrs = epdma_vntb_bar_attrs(ctx, &facts->bar_attrs_how, facts->bar_function,
+						facts->bar_subgroup, sizeof(facts->bar_subgroup),
+						facts->release, sizeof(facts->release));
 	r = epdma_vntb_stale_device(ctx, cfg->vntb.vntb_vid, cfg->vntb.vntb_pid,
 				    facts->stale_vntb_device, sizeof(facts->stale_vntb_device));
 	if (r <= 0)
@@ -410,9 +442,18 @@ void epdma_endpoint_probe(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	facts->stale_vntb_err = r < 0 ? r : 0;
 	snprintf(path, sizeof(path), "/sys/class/pci_bus/0000:%02x", cfg->vntb.vbus_number);
 	facts->vbus_present = epdma_fs_exists(ctx, path);
-	if (facts->controller[0] && facts->configfs_mounted)
+	if (facts->controller[0] && facts->configfs_mounted) {
+		facts->links_listed = true;
 		facts->nlinks = epdma_controller_links(ctx, facts->controller, facts->links,
 						       ARRAY_SIZE(facts->links));
+	}
+	/* Whose the linked functions are (check_links()); the graph read takes it too. */
+	if (facts->links_listed && facts->nlinks >= 0) {
+		facts->state_read = true;
+		facts->state_err = epdma_graph_state_read(ctx, &facts->state);
+	}
+	if (checks)
+		probe_vntb_buses(ctx, cfg, facts);
 }
 
 int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg,
@@ -423,21 +464,22 @@ int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	int r;
 
 	check_configfs(ctx, facts, c);
-	r = epdma_modules_new(ctx, &mods);
+	/* The release the BAR-selector probe read, if it did. */
+	r = epdma_modules_new_from(ctx, facts->release, &mods);
 	if (r < 0)
 		epdma_checks_add(c, "modules", EPDMA_CHECK_FAIL, NULL,
 				 "cannot read the module index: %s", strerror(-r));
-	check_epf_driver(ctx, facts, mods, EPDMA_EPF_VNTB, EPDMA_MODULE_VNTB, c);
-	check_epf_driver(ctx, facts, mods, EPDMA_EPF_DMA, EPDMA_MODULE_DMA, c);
+	check_epf_driver(facts, mods, EPDMA_EPF_VNTB, EPDMA_MODULE_VNTB, c);
+	check_epf_driver(facts, mods, EPDMA_EPF_DMA, EPDMA_MODULE_DMA, c);
 	epdma_modules_free(mods);
 	check_controller(ctx, cfg, facts, c);
 	if (facts->controller[0]) {
 		check_max_functions(ctx, facts->controller, c);
 		if (facts->configfs_mounted)
-			check_links(ctx, cfg, facts, c);
+			check_links(cfg, facts, c);
 	}
 	check_vntb_bars(cfg, facts, c);
-	check_vbus(ctx, cfg, facts, flags, c);
+	check_vbus(cfg, facts, flags, c);
 	return epdma_checks_failed(c) ? -EINVAL : 0;
 }
 

@@ -145,7 +145,12 @@ int epdma_controller_links(struct epdma_ctx *ctx, const char *epc, struct epdma_
 	int r;
 
 	snprintf(dir, sizeof(dir), EPDMA_PCI_EP "/controllers/%s", epc);
-	r = epdma_fs_list(ctx, dir, &names);
+	/*
+	 * configfs gives every entry's type in readdir (fs/configfs/dir.c:1697,
+	 * fs_umode_to_dtype()): "start" and the other attributes are never
+	 * readlink()ed, what would fail on them anyway (EINVAL).
+	 */
+	r = epdma_fs_list_links(ctx, dir, &names);
 	if (r < 0)
 		return r;
 	for (char **e = names; *e; e++) {
@@ -153,7 +158,7 @@ int epdma_controller_links(struct epdma_ctx *ctx, const char *epc, struct epdma_
 
 		snprintf(path, sizeof(path), "%s/%s", dir, *e);
 		if (epdma_fs_readlink(ctx, path, target, sizeof(target)) < 0)
-			continue; /* "start" and anything else that is not a link */
+			continue; /* anything else that is not a link */
 		if (n == max) {
 			epdma_strv_free(names);
 			return -E2BIG;

@@ -24,6 +24,7 @@ static int prepare_system(struct epdma_ctx *ctx, const struct epdma_endpoint_fac
 		{ EPDMA_EPF_VNTB, EPDMA_MODULE_VNTB },
 		{ EPDMA_EPF_DMA, EPDMA_MODULE_DMA },
 	};
+	const bool probed[] = { facts->vntb_registered, facts->dma_registered };
 	struct epdma_modules *mods = NULL;
 	int r;
 
@@ -40,9 +41,11 @@ static int prepare_system(struct epdma_ctx *ctx, const struct epdma_endpoint_fac
 		epdma_info(ctx, "mounted configfs on /sys/kernel/config");
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(modules); i++) {
-		if (epdma_epf_driver_registered(ctx, modules[i][0]))
+		/* As probed while nothing changed since; after the mount (drivers
+		 * registered before show up only now) or a load, asked again. */
+		if (changed ? epdma_epf_driver_registered(ctx, modules[i][0]) : probed[i])
 			continue;
-		if (!mods && (r = epdma_modules_new(ctx, &mods)) < 0) {
+		if (!mods && (r = epdma_modules_new_from(ctx, facts->release, &mods)) < 0) {
 			epdma_errors_add(errs, NULL, 0, "modules",
 					 "cannot read the module index: %s", strerror(-r));
 			return r;
@@ -86,18 +89,29 @@ out:
 	return r < 0 ? -EPERM : 0;
 }
 
-/* The live graph; before setup mounted configfs it is empty (and not started). */
-static int read_graph(struct epdma_ctx *ctx, const struct epdma_endpoint_facts *facts,
-		      struct epdma_run *run)
+/*
+ * The live graph; before setup mounted configfs it is empty (and not
+ * started). With CFG (plan, setup) only the attributes the planner compares
+ * or looks up are read; without (status) all of them.
+ */
+static int read_graph(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+		      const struct epdma_endpoint_facts *facts, struct epdma_run *run)
 {
 	struct epdma_graph *g = calloc(1, sizeof(*g));
+	struct epdma_spec specs[2];
+	struct epdma_graph_opts opts = { NULL, facts };
 	int r;
 
 	if (!g)
 		return -ENOMEM;
 	run->graph = g;
+	if (cfg) {
+		/* The specs epdma_plan_setup() builds from the same config and facts. */
+		epdma_specs_from_config(cfg, facts->bar_attrs > 0, specs);
+		opts.specs = specs;
+	}
 	if (facts->configfs_mounted) {
-		r = epdma_graph_read(ctx, facts->controller, g);
+		r = epdma_graph_read_opts(ctx, facts->controller, &opts, g);
 		if (r < 0)
 			epdma_errors_add(&run->errors, NULL, 0, "configfs",
 					 "cannot read the graph: %s", strerror(-r));
@@ -136,7 +150,7 @@ int epdma_endpoint_plan(struct epdma_ctx *ctx, const struct epdma_config *cfg, u
 	int r = preflight(ctx, cfg, flags, false, &facts, run);
 
 	if (r == 0)
-		r = read_graph(ctx, &facts, run);
+		r = read_graph(ctx, cfg, &facts, run);
 	if (r == 0)
 		r = plan_setup(cfg, &facts, flags, run);
 	return epdma_run_finish(run, r);
@@ -179,7 +193,7 @@ static int setup_pass(struct epdma_ctx *ctx, const struct epdma_config *cfg, uns
 	int r = preflight(ctx, cfg, flags, true, &facts, run);
 
 	if (r == 0)
-		r = read_graph(ctx, &facts, run);
+		r = read_graph(ctx, cfg, &facts, run);
 	if (r == 0)
 		r = plan_setup(cfg, &facts, flags, run);
 	return r;
@@ -362,7 +376,7 @@ int epdma_endpoint_status(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	int r;
 
 	run->role = EPDMA_ROLE_ENDPOINT;
-	epdma_endpoint_probe(ctx, cfg, &facts);
+	epdma_endpoint_probe_for(ctx, cfg, false, &facts);
 	if (!facts.controller[0]) {
 		epdma_controller_error(cfg, facts.controller_err, &run->errors);
 		return epdma_run_finish(run, facts.controller_err);
@@ -370,7 +384,7 @@ int epdma_endpoint_status(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	snprintf(run->controller, sizeof(run->controller), "%s", facts.controller);
 	run->max_functions_known = epdma_controller_max_functions(ctx, facts.controller,
 								  &run->max_functions, &len) == 0;
-	r = read_graph(ctx, &facts, run);
+	r = read_graph(ctx, NULL, &facts, run);
 	if (r < 0)
 		return epdma_run_finish(run, r);
 	if (!facts.configfs_mounted)

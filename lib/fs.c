@@ -293,7 +293,8 @@ static int strv_finish(char **v, size_t n, char ***names)
 }
 
 /*
- * One pass over PATH: entries of TYPE into NAMES (DT_UNKNOWN: all of them)
+ * One pass over PATH: entries of TYPE into NAMES (DT_UNKNOWN: all of them;
+ * DT_LNK: also those whose type cannot be told)
  * and, when DIRS is given, the directories into DIRS. The count in NAMES.
  */
 static int list_entries(struct epdma_ctx *ctx, const char *path, unsigned char type, char ***names,
@@ -320,7 +321,7 @@ static int list_entries(struct epdma_ctx *ctx, const char *path, unsigned char t
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		t = type != DT_UNKNOWN || dirs ? entry_type(d, de) : DT_UNKNOWN;
-		if (type == DT_UNKNOWN || t == type)
+		if (type == DT_UNKNOWN || t == type || (type == DT_LNK && t == DT_UNKNOWN))
 			r = strv_push(&v, &n, de->d_name);
 		if (r == 0 && dirs && t == DT_DIR)
 			r = strv_push(&dv, &dn, de->d_name);
@@ -349,6 +350,11 @@ int epdma_fs_list(struct epdma_ctx *ctx, const char *path, char ***names)
 int epdma_fs_list_files(struct epdma_ctx *ctx, const char *path, char ***names)
 {
 	return list_entries(ctx, path, DT_REG, names, NULL);
+}
+
+int epdma_fs_list_links(struct epdma_ctx *ctx, const char *path, char ***names)
+{
+	return list_entries(ctx, path, DT_LNK, names, NULL);
 }
 
 int epdma_fs_list_files_dirs(struct epdma_ctx *ctx, const char *path, char ***files, char ***dirs)

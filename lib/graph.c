@@ -64,9 +64,53 @@ static bool beyond_num_mws(const char *name, uint64_t num)
 	return n > num;
 }
 
-/* The attribute files NAMES of DIR, read once each (num_mws first in a vNTB subgroup). */
+/*
+ * What the planner looks up in a configured function besides the spec's
+ * wants: num_mws (read first in a vNTB subgroup anyway), the old vbus_number
+ * and vntb_vid/vntb_pid of a vNTB rebind (lib/plan.c may_rebind(),
+ * vntb_ids_change()) and of the unlinks a run reports (lib/endpoint.c).
+ */
+static const char *const plan_reads[] = { "num_mws", "vbus_number", "vntb_vid", "vntb_pid" };
+
+/*
+ * Whether the attribute NAME of a function configured by SPEC is read. NULL
+ * SPEC: every attribute is (an unfiltered read). The planner looks attributes
+ * up by name only (epdma_function_attr()), so a name it compares is never
+ * left out.
+ */
+static bool attr_wanted(const struct epdma_spec *spec, const char *name)
+{
+	if (!spec)
+		return true;
+	for (size_t i = 0; i < spec->nwant; i++)
+		if (!strcmp(spec->want[i].name, name))
+			return true;
+	for (size_t i = 0; i < ARRAY_SIZE(plan_reads); i++)
+		if (!strcmp(plan_reads[i], name))
+			return true;
+	return false;
+}
+
+/* vbus_number of vNTB function F as the probe read it (FACTS), into TEXT; false when it did not. */
+static bool probed_vbus(const struct epdma_endpoint_facts *facts, const struct epdma_function *f,
+			const char *name, char *text, size_t size)
+{
+	if (!facts || strcmp(name, "vbus_number"))
+		return false;
+	for (int i = 0; i < facts->nvntb_buses; i++) {
+		const struct epdma_vntb_bus *b = &facts->vntb_buses[i];
+
+		if (b->read && !strcmp(b->function, f->name) && !strcmp(b->subgroup, f->subgroup))
+			return epdma_strscpy(text, b->text, size) >= 0;
+	}
+	return false;
+}
+
+/* The attribute files NAMES of DIR, read once each (num_mws first in a vNTB subgroup);
+ * with SPEC only those it wants; FACTS: what the probe read already. */
 static void read_attrs(struct epdma_ctx *ctx, struct epdma_function *f, const char *dir,
-		       char *const *names, bool sub)
+		       char *const *names, bool sub, const struct epdma_spec *spec,
+		       const struct epdma_endpoint_facts *facts)
 {
 	bool vntb = sub && !strcmp(f->driver, EPDMA_EPF_VNTB);
 	uint64_t num_mws = EPDMA_MAX_MWS;
@@ -85,10 +129,12 @@ static void read_attrs(struct epdma_ctx *ctx, struct epdma_function *f, const ch
 		struct epdma_attr_value *a = &f->attrs[f->nattrs];
 		char text[64];
 
-		if (vntb && beyond_num_mws(*n, num_mws))
+		if ((vntb && beyond_num_mws(*n, num_mws)) || !attr_wanted(spec, *n))
 			continue;
 		if (vntb && num_text[0] && !strcmp(*n, "num_mws")) {
 			snprintf(text, sizeof(text), "%s", num_text);
+		} else if (vntb && probed_vbus(facts, f, *n, text, sizeof(text))) {
+			/* read by the probe for check_vbus() */
 		} else {
 			snprintf(path, sizeof(path), "%s/%s", dir, *n);
 			if (epdma_fs_read(ctx, path, text, sizeof(text)) < 0)
@@ -103,13 +149,14 @@ static void read_attrs(struct epdma_ctx *ctx, struct epdma_function *f, const ch
 }
 
 static void read_attr_dir(struct epdma_ctx *ctx, struct epdma_function *f, const char *dir,
-			  bool sub)
+			  bool sub, const struct epdma_spec *spec,
+			  const struct epdma_endpoint_facts *facts)
 {
 	char **names = NULL;
 
 	if (epdma_fs_list_files(ctx, dir, &names) < 0)
 		return;
-	read_attrs(ctx, f, dir, names, sub);
+	read_attrs(ctx, f, dir, names, sub, spec, facts);
 	epdma_strv_free(names);
 }
 
@@ -155,12 +202,51 @@ static void read_primary(struct epdma_ctx *ctx, struct epdma_function *f, const 
 	epdma_strv_free(names);
 }
 
+/*
+ * The spec of a function, or NULL when every attribute is read; *SKIP when
+ * none is: the planner compares no attribute of a function the config does
+ * not name.
+ */
+static const struct epdma_spec *spec_for(const struct epdma_graph_opts *opts, const char *driver,
+					 const char *name, bool *skip)
+{
+	*skip = false;
+	if (!opts || !opts->specs)
+		return NULL;
+	for (int k = 0; k < 2; k++)
+		if (!strcmp(opts->specs[k].driver, driver) && !strcmp(opts->specs[k].name, name))
+			return &opts->specs[k];
+	*skip = true;
+	return NULL;
+}
+
+/*
+ * Linked to the controller as the probe listed it: read_controller_links()
+ * sets all that read_primary() would (linked, via_primary, controller) over
+ * it, so its primary/ is not listed.
+ */
+static bool linked_in_facts(const struct epdma_graph_opts *opts, const char *driver,
+			    const char *name)
+{
+	const struct epdma_endpoint_facts *facts = opts ? opts->facts : NULL;
+
+	if (!facts || !facts->links_listed)
+		return false;
+	for (int i = 0; i < facts->nlinks; i++)
+		if (!strcmp(facts->links[i].driver, driver) &&
+		    !strcmp(facts->links[i].function, name))
+			return true;
+	return false;
+}
+
 static void read_function(struct epdma_ctx *ctx, struct epdma_graph *g, const char *driver,
-			  const char *name)
+			  const char *name, const struct epdma_graph_opts *opts)
 {
 	struct epdma_function *f = &g->functions[g->count++];
 	struct epdma_owned_function *own;
 	char dir[384], sub[512], **files = NULL, **dirs = NULL;
+	bool skip;
+	const struct epdma_spec *spec = spec_for(opts, driver, name, &skip);
 
 	memset(f, 0, sizeof(*f));
 	f->pf = -1;
@@ -169,7 +255,8 @@ static void read_function(struct epdma_ctx *ctx, struct epdma_graph *g, const ch
 	snprintf(dir, sizeof(dir), EPDMA_PCI_EP "/functions/%s/%s", driver, name);
 	/* One listing for the header attributes and the driver's subgroup. */
 	if (epdma_fs_list_files_dirs(ctx, dir, &files, &dirs) >= 0) {
-		read_attrs(ctx, f, dir, files, false);
+		if (!skip)
+			read_attrs(ctx, f, dir, files, false, spec, NULL);
 		for (char **d = dirs; *d && !f->subgroup[0]; d++)
 			if (epdma_epf_name(*d, f->driver) &&
 			    epdma_strscpy(f->subgroup, *d, sizeof(f->subgroup)) < 0)
@@ -177,11 +264,12 @@ static void read_function(struct epdma_ctx *ctx, struct epdma_graph *g, const ch
 		epdma_strv_free(files);
 		epdma_strv_free(dirs);
 	}
-	if (f->subgroup[0]) {
+	if (f->subgroup[0] && !skip) {
 		snprintf(sub, sizeof(sub), "%s/%s", dir, f->subgroup);
-		read_attr_dir(ctx, f, sub, true);
+		read_attr_dir(ctx, f, sub, true, spec, opts ? opts->facts : NULL);
 	}
-	read_primary(ctx, f, dir);
+	if (!linked_in_facts(opts, driver, name))
+		read_primary(ctx, f, dir);
 	own = epdma_graph_state_find(&g->state, driver, name);
 	if (own) {
 		f->owned = true;
@@ -189,11 +277,20 @@ static void read_function(struct epdma_ctx *ctx, struct epdma_graph *g, const ch
 	}
 }
 
-static int read_controller_links(struct epdma_ctx *ctx, struct epdma_graph *g, const char *epc)
+static int read_controller_links(struct epdma_ctx *ctx, struct epdma_graph *g, const char *epc,
+				 const struct epdma_endpoint_facts *facts)
 {
-	struct epdma_link links[EPDMA_MAX_FUNCTIONS];
-	int n = epdma_controller_links(ctx, epc, links, ARRAY_SIZE(links));
+	struct epdma_link own[EPDMA_MAX_FUNCTIONS];
+	const struct epdma_link *links = own;
+	int n;
 
+	/* The preflight listed the configured controller's links with the same limit. */
+	if (facts && facts->links_listed && facts->nlinks >= 0 && !strcmp(facts->controller, epc)) {
+		links = facts->links;
+		n = facts->nlinks;
+	} else {
+		n = epdma_controller_links(ctx, epc, own, ARRAY_SIZE(own));
+	}
 	if (n < 0)
 		return n;
 
@@ -211,7 +308,8 @@ static int read_controller_links(struct epdma_ctx *ctx, struct epdma_graph *g, c
 
 /* Links into every controller, not only the configured one: a function linked
  * elsewhere (the config moved to another controller) is not free to link. */
-static int read_all_links(struct epdma_ctx *ctx, struct epdma_graph *g)
+static int read_all_links(struct epdma_ctx *ctx, struct epdma_graph *g,
+			  const struct epdma_endpoint_facts *facts)
 {
 	char **epcs = NULL;
 	int r = epdma_fs_list(ctx, EPDMA_PCI_EP "/controllers", &epcs);
@@ -220,7 +318,7 @@ static int read_all_links(struct epdma_ctx *ctx, struct epdma_graph *g)
 		return r == -ENOENT ? 0 : r;
 	r = 0;
 	for (char **e = epcs; *e && r == 0; e++)
-		r = read_controller_links(ctx, g, *e);
+		r = read_controller_links(ctx, g, *e, facts);
 	epdma_strv_free(epcs);
 	return r;
 }
@@ -260,14 +358,23 @@ static void reconcile_intents(struct epdma_graph *g)
 
 int epdma_graph_read(struct epdma_ctx *ctx, const char *epc, struct epdma_graph *g)
 {
+	return epdma_graph_read_opts(ctx, epc, NULL, g);
+}
+
+int epdma_graph_read_opts(struct epdma_ctx *ctx, const char *epc,
+			  const struct epdma_graph_opts *opts, struct epdma_graph *g)
+{
+	const struct epdma_endpoint_facts *facts = opts ? opts->facts : NULL;
 	char **drivers = NULL, path[256], buf[16];
 	int r;
 
 	memset(g, 0, sizeof(*g));
 	g->start = -1;
 	snprintf(g->controller, sizeof(g->controller), "%s", epc ? epc : "");
-	r = epdma_graph_state_read(ctx, &g->state);
-	if (r < 0)
+	/* The record as the preflight read it (under the run's lock), else read it now. */
+	if (facts && facts->state_read && facts->state_err == 0)
+		g->state = facts->state;
+	else if ((r = epdma_graph_state_read(ctx, &g->state)) < 0)
 		return r;
 	r = epdma_fs_list(ctx, EPDMA_PCI_EP "/functions", &drivers);
 	if (r < 0)
@@ -283,14 +390,14 @@ int epdma_graph_read(struct epdma_ctx *ctx, const char *epc, struct epdma_graph 
 			if (g->count == EPDMA_MAX_FUNCTIONS)
 				r = -EOVERFLOW; /* never a partial graph: a plan would miss some */
 			else
-				read_function(ctx, g, *d, *f);
+				read_function(ctx, g, *d, *f, opts);
 		}
 		epdma_strv_free(fns);
 	}
 	epdma_strv_free(drivers);
 	if (r < 0)
 		return r;
-	r = read_all_links(ctx, g);
+	r = read_all_links(ctx, g, facts);
 	if (r < 0)
 		return r;
 	reconcile_intents(g);
@@ -310,12 +417,14 @@ int epdma_graph_read(struct epdma_ctx *ctx, const char *epc, struct epdma_graph 
  * vNTB BAR selectors exist from v6.18. Before any vNTB function exists the
  * only evidence is the release; an existing vNTB subgroup is better evidence.
  */
-int epdma_vntb_bar_attrs(struct epdma_ctx *ctx, const char **how)
+int epdma_vntb_bar_attrs(struct epdma_ctx *ctx, const char **how, char *function, char *subgroup,
+			 size_t size, char *release, size_t release_size)
 {
-	char release[128], **fns = NULL;
+	char **fns = NULL;
 	unsigned int major = 0, minor = 0;
 	int found = -1;
 
+	function[0] = subgroup[0] = release[0] = '\0';
 	if (epdma_fs_list(ctx, EPDMA_PCI_EP "/functions/" EPDMA_EPF_VNTB, &fns) >= 0) {
 		for (char **f = fns; *f && found < 0; f++) {
 			char dir[256], sub[64], attr[384];
@@ -326,6 +435,9 @@ int epdma_vntb_bar_attrs(struct epdma_ctx *ctx, const char **how)
 				continue;
 			snprintf(attr, sizeof(attr), "%s/%s/ctrl_bar", dir, sub);
 			found = epdma_fs_exists(ctx, attr);
+			if (epdma_strscpy(function, *f, size) < 0 ||
+			    epdma_strscpy(subgroup, sub, size) < 0)
+				function[0] = subgroup[0] = '\0';
 		}
 		epdma_strv_free(fns);
 	}
@@ -334,8 +446,11 @@ int epdma_vntb_bar_attrs(struct epdma_ctx *ctx, const char **how)
 		return found;
 	}
 	*how = "the kernel release";
-	if (epdma_kernel_release(ctx, release, sizeof(release)) < 0 ||
-	    sscanf(release, "%u.%u", &major, &minor) != 2)
+	if (epdma_kernel_release(ctx, release, release_size) < 0) {
+		release[0] = '\0';
+		return -ENODATA;
+	}
+	if (sscanf(release, "%u.%u", &major, &minor) != 2)
 		return -ENODATA;
 	return major > 6 || (major == 6 && minor >= 18);
 }

@@ -83,6 +83,8 @@ int epdma_fs_mount(struct epdma_ctx *ctx, const char *source, const char *target
 int epdma_fs_list(struct epdma_ctx *ctx, const char *path, char ***names);
 /* The same, regular files only (attributes: no directories, no links). */
 int epdma_fs_list_files(struct epdma_ctx *ctx, const char *path, char ***names);
+/* The same, the entries that can be symlinks: links, and those whose type cannot be told. */
+int epdma_fs_list_links(struct epdma_ctx *ctx, const char *path, char ***names);
 /* Both in one listing: regular files into FILES (counted), directories into DIRS. */
 int epdma_fs_list_files_dirs(struct epdma_ctx *ctx, const char *path, char ***files, char ***dirs);
 void epdma_strv_free(char **strv);
@@ -109,6 +111,8 @@ enum epdma_module_state {
 /* Kernel release of the (rooted) system, from /proc/sys/kernel/osrelease. */
 int epdma_kernel_release(struct epdma_ctx *ctx, char *buf, size_t size);
 int epdma_modules_new(struct epdma_ctx *ctx, struct epdma_modules **m);
+/* The same for RELEASE as read already (NULL or "": read it). */
+int epdma_modules_new_from(struct epdma_ctx *ctx, const char *release, struct epdma_modules **m);
 void epdma_modules_free(struct epdma_modules *m);
 const char *epdma_modules_release(const struct epdma_modules *m);
 void epdma_module_name(const char *in, char *out, size_t size);
@@ -276,13 +280,41 @@ int epdma_vntb_stale_device(struct epdma_ctx *ctx, uint16_t vid, uint16_t pid, c
 /* Functions linked to EPC; -E2BIG when more than MAX are. */
 int epdma_controller_links(struct epdma_ctx *ctx, const char *epc, struct epdma_link *links,
 			   size_t max);
-/* 1 when the vNTB subgroup has BAR selectors, 0 when not, -errno when unknown; HOW says why. */
-int epdma_vntb_bar_attrs(struct epdma_ctx *ctx, const char **how);
+/*
+ * 1 when the vNTB subgroup has BAR selectors, 0 when not, -errno when unknown;
+ * HOW says why. FUNCTION and SUBGROUP (SIZE bytes each): the vNTB function
+ * judged from, "" when none; RELEASE: the kernel release when judged from
+ * it, "" when not read.
+ */
+int epdma_vntb_bar_attrs(struct epdma_ctx *ctx, const char **how, char *function, char *subgroup,
+			 size_t size, char *release, size_t release_size);
 
 /* ---- the live graph (lib/graph.c) ---- */
 
 /* Read every function of every EPF driver and what is linked to EPC. */
 int epdma_graph_read(struct epdma_ctx *ctx, const char *epc, struct epdma_graph *g);
+
+struct epdma_spec;
+struct epdma_endpoint_facts;
+
+/* What a graph read may leave out, or take from the preflight that came before it. */
+struct epdma_graph_opts {
+	/*
+	 * specs[2] (epdma_specs_from_config() with the facts' bar_attrs): of the
+	 * functions they configure only the attributes they want and those the
+	 * planner looks up (num_mws, vbus_number, vntb_vid, vntb_pid); of every
+	 * other function none (its subgroup and links are read). NULL: every
+	 * attribute of every function (status shows them all).
+	 */
+	const struct epdma_spec *specs;
+	/* The ownership record and the controller's links as the probe read them
+	 * (each only when it did); NULL: read them. */
+	const struct epdma_endpoint_facts *facts;
+};
+
+/* epdma_graph_read() with OPTS (NULL: the same). */
+int epdma_graph_read_opts(struct epdma_ctx *ctx, const char *epc,
+			  const struct epdma_graph_opts *opts, struct epdma_graph *g);
 struct epdma_function *epdma_graph_find(struct epdma_graph *g, const char *driver,
 					const char *name);
 /* NAME is "<driver>.<N>": an EPF device, or its driver subgroup in a function dir. */
@@ -319,20 +351,46 @@ const struct epdma_spec *epdma_spec_of(const struct epdma_spec specs[2],
 
 /* ---- preflight (lib/check.c) ---- */
 
+/* vbus_number of a linked vNTB function, read once for check_vbus() and the graph read. */
+struct epdma_vntb_bus {
+	char function[64];
+	char subgroup[64]; /* "" when it has none */
+	bool read;	   /* TEXT is what the subgroup's vbus_number gave */
+	char text[64];
+	int64_t bus; /* -1 unknown */
+};
+
 /* What the endpoint preflight probed, once, for the planner and the checks. */
 struct epdma_endpoint_facts {
 	bool configfs_mounted;
+	/* functions/pci_epf_vntb and functions/pci_epf_dma exist (the drivers are
+	 * registered); probed for the checks only (false for status). */
+	bool vntb_registered, dma_registered;
 	char controller[64];	    /* "" when none could be picked */
 	int controller_err;	    /* epdma_controller_pick()'s result */
 	int bar_attrs;		    /* epdma_vntb_bar_attrs() */
 	const char *bar_attrs_how;  /* what that was judged from */
+	char bar_function[64];	    /* the vNTB function judged from, "" none */
+	char bar_subgroup[64];	    /* and its subgroup */
+	char release[128];	    /* osrelease when that judged from it, "" not read */
 	char stale_vntb_device[32]; /* an unbound device with the configured vntb IDs, "" none */
 	int stale_vntb_err;	    /* listing the PCI devices failed: -errno */
 	bool vbus_present;	    /* /sys/class/pci_bus/0000:<vbus_number> exists */
-	/* What is linked to the controller, listed once for every check that asks:
-	 * epdma_controller_links()'s result (0 without configfs or a controller). */
+	/* What is linked to the controller, listed once for every check that asks
+	 * and for the graph read: epdma_controller_links()'s result (0 without
+	 * configfs or a controller; then LINKS_LISTED is false). */
+	bool links_listed;
 	int nlinks;
 	struct epdma_link links[EPDMA_MAX_FUNCTIONS];
+	/* epdma's ownership record, read once for the checks and the graph read
+	 * when the links were listed (STATE_READ): epdma_graph_state_read()'s result. */
+	bool state_read;
+	int state_err;
+	struct epdma_graph_state state;
+	/* The buses of the linked vNTB functions in link order, up to the first
+	 * on the configured vbus_number (for the checks only; none for status). */
+	int nvntb_buses;
+	struct epdma_vntb_bus vntb_buses[EPDMA_MAX_FUNCTIONS];
 };
 
 /* An unbound device left by an earlier vNTB bind: BDF, vntb_vid, vntb_pid. */
@@ -344,6 +402,9 @@ struct epdma_endpoint_facts {
 
 void epdma_endpoint_probe(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 			  struct epdma_endpoint_facts *facts);
+/* The same; without CHECKS (status) not what only the checks ask (the drivers' registration). */
+void epdma_endpoint_probe_for(struct epdma_ctx *ctx, const struct epdma_config *cfg, bool checks,
+			      struct epdma_endpoint_facts *facts);
 /* Endpoint preflight over FACTS; -EINVAL when a check failed. */
 int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 			 const struct epdma_endpoint_facts *facts, unsigned int flags,

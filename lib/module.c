@@ -119,14 +119,22 @@ static int modules_kmod(struct epdma_modules *m)
 
 int epdma_modules_new(struct epdma_ctx *ctx, struct epdma_modules **out)
 {
+	return epdma_modules_new_from(ctx, NULL, out);
+}
+
+int epdma_modules_new_from(struct epdma_ctx *ctx, const char *release, struct epdma_modules **out)
+{
 	struct epdma_modules *m;
-	int r;
+	int r = 0;
 
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
 	m->ctx = ctx;
-	r = epdma_kernel_release(ctx, m->release, sizeof(m->release));
+	if (release && release[0])
+		r = epdma_strscpy(m->release, release, sizeof(m->release));
+	else
+		r = epdma_kernel_release(ctx, m->release, sizeof(m->release));
 	if (r < 0) {
 		free(m);
 		return r;

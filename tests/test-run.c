@@ -456,6 +456,139 @@ START_TEST(plan_is_a_function_of_its_inputs)
 }
 END_TEST
 
+/* Attribute NAME of F1 (a full read) and of F2 (the setup path's read): the same, or both absent. */
+static void assert_same_attr(const struct epdma_function *f1, const struct epdma_function *f2,
+			     const char *name)
+{
+	const struct epdma_attr_value *a1 = epdma_function_attr(f1, name);
+	const struct epdma_attr_value *a2 = epdma_function_attr(f2, name);
+
+	ck_assert_msg(!a1 == !a2, "%s/%s: %s in the full read, %s in the filtered one", f1->name,
+		      name, a1 ? "present" : "absent", a2 ? "present" : "absent");
+	if (a1) {
+		ck_assert_str_eq(a1->text, a2->text);
+		ck_assert_int_eq(a1->sub, a2->sub);
+	}
+}
+
+/* Full and filtered reads of FX's graph agree on all the planner uses, and plan alike. */
+static void assert_filtered_read_plans_alike(struct fx *fx)
+{
+	static const char *const looked_up[] = { "num_mws", "vbus_number", "vntb_vid", "vntb_pid" };
+	struct epdma_ctx *ctx = ctx_for(fx);
+	struct epdma_config *cfg = NULL;
+	struct epdma_errors e1 = { 0 }, e2 = { 0 };
+	struct epdma_endpoint_facts facts;
+	struct epdma_spec specs[2];
+	struct epdma_graph *g1 = calloc(1, sizeof(*g1)), *g2 = calloc(1, sizeof(*g2));
+	struct epdma_plan *p1 = calloc(1, sizeof(*p1)), *p2 = calloc(1, sizeof(*p2));
+	struct epdma_graph_opts opts = { specs, &facts };
+	size_t fewer = 0;
+
+	ck_assert_int_eq(epdma_config_load(ctx, NULL, &cfg, &e1), 0);
+	epdma_endpoint_probe(ctx, cfg, &facts);
+	ck_assert(facts.links_listed && facts.state_read);
+	epdma_specs_from_config(cfg, facts.bar_attrs > 0, specs);
+	ck_assert_int_eq(epdma_graph_read(ctx, facts.controller, g1), 0);
+	ck_assert_int_eq(epdma_graph_read_opts(ctx, facts.controller, &opts, g2), 0);
+	ck_assert_uint_eq(g1->count, g2->count);
+	ck_assert_int_eq(g1->start, g2->start);
+	ck_assert_int_eq(g1->controller_present, g2->controller_present);
+	ck_assert_mem_eq(&g1->state, &g2->state, sizeof(g1->state));
+	for (size_t i = 0; i < g1->count; i++) {
+		const struct epdma_function *f1 = &g1->functions[i], *f2 = &g2->functions[i];
+		const struct epdma_spec *spec = epdma_spec_of(specs, f1);
+
+		ck_assert_str_eq(f1->name, f2->name);
+		ck_assert_str_eq(f1->subgroup, f2->subgroup);
+		ck_assert_str_eq(f1->controller, f2->controller);
+		ck_assert_int_eq(f1->linked, f2->linked);
+		ck_assert_int_eq(f1->via_primary, f2->via_primary);
+		ck_assert_int_eq(f1->pf, f2->pf);
+		ck_assert_int_eq(f1->owned, f2->owned);
+		for (size_t k = 0; spec && k < spec->nwant; k++)
+			assert_same_attr(f1, f2, spec->want[k].name);
+		for (size_t k = 0; spec && k < ARRAY_SIZE(looked_up); k++)
+			assert_same_attr(f1, f2, looked_up[k]);
+		/* A function the config does not name: none of its attributes is read. */
+		if (!spec)
+			ck_assert_uint_eq(f2->nattrs, 0);
+		fewer += f1->nattrs - f2->nattrs;
+	}
+	/* What a plan never compares (cache_line_size, interrupt_pin, ...) is left unread. */
+	ck_assert_uint_gt(fewer, 0);
+	ck_assert_int_eq(epdma_plan_setup(cfg, g1, &facts, 0, p1, &e1),
+			 epdma_plan_setup(cfg, g2, &facts, 0, p2, &e2));
+	ck_assert_mem_eq(p1, p2, sizeof(*p1));
+	ck_assert_uint_eq(e1.count, e2.count);
+	for (size_t i = 0; i < e1.count; i++)
+		ck_assert_str_eq(e1.items[i].message, e2.items[i].message);
+	epdma_errors_clear(&e1);
+	epdma_errors_clear(&e2);
+	epdma_config_free(cfg);
+	free(g1);
+	free(g2);
+	free(p1);
+	free(p2);
+	epdma_ctx_free(ctx);
+}
+
+/*
+ * Plan and setup read only the attributes the planner compares or looks up
+ * (epdma_graph_opts.specs): beside a foreign function, converged and drifted
+ * they plan what a read of every attribute plans.
+ */
+START_TEST(filtered_graph_read_plans_as_a_full_read)
+{
+	/* driver, function, in the subgroup, attribute, value */
+	static const struct {
+		const char *driver, *function;
+		bool sub;
+		const char *attr, *value;
+	} drift[] = {
+		{ "pci_epf_vntb", "vntb0", true, "spad_count", "8\n" },
+		{ "pci_epf_vntb", "vntb0", false, "vendorid", "0x1234\n" },
+		{ "pci_epf_dma", "dma0", false, "msi_interrupts", "2\n" },
+		{ "pci_epf_dma", "dma0", true, "rd_chans", "1\n" },
+	};
+	struct fx *foreign = fx_new(), *fx = fx_new();
+	const char *setup[] = { "epdmactl", "--root", fx->root, "setup", NULL };
+	struct fx_result r;
+
+	/* Someone's function linked where epdma's go: the same refusal. */
+	fx_foreign(foreign);
+	fx_write(foreign, "/etc/epdma.conf", "%s", conf);
+	assert_filtered_read_plans_alike(foreign);
+	fx_free(foreign);
+
+	fx_rcar_s4(fx);
+	fx_foreign_function(fx, "pci_epf_test", "unlinked", NULL);
+	fx_write(fx, "/etc/epdma.conf", "%s", conf);
+	fx_run(fx, &r, setup);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	fx_result_free(&r);
+	assert_filtered_read_plans_alike(fx);
+	for (size_t i = 0; i < ARRAY_SIZE(drift); i++) {
+		struct epdma_ctx *ctx = ctx_for(fx);
+		char dir[256], sub[64] = "", *path = NULL;
+
+		snprintf(dir, sizeof(dir), "/sys/kernel/config/pci_ep/functions/%s/%s",
+			 drift[i].driver, drift[i].function);
+		ck_assert(!drift[i].sub ||
+			  epdma_function_subgroup(ctx, dir, drift[i].driver, sub, sizeof(sub)));
+		epdma_ctx_free(ctx);
+		ck_assert_int_ge(asprintf(&path, "%s%s%s/%s", dir + 1, sub[0] ? "/" : "", sub,
+					  drift[i].attr),
+				 0);
+		ck_assert_msg(fx_exists(fx, path), "%s", path);
+		fx_write(fx, path, "%s", drift[i].value);
+		assert_filtered_read_plans_alike(fx);
+		free(path);
+	}
+	fx_free(fx);
+}
+END_TEST
+
 /* A refusal carries a reason code and no advice in the library's words. */
 START_TEST(refusal_reason_without_cli_words)
 {
@@ -515,6 +648,7 @@ static Suite *run_suite(void)
 	tcase_add_test(tc, teardown_leaves_a_same_driver_function_alone);
 	tcase_add_test(tc, lock_try_once);
 	tcase_add_test(tc, plan_is_a_function_of_its_inputs);
+	tcase_add_test(tc, filtered_graph_read_plans_as_a_full_read);
 	tcase_add_test(tc, refusal_reason_without_cli_words);
 	suite_add_tcase(s, tc);
 	return s;
