@@ -117,9 +117,14 @@ int epdma_vntb_stale_device(struct epdma_ctx *ctx, uint16_t vid, uint16_t pid, c
 	if (r < 0)
 		return r;
 	for (char **d = devs; *d && !found; d++) {
+		size_t len = strlen(*d);
 		char path[320];
 		uint64_t v, p;
 
+		/* vNTB's virtual bus answers config reads for devfn 0 alone
+		 * (pci-epf-vntb.c:985, v6.12): its device is always <bus>:00.0. */
+		if (len < 5 || strcmp(*d + len - 5, ":00.0"))
+			continue;
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", *d);
 		if (epdma_fs_read_u64(ctx, path, &v) < 0 || v != vid)
 			continue;

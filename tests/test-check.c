@@ -296,6 +296,40 @@ START_TEST(leftover_vntb_bus_refused)
 }
 END_TEST
 
+/* A device left by a vNTB bind is <bus>:00.0 (vNTB answers devfn 0 only): another
+ * function with the same IDs is not one, the same device at 00.0 is. */
+START_TEST(leftover_vntb_device_is_function_0)
+{
+	for (int fn = 1; fn >= 0; fn--) {
+		struct fx *fx = fx_new();
+		struct fx_result r;
+		char dev[128], link[128], attr[160];
+
+		fx_rcar_s4(fx);
+		write_config(fx, "rcar-gen4");
+		snprintf(dev, sizeof(dev), "/sys/devices/pci0000:20/0000:20:00.%d", fn);
+		snprintf(link, sizeof(link), "/sys/bus/pci/devices/0000:20:00.%d", fn);
+		snprintf(attr, sizeof(attr), "%s/vendor", dev);
+		fx_write(fx, attr, "0x1957\n");
+		snprintf(attr, sizeof(attr), "%s/device", dev);
+		fx_write(fx, attr, "0x080a\n");
+		fx_symlink_rel(fx, dev, link);
+		run_check(fx, &r, false);
+		if (fn) {
+			ck_assert_msg(has(r.out, "ok    vntb device"), "%s", r.out);
+		} else {
+			ck_assert_msg(r.status == 1, "exit %d\n%s", r.status, r.out);
+			ck_assert_msg(has(r.out,
+					  "FAIL  vntb device              0000:20:00.0 (1957:080a) "
+					  "is left"),
+				      "%s", r.out);
+		}
+		fx_result_free(&r);
+		fx_free(fx);
+	}
+}
+END_TEST
+
 START_TEST(host_role_checks)
 {
 	struct fx *fx = fx_new();
@@ -457,6 +491,7 @@ static Suite *check_suite(void)
 	tcase_add_test(tc, missing_dma_module_fails);
 	tcase_add_test(tc, explicit_bars_need_6_18);
 	tcase_add_test(tc, leftover_vntb_bus_refused);
+	tcase_add_test(tc, leftover_vntb_device_is_function_0);
 	tcase_add_test(tc, host_role_checks);
 	tcase_add_test(tc, host_without_pci_tree);
 	tcase_add_test(tc, bad_config_checks_nothing);
