@@ -92,13 +92,10 @@ bool epdma_fs_is_dir(struct epdma_ctx *ctx, const char *path)
  */
 #define FS_SHORT_READ_IS_END 4096
 
-ssize_t epdma_fs_read_raw(struct epdma_ctx *ctx, const char *path, void *buf, size_t size)
+static ssize_t read_fd(int fd, void *buf, size_t size)
 {
-	_cleanup_close_ int fd = epdma_fs_open(ctx, path, O_RDONLY, 0);
 	size_t done = 0;
 
-	if (fd < 0)
-		return fd;
 	while (done < size) {
 		size_t asked = size - done;
 		ssize_t n = read(fd, (char *)buf + done, asked);
@@ -117,6 +114,52 @@ ssize_t epdma_fs_read_raw(struct epdma_ctx *ctx, const char *path, void *buf, si
 	return (ssize_t)done;
 }
 
+ssize_t epdma_fs_read_raw(struct epdma_ctx *ctx, const char *path, void *buf, size_t size)
+{
+	_cleanup_close_ int fd = epdma_fs_open(ctx, path, O_RDONLY, 0);
+
+	if (fd < 0)
+		return fd;
+	return read_fd(fd, buf, size);
+}
+
+/* BUF of N bytes read: NUL-terminated, one trailing newline removed. */
+static ssize_t text_of(char *buf, ssize_t n)
+{
+	if (n < 0)
+		return n;
+	buf[n] = '\0';
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return n;
+}
+
+/*
+ * NAME in the directory open at DFD (from epdma_fs_list_files_dirs_at()):
+ * one lookup instead of the whole path's, which is most of what opening a
+ * configfs attribute costs. NAME is an entry the listing gave as a regular
+ * file; O_NOFOLLOW keeps it one, below the root as its directory is.
+ */
+ssize_t epdma_fs_read_at(struct epdma_ctx *ctx, int dfd, const char *dir, const char *name,
+			 char *buf, size_t size)
+{
+	_cleanup_close_ int fd = -1;
+
+	if (size == 0)
+		return -EINVAL;
+	if (dfd < 0) {
+		char path[768];
+
+		if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+			return -ENAMETOOLONG;
+		return epdma_fs_read(ctx, path, buf, size);
+	}
+	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	return text_of(buf, read_fd(fd, buf, size - 1));
+}
+
 ssize_t epdma_fs_read(struct epdma_ctx *ctx, const char *path, char *buf, size_t size)
 {
 	ssize_t n;
@@ -124,12 +167,7 @@ ssize_t epdma_fs_read(struct epdma_ctx *ctx, const char *path, char *buf, size_t
 	if (size == 0)
 		return -EINVAL;
 	n = epdma_fs_read_raw(ctx, path, buf, size - 1);
-	if (n < 0)
-		return n;
-	buf[n] = '\0';
-	if (n > 0 && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	return n;
+	return text_of(buf, n);
 }
 
 int epdma_fs_read_u64(struct epdma_ctx *ctx, const char *path, uint64_t *value)
@@ -298,7 +336,7 @@ static int strv_finish(char **v, size_t n, char ***names)
  * and, when DIRS is given, the directories into DIRS. The count in NAMES.
  */
 static int list_entries(struct epdma_ctx *ctx, const char *path, unsigned char type, char ***names,
-			char ***dirs)
+			char ***dirs, int *keep)
 {
 	int fd = epdma_fs_open(ctx, path, O_RDONLY | O_DIRECTORY, 0);
 	char **v = NULL, **dv = NULL;
@@ -309,10 +347,23 @@ static int list_entries(struct epdma_ctx *ctx, const char *path, unsigned char t
 
 	if (fd < 0)
 		return fd;
+	if (keep) {
+		/* The caller's own descriptor of the directory (closedir() takes FD). */
+		*keep = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+		if (*keep < 0) {
+			r = -errno;
+			close(fd);
+			return r;
+		}
+	}
 	d = fdopendir(fd);
 	if (!d) {
 		r = -errno;
 		close(fd);
+		if (keep) {
+			close(*keep);
+			*keep = -1;
+		}
 		return r;
 	}
 	while (r == 0 && (de = readdir(d))) {
@@ -338,28 +389,39 @@ static int list_entries(struct epdma_ctx *ctx, const char *path, unsigned char t
 	}
 	epdma_strv_free(v);
 	epdma_strv_free(dv);
+	if (r < 0 && keep) {
+		close(*keep);
+		*keep = -1;
+	}
 	return r < 0 ? r : (int)n;
 }
 
 int epdma_fs_list(struct epdma_ctx *ctx, const char *path, char ***names)
 {
-	return list_entries(ctx, path, DT_UNKNOWN, names, NULL);
+	return list_entries(ctx, path, DT_UNKNOWN, names, NULL, NULL);
 }
 
 /* configfs and sysfs give every entry's type in readdir: no stat per entry. */
 int epdma_fs_list_files(struct epdma_ctx *ctx, const char *path, char ***names)
 {
-	return list_entries(ctx, path, DT_REG, names, NULL);
+	return list_entries(ctx, path, DT_REG, names, NULL, NULL);
 }
 
 int epdma_fs_list_links(struct epdma_ctx *ctx, const char *path, char ***names)
 {
-	return list_entries(ctx, path, DT_LNK, names, NULL);
+	return list_entries(ctx, path, DT_LNK, names, NULL, NULL);
 }
 
 int epdma_fs_list_files_dirs(struct epdma_ctx *ctx, const char *path, char ***files, char ***dirs)
 {
-	return list_entries(ctx, path, DT_REG, files, dirs);
+	return list_entries(ctx, path, DT_REG, files, dirs, NULL);
+}
+
+int epdma_fs_list_files_dirs_at(struct epdma_ctx *ctx, const char *path, char ***files,
+				char ***dirs, int *dfd)
+{
+	*dfd = -1;
+	return list_entries(ctx, path, DT_REG, files, dirs, dfd);
 }
 
 void epdma_strv_free(char **strv)

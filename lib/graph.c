@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -106,20 +107,20 @@ static bool probed_vbus(const struct epdma_endpoint_facts *facts, const struct e
 	return false;
 }
 
-/* The attribute files NAMES of DIR, read once each (num_mws first in a vNTB subgroup);
- * with SPEC only those it wants; FACTS: what the probe read already. */
-static void read_attrs(struct epdma_ctx *ctx, struct epdma_function *f, const char *dir,
+/* The attribute files NAMES of DIR (open at DFD, or -1), read once each (num_mws
+ * first in a vNTB subgroup); with SPEC only those it wants; FACTS: what the probe
+ * read already. */
+static void read_attrs(struct epdma_ctx *ctx, struct epdma_function *f, const char *dir, int dfd,
 		       char *const *names, bool sub, const struct epdma_spec *spec,
 		       const struct epdma_endpoint_facts *facts)
 {
 	bool vntb = sub && !strcmp(f->driver, EPDMA_EPF_VNTB);
 	uint64_t num_mws = EPDMA_MAX_MWS;
-	char path[512], num_text[64] = "";
+	char num_text[64] = "";
 
 	if (vntb) {
 		/* Unreadable: read no window at all rather than one too many. */
-		snprintf(path, sizeof(path), "%s/num_mws", dir);
-		if (epdma_fs_read(ctx, path, num_text, sizeof(num_text)) < 0 ||
+		if (epdma_fs_read_at(ctx, dfd, dir, "num_mws", num_text, sizeof(num_text)) < 0 ||
 		    epdma_parse_u64(num_text, &num_mws) < 0) {
 			num_mws = 0;
 			num_text[0] = '\0';
@@ -135,10 +136,8 @@ static void read_attrs(struct epdma_ctx *ctx, struct epdma_function *f, const ch
 			snprintf(text, sizeof(text), "%s", num_text);
 		} else if (vntb && probed_vbus(facts, f, *n, text, sizeof(text))) {
 			/* read by the probe for check_vbus() */
-		} else {
-			snprintf(path, sizeof(path), "%s/%s", dir, *n);
-			if (epdma_fs_read(ctx, path, text, sizeof(text)) < 0)
-				continue;
+		} else if (epdma_fs_read_at(ctx, dfd, dir, *n, text, sizeof(text)) < 0) {
+			continue;
 		}
 		if (epdma_strscpy(a->name, *n, sizeof(a->name)) < 0 ||
 		    epdma_strscpy(a->text, text, sizeof(a->text)) < 0)
@@ -153,10 +152,12 @@ static void read_attr_dir(struct epdma_ctx *ctx, struct epdma_function *f, const
 			  const struct epdma_endpoint_facts *facts)
 {
 	char **names = NULL;
+	int dfd;
 
-	if (epdma_fs_list_files(ctx, dir, &names) < 0)
+	if (epdma_fs_list_files_dirs_at(ctx, dir, &names, NULL, &dfd) < 0)
 		return;
-	read_attrs(ctx, f, dir, names, sub, spec, facts);
+	read_attrs(ctx, f, dir, dfd, names, sub, spec, facts);
+	close(dfd);
 	epdma_strv_free(names);
 }
 
@@ -245,6 +246,7 @@ static void read_function(struct epdma_ctx *ctx, struct epdma_graph *g, const ch
 	struct epdma_function *f = &g->functions[g->count++];
 	struct epdma_owned_function *own;
 	char dir[384], sub[512], **files = NULL, **dirs = NULL;
+	int dfd;
 	bool skip;
 	const struct epdma_spec *spec = spec_for(opts, driver, name, &skip);
 
@@ -254,9 +256,10 @@ static void read_function(struct epdma_ctx *ctx, struct epdma_graph *g, const ch
 	snprintf(f->name, sizeof(f->name), "%s", name);
 	snprintf(dir, sizeof(dir), EPDMA_PCI_EP "/functions/%s/%s", driver, name);
 	/* One listing for the header attributes and the driver's subgroup. */
-	if (epdma_fs_list_files_dirs(ctx, dir, &files, &dirs) >= 0) {
+	if (epdma_fs_list_files_dirs_at(ctx, dir, &files, &dirs, &dfd) >= 0) {
 		if (!skip)
-			read_attrs(ctx, f, dir, files, false, spec, NULL);
+			read_attrs(ctx, f, dir, dfd, files, false, spec, NULL);
+		close(dfd);
 		for (char **d = dirs; *d && !f->subgroup[0]; d++)
 			if (epdma_epf_name(*d, f->driver) &&
 			    epdma_strscpy(f->subgroup, *d, sizeof(f->subgroup)) < 0)

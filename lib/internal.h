@@ -87,6 +87,13 @@ int epdma_fs_list_files(struct epdma_ctx *ctx, const char *path, char ***names);
 int epdma_fs_list_links(struct epdma_ctx *ctx, const char *path, char ***names);
 /* Both in one listing: regular files into FILES (counted), directories into DIRS. */
 int epdma_fs_list_files_dirs(struct epdma_ctx *ctx, const char *path, char ***files, char ***dirs);
+/* The same, DIRS optional, and the directory left open at *DFD (closed by the caller;
+ * -1 on failure) for epdma_fs_read_at(). */
+int epdma_fs_list_files_dirs_at(struct epdma_ctx *ctx, const char *path, char ***files,
+				char ***dirs, int *dfd);
+/* epdma_fs_read() of NAME in the directory open at DFD (DIR/NAME when DFD is -1). */
+ssize_t epdma_fs_read_at(struct epdma_ctx *ctx, int dfd, const char *dir, const char *name,
+			 char *buf, size_t size);
 void epdma_strv_free(char **strv);
 size_t epdma_strv_length(char *const *strv);
 
