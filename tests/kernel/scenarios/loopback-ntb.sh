@@ -12,13 +12,6 @@
 
 TOOL=/sys/kernel/debug/ntb_tool
 EPNTB=0000:30:00.0 # the endpoint's NTB device: vNTB's virtual bus 0x30
-driver_of() { basename "$(readlink "$1/driver" 2>/dev/null)"; }
-bound_to() { [ "$(driver_of "$1")" = "$2" ]; }
-wait_for() { # wait_for SECONDS CMD...: until CMD succeeds
-	_t=$(($1 * 10)); shift
-	while ! "$@" >/dev/null 2>&1 && [ $_t -gt 0 ]; do sleep 0.1; _t=$((_t - 1)); done
-	"$@" >/dev/null 2>&1
-}
 
 check "remove the loopback" rmmod epdma_loopback
 check "the device went with it" test ! -e $V

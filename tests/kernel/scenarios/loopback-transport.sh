@@ -18,13 +18,6 @@ NTB=/sys/bus/ntb/devices
 DBG=/sys/kernel/debug/ntb_transport
 EPNTB=0000:30:00.0 # the endpoint's NTB device: vNTB's virtual bus 0x30
 HNTB=0001:01:00.0  # the host's: ntb_hw_epf on the vNTB function
-driver_of() { basename "$(readlink "$1/driver" 2>/dev/null)"; }
-bound_to() { [ "$(driver_of "$1")" = "$2" ]; }
-wait_for() { # wait_for SECONDS CMD...: until CMD succeeds
-	_t=$(($1 * 10)); shift
-	while ! "$@" >/dev/null 2>&1 && [ $_t -gt 0 ]; do sleep 0.1; _t=$((_t - 1)); done
-	"$@" >/dev/null 2>&1
-}
 # jlink KEY: the first "KEY": value inside the "link" object of /tmp/ctl.out
 # (json-c's pretty print: one key a line), without quotes and comma.
 jlink() {
