@@ -343,23 +343,23 @@ static void cfg_format(const struct cfg_key *k, uint64_t v, char *buf, size_t si
 static int cfg_check_range(const struct cfg_key *k, uint64_t v, char *msg, size_t size)
 {
 	char val[32], lo[32], hi[32];
+	bool pow2 = k->type != T_SIZE || !v || !(v & (v - 1));
 
+	/* Formatted only for the message: every key's default passes through here. */
+	if (pow2 && v >= k->min && v <= k->max)
+		return 0;
 	cfg_format(k, v, val, sizeof(val));
 	cfg_format(k, k->min, lo, sizeof(lo));
 	cfg_format(k, k->max, hi, sizeof(hi));
-	if (k->type == T_SIZE && v && (v & (v - 1))) {
+	if (!pow2) {
 		snprintf(msg, size, "%s is not a power of two", val);
 		return -EINVAL;
 	}
-	if (v < k->min || v > k->max) {
-		if (k->type == T_SIZE && !k->min)
-			snprintf(msg, size, "%s is out of range (0 = no limit, or up to %s)", val,
-				 hi);
-		else
-			snprintf(msg, size, "%s is out of range (%s..%s)", val, lo, hi);
-		return -ERANGE;
-	}
-	return 0;
+	if (k->type == T_SIZE && !k->min)
+		snprintf(msg, size, "%s is out of range (0 = no limit, or up to %s)", val, hi);
+	else
+		snprintf(msg, size, "%s is out of range (%s..%s)", val, lo, hi);
+	return -ERANGE;
 }
 
 static int cfg_parse_uint(const struct cfg_key *k, const char *s, uint64_t *v, char *msg,

@@ -18,7 +18,8 @@ static void want(struct epdma_spec *s, const char *name, bool sub, const char *f
 	struct epdma_want *w = &s->want[s->nwant++];
 	va_list ap;
 
-	snprintf(w->name, sizeof(w->name), "%s", name);
+	if (epdma_strscpy(w->name, name, sizeof(w->name)) < 0) /* kernel names: all fit */
+		snprintf(w->name, sizeof(w->name), "%s", name);
 	w->sub = sub;
 	va_start(ap, fmt);
 	vsnprintf(w->value, sizeof(w->value), fmt, ap);
