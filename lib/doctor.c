@@ -345,8 +345,8 @@ static void host_transports(struct epdma_ctx *ctx, const struct epdma_config *cf
 	struct epdma_host *h;
 	struct epdma_checks c = { 0 };
 	struct epdma_link_state st;
-	struct epdma_link_want want;
 	struct transport_seen seen = { 0 };
+	struct epdma_link_want want;
 
 	/* No PCI bus to scan (host_unbound() says nothing either): nothing to compare. */
 	if (!epdma_fs_exists(ctx, "/sys/bus/pci/devices"))
@@ -358,8 +358,7 @@ static void host_transports(struct epdma_ctx *ctx, const struct epdma_config *cf
 	}
 	epdma_host_find(ctx, cfg, h, EPDMA_CHECK_WARN, &c);
 	transport_mismatches(&c, d, &seen);
-	/* The card's NTB device (ntb_hw_epf's, on the vNTB function); no card, none. */
-	want = EPDMA_LINK_WANT_DEVICE(h->vntb >= 0 ? h->candidates[h->vntb].bdf : "");
+	want = epdma_host_link_want(h);
 	if (seen.named || seen.compared || !link_down(ctx, &want, &st))
 		;
 	else if (seen.unreadable)

@@ -84,8 +84,7 @@ int epdma_host_status(struct epdma_ctx *ctx, const struct epdma_config *cfg, str
 	run->link = calloc(1, sizeof(*run->link));
 	if (!run->link)
 		return epdma_run_finish(run, -ENOMEM);
-	/* ntb_hw_epf's NTB device sits on the vNTB function discovery found: no card, none. */
-	want = EPDMA_LINK_WANT_DEVICE(h->vntb >= 0 ? h->candidates[h->vntb].bdf : "");
+	want = epdma_host_link_want(h);
 	up = epdma_link_wait(ctx, &want, run->wait_link_ms, run->link);
 	if (up < 0)
 		return epdma_run_finish(run, up);

@@ -206,6 +206,11 @@ struct epdma_host *epdma_host_new(void);
 /* The bus could not be scanned (ERR): an error naming the line of general.role. */
 void epdma_host_scan_error(struct epdma_ctx *ctx, const struct epdma_config *cfg, int err,
 			   struct epdma_errors *errs);
+/* The card's NTB device: ntb_hw_epf's, on the vNTB function H found (no card: none). */
+static inline struct epdma_link_want epdma_host_link_want(const struct epdma_host *h)
+{
+	return EPDMA_LINK_WANT_DEVICE(h->vntb >= 0 ? h->candidates[h->vntb].bdf : "");
+}
 
 /* ---- host setup, plan, teardown, status (lib/host-setup.c, lib/host-status.c) ---- */
 

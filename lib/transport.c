@@ -65,10 +65,9 @@ static int write_modprobe_conf(struct epdma_ctx *ctx, const char *module, const 
 		"# Written by epdma: the shared NTB transport parameters of [transport].\n"
 		"options %s %s\n",
 		module, options);
-	int fd, r = 0;
-
 	char old[512];
 	ssize_t n;
+	int fd, r = 0;
 
 	if (!text)
 		return -ENOMEM;
