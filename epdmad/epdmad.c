@@ -4,7 +4,7 @@
  * on SIGHUP (after reloading the config) and on the kernel uevents that can
  * change the outcome; retries with a bounded back-off where waiting helps.
  * Event-driven: epoll over the uevent socket, an rtnetlink socket (the NTB
- * client's interface, epdmad/link.c), a signalfd, a timerfd (debounce and
+ * client's interface, epdmad/link.c), a signalfd, a timerfd (settle and
  * back-off) and /proc/self/mountinfo; converged and idle, it never wakes.
  */
 #include <errno.h>
@@ -22,24 +22,34 @@
 
 #include "epdmad.h"
 
-#define DEBOUNCE_MS 100 /* a burst (a controller and its functions probing) is one reconcile */
+/*
+ * A trigger (uevent, mount change) reconciles once nothing more came for the
+ * settle time, so a burst (a rescan adding a card's functions, a controller
+ * and its functions probing) is one reconcile, and a lone uevent costs a few
+ * ms of latency. A stream that never pauses still reconciles SETTLE_CAP times
+ * the settle time after its first trigger.
+ */
+#define SETTLE_MS  5
+#define SETTLE_CAP 20
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: epdmad [OPTIONS]\n"
-		   "\n"
-		   "Keep PCI endpoint DMA delegation set up as the config says: reconcile at\n"
-		   "start, on SIGHUP and on kernel uevents.\n"
-		   "\n"
-		   "Options:\n"
-		   "  --root DIR           resolve every system path below DIR (default /)\n"
-		   "  -c, --config FILE    configuration file (default <root>/etc/epdma.conf)\n"
-		   "  -f, --foreground     stay in the foreground, log to stderr\n"
-		   "  -v, --verbose        log more (repeat for debug)\n"
-		   "  --retry-delay MS     first back-off delay (default 1000, doubling to 60000)\n"
-		   "  --uevent-fd FD       tests only: read uevents from the socket FD\n"
-		   "  -h, --help           show this help\n"
-		   "  --version            show the version\n");
+	fprintf(f,
+		"Usage: epdmad [OPTIONS]\n"
+		"\n"
+		"Keep PCI endpoint DMA delegation set up as the config says: reconcile at\n"
+		"start, on SIGHUP and on kernel uevents.\n"
+		"\n"
+		"Options:\n"
+		"  --root DIR           resolve every system path below DIR (default /)\n"
+		"  -c, --config FILE    configuration file (default <root>/etc/epdma.conf)\n"
+		"  -f, --foreground     stay in the foreground, log to stderr\n"
+		"  -v, --verbose        log more (repeat for debug)\n"
+		"  --retry-delay MS     first back-off delay (default 1000, doubling to 60000)\n"
+		"  --settle MS          quiet time after a uevent before reconciling (default 5)\n"
+		"  --uevent-fd FD       tests only: read uevents from the socket FD\n"
+		"  -h, --help           show this help\n"
+		"  --version            show the version\n");
 }
 
 uint64_t now_us(clockid_t clock)
@@ -104,6 +114,28 @@ void daemon_schedule(struct daemon *d, unsigned int ms, bool retry)
 	d->timer_due_ms = due;
 }
 
+/* Something changed: reconcile once it settles (SETTLE_MS), however soon a retry was due. */
+void daemon_trigger(struct daemon *d)
+{
+	uint64_t now = now_us(CLOCK_MONOTONIC) / 1000, due, cap;
+	struct itimerspec its = { 0 };
+
+	if (!d->timer_armed || d->timer_is_retry)
+		d->burst_start_ms = now; /* the first trigger of a burst */
+	cap = d->burst_start_ms + (uint64_t)d->settle_ms * SETTLE_CAP;
+	due = now + d->settle_ms < cap ? now + d->settle_ms : cap;
+	/* A zero it_value disarms: a due time already reached is 1 ns away. */
+	its.it_value.tv_sec = (time_t)((due - now) / 1000);
+	its.it_value.tv_nsec = (long)((due - now) % 1000) * 1000000 + 1;
+	if (timerfd_settime(d->timerfd, 0, &its, NULL) < 0) {
+		daemon_log(d, LOG_ERR, "timerfd: %m");
+		return;
+	}
+	d->timer_armed = true;
+	d->timer_is_retry = false;
+	d->timer_due_ms = due;
+}
+
 static void on_uevent(struct daemon *d, const struct epdma_uevent *ev)
 {
 	/* Before the first role resolution (or with role = auto) listen for either role. */
@@ -118,7 +150,7 @@ static void on_uevent(struct daemon *d, const struct epdma_uevent *ev)
 	d->count.triggers++;
 	daemon_log(d, LOG_INFO, "uevent %s %s (%s): reconcile", ev->action, ev->devpath,
 		   ev->subsystem);
-	daemon_schedule(d, DEBOUNCE_MS, false);
+	daemon_trigger(d);
 }
 
 /* 1: keep going, 0: stop. */
@@ -211,7 +243,7 @@ static void on_uevents(struct daemon *d)
 	} else if (r == -ENOBUFS) {
 		/* The kernel dropped some: whatever they said, look again. */
 		daemon_log(d, LOG_WARNING, "uevents were lost (socket buffer full): reconcile");
-		daemon_schedule(d, DEBOUNCE_MS, false);
+		daemon_trigger(d);
 	} else if (r < 0) {
 		daemon_log(d, LOG_WARNING, "reading uevents: %s", strerror(-r));
 	}
@@ -253,7 +285,7 @@ static int loop(struct daemon *d)
 			else if (fd == d->mountfd) {
 				daemon_log(d, LOG_DEBUG, "the mount table changed: reconcile");
 				d->count.triggers++;
-				daemon_schedule(d, DEBOUNCE_MS, false);
+				daemon_trigger(d);
 			} else if (d->uevents && fd == uevent_source_fd(d->uevents))
 				on_uevents(d);
 			else if (d->links && fd == link_source_fd(d->links))
@@ -270,6 +302,7 @@ static int parse_options(struct daemon *d, int argc, char **argv)
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "retry-delay", required_argument, NULL, 'R' },
+		{ "settle", required_argument, NULL, 'S' },
 		{ "uevent-fd", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -294,16 +327,23 @@ static int parse_options(struct daemon *d, int argc, char **argv)
 			d->verbose++;
 			break;
 		case 'R':
+		case 'S':
 		case 'U':
 			errno = 0;
 			v = strtol(optarg, &end, 10);
-			if (errno || *end || v < (c == 'R' ? 1 : 0) || v > 3600000) {
+			if (errno || *end || v < (c == 'R' ? 1 : 0) ||
+			    v > (c == 'S' ? 60000 : 3600000)) {
 				fprintf(stderr, "epdmad: --%s: not a valid number: %s\n",
-					c == 'R' ? "retry-delay" : "uevent-fd", optarg);
+					c == 'R'   ? "retry-delay"
+					: c == 'S' ? "settle"
+						   : "uevent-fd",
+					optarg);
 				return 2;
 			}
 			if (c == 'R')
 				d->retry_ms = (unsigned int)v;
+			else if (c == 'S')
+				d->settle_ms = (unsigned int)v;
 			else
 				d->uevent_fd_arg = (int)v;
 			break;
@@ -343,6 +383,7 @@ int main(int argc, char **argv)
 		.root = "/",
 		.uevent_fd_arg = -1,
 		.retry_ms = 1000,
+		.settle_ms = SETTLE_MS,
 		.retry_max_ms = 60000,
 		.retry_attempts_max = 10,
 		.ep = -1,

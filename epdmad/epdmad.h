@@ -48,6 +48,7 @@ struct daemon {
 	bool foreground;
 	int uevent_fd_arg; /* --uevent-fd, -1 = netlink */
 	unsigned int retry_ms, retry_max_ms, retry_attempts_max;
+	unsigned int settle_ms; /* --settle: quiet time before a triggered reconcile */
 
 	int ep, sigfd, timerfd, mountfd;
 	struct uevent_source *uevents;
@@ -62,7 +63,8 @@ struct daemon {
 	bool timer_armed;
 	bool timer_is_retry;
 	uint64_t timer_due_ms;
-	unsigned int attempt; /* retries so far since the last event */
+	uint64_t burst_start_ms; /* the first trigger the armed settle timer waits out */
+	unsigned int attempt;	 /* retries so far since the last event */
 	uint64_t next_retry_ms;
 	char error[512];       /* the last reconcile's cause, "" none */
 	char failed_step[256]; /* the operation or check that failed, "" none */
@@ -118,3 +120,4 @@ void daemon_log(struct daemon *d, int priority, const char *fmt, ...)
 uint64_t now_us(clockid_t clock);
 /* Reconcile after MS (unless one is due sooner); RETRY: a back-off retry. */
 void daemon_schedule(struct daemon *d, unsigned int ms, bool retry);
+void daemon_trigger(struct daemon *d);

@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 #include <linux/netlink.h>
 #include <sched.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -118,6 +120,8 @@ static int notify_socket(struct fx *fx)
 }
 
 /* epdmad --root <root> -f -v [--uevent-fd N] EXTRA... */
+static const char *start_settle; /* --settle for the next start(), NULL the default */
+
 static void start(struct fx *fx, struct dmn *d, bool netlink, const char *extra)
 {
 	int sp[2] = { -1, -1 }, err[2];
@@ -143,6 +147,10 @@ static void start(struct fx *fx, struct dmn *d, bool netlink, const char *extra)
 		if (extra) {
 			argv[n++] = "--retry-delay";
 			argv[n++] = extra;
+		}
+		if (start_settle) {
+			argv[n++] = "--settle";
+			argv[n++] = start_settle;
 		}
 		if (dup2(err[1], 2) < 0 || chdir(fx->dir) < 0)
 			_exit(126);
@@ -447,6 +455,113 @@ START_TEST(burst_coalesced)
 	ck_assert_int_eq(status_num(fx, "uevents"), 4);
 	ck_assert_int_eq(status_num(fx, "uevents_ignored"), 1); /* the libudev one */
 	ck_assert_int_eq(status_num(fx, "triggers"), 2);
+	stop(&d);
+	free(d.log);
+	fx_free(fx);
+}
+END_TEST
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+#define TRIGGER_UEVENT                                                                         \
+	"add@/module/pci_epf_dma\0ACTION=add\0DEVPATH=/module/pci_epf_dma\0SUBSYSTEM=module\0" \
+	"SEQNUM=1\0"
+
+/* Whether an sd_notify datagram comes within MS (it is read and dropped). */
+static bool notify_within(struct dmn *d, int ms, const char *prefix)
+{
+	struct pollfd pfd = { .fd = d->notify, .events = POLLIN };
+	bool seen = false;
+
+	while (!seen && poll(&pfd, 1, ms) == 1) {
+		char *m = next_notify(d);
+
+		seen = !strncmp(m, prefix, strlen(prefix));
+		free(m);
+		ms = 0;
+	}
+	return seen;
+}
+
+/* Uevents spread over a while, each within the settle time of the last: one reconcile,
+ * the settle time after the last of them (not after the first). */
+START_TEST(settle_waits_for_quiet)
+{
+	struct fx *fx = fx_new();
+	uint64_t last;
+	struct dmn d;
+	char *seq;
+
+	machine(fx);
+	start_settle = "600";
+	start(fx, &d, false, "3600000");
+	start_settle = NULL;
+	free(until_status(&d, "converged"));
+	for (int i = 0; i < 5; i++) {
+		if (i)
+			usleep(60 * 1000);
+		SEND_UEVENT(&d, 0, TRIGGER_UEVENT);
+		last = mono_ms();
+		ck_assert_msg(!notify_within(&d, 0, "STATUS=reconciling"),
+			      "reconciled %d uevent(s) into the burst", i);
+	}
+	seq = until_status(&d, "converged");
+	ck_assert_str_eq(seq, "STATUS=reconciling|STATUS=converged");
+	free(seq);
+	/* The daemon armed its timer when it read the last one, after `last`. */
+	ck_assert_uint_ge(mono_ms() - last, 600);
+	ck_assert_int_eq(status_num(fx, "triggers"), 5);
+	ck_assert_int_eq(status_num(fx, "reconciles"), 2);
+	stop(&d);
+	free(d.log);
+	fx_free(fx);
+}
+END_TEST
+
+/* A stream of uevents that never pauses for the settle time still gets its reconcile,
+ * 20 settle times after its first uevent. A pause of the test itself (a loaded machine)
+ * voids the attempt: the stream was not one. */
+START_TEST(settle_capped_for_a_stream)
+{
+	const uint64_t settle = 200, cap = 20 * settle;
+	struct fx *fx = fx_new();
+	bool judged = false;
+	struct dmn d;
+
+	machine(fx);
+	start_settle = "200";
+	start(fx, &d, false, "3600000");
+	start_settle = NULL;
+	free(until_status(&d, "converged"));
+	for (int attempt = 0; attempt < 3 && !judged; attempt++) {
+		uint64_t first = mono_ms(), prev = first, gap = 0, now;
+		bool reconciled = false;
+
+		while (!reconciled && mono_ms() - first < 3 * cap) {
+			SEND_UEVENT(&d, 0, TRIGGER_UEVENT);
+			now = mono_ms();
+			gap = now - prev > gap ? now - prev : gap;
+			prev = now;
+			reconciled = notify_within(&d, 10, "STATUS=reconciling");
+		}
+		ck_assert_msg(reconciled, "no reconcile in %llu ms of a steady stream of uevents",
+			      (unsigned long long)(3 * cap));
+		free(until_status(&d, "converged"));
+		if (gap >= settle - 30)
+			continue; /* the test stalled: that was a pause, not a stream */
+		judged = true;
+		ck_assert_uint_ge(mono_ms() - first, cap - 20);
+		/* The stream stops: what it left queued settles once more, then quiet. */
+		while (notify_within(&d, (int)settle * 4, "STATUS=reconciling"))
+			free(until_status(&d, "converged"));
+	}
+	ck_assert_msg(judged, "the test stalled in every attempt");
 	stop(&d);
 	free(d.log);
 	fx_free(fx);
@@ -1109,6 +1224,8 @@ static Suite *epdmad_suite(void)
 	tcase_add_test(tc, converged_start_writes_nothing);
 	tcase_add_test(tc, late_controller);
 	tcase_add_test(tc, burst_coalesced);
+	tcase_add_test(tc, settle_waits_for_quiet);
+	tcase_add_test(tc, settle_capped_for_a_stream);
 	tcase_add_test(tc, lock_held_retries);
 	tcase_add_test(tc, sighup_reloads);
 	tcase_add_test(tc, failed_run_reported);
