@@ -620,7 +620,7 @@ static int resolve_target(const char *target, char *rel_out, size_t size)
 		snprintf(joined, sizeof(joined), "%s/%s", cwd, target);
 	else
 		return -errno;
-	if (!realpath(joined, real))
+	if (!fk_realpath(joined, real))
 		return -errno;
 	rel = fk_rel(real);
 	if (!rel || strncmp(rel, CFS_PREFIX, strlen(CFS_PREFIX)))

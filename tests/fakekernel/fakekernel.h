@@ -29,6 +29,8 @@ bool fk_init(void); /* false when the fake is inactive (no EPDMA_FAKE_ROOT) */
 const char *fk_root(void);
 /* ABS below the root: the path relative to it ("" for the root), else NULL. */
 const char *fk_rel(const char *abs);
+/* realpath(3), with the root's own components taken as resolved (fk_init()). */
+char *fk_realpath(const char *path, char *out);
 /* Resolve DIRFD/PATH as the kernel would for a create/remove: parent
  * resolved through symlinks, last component kept. 0 or -errno. */
 int fk_resolve(int dirfd, const char *path, char *out, size_t size);

@@ -47,7 +47,7 @@ static int dev_path(const char *bdf, char *out, size_t size)
 
 	snprintf(link, sizeof(link), "%s", fk_abs(PCI_DEVS));
 	snprintf(link + strlen(link), sizeof(link) - strlen(link), "/%s", bdf);
-	if (strchr(bdf, '/') || !*bdf || !realpath(link, real))
+	if (strchr(bdf, '/') || !*bdf || !fk_realpath(link, real))
 		return -ENODEV;
 	rel = fk_rel(real);
 	if (!rel)

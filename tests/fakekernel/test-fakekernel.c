@@ -7,7 +7,11 @@
  * with the fake kernel preloaded; each output line is the command plus
  * " -> ERRNO" when it failed, "PATH = VALUE" for cat.
  */
+#include <dlfcn.h>
+#include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -345,6 +349,91 @@ END_TEST
 	"echo 1 > " DMA "/" f "/msi_interrupts\n" \
 	"echo 1 > $(ls -d " DMA "/" f "/pci_epf_dma.*)/wr_chans\n"
 
+static void link_in(struct fx *fx, const char *target, const char *rel)
+{
+	char *p = fx_path(fx, rel);
+
+	ck_assert_msg(symlink(target, p) == 0, "symlink %s: %s", p, strerror(errno));
+	free(p);
+}
+
+/* The fake kernel resolves every path it is handed with its own realpath(3) that takes the
+ * root as resolved: it must answer as realpath(3) does, result or errno, for links relative
+ * and absolute, chains, "..", loops, escapes above the root and missing parts. */
+START_TEST(test_resolver_matches_realpath)
+{
+	static const char *const rels[] = {
+		"",	      "a",
+		"a/b",	      "a/b/c",
+		"a/b/f",      "a/b/f/x",
+		"l1",	      "l1/c",
+		"l1/c/up",    "l1/c/up/l1/f",
+		"a/l2",	      "a/l2/..",
+		"a/l2/../f",  "chain",
+		"chain/c",    "abs",
+		"abs/c/up",   "loop1",
+		"loop1/x",    "esc",
+		"esc/root/a", "dangling",
+		"a/missing",  "a/missing/x",
+		"a/./b/../b", "a/b/c/up/../..",
+		"..",	      "../root/a/b",
+		"self",	      "self/a",
+	};
+	struct fx *fx = fx_new();
+	char *(*fk_realpath)(const char *, char *);
+	bool (*fk_init)(void);
+	char *abs, base[PATH_MAX];
+	void *lib;
+
+	fx_mkdir(fx, "a/b/c");
+	fx_write(fx, "a/b/f", "%s", "file\n");
+	ck_assert(realpath(fx->root, base));
+	link_in(fx, "a/b", "l1");
+	link_in(fx, "../a/b/c", "a/l2");
+	link_in(fx, "../..", "a/b/c/up");
+	link_in(fx, "l1", "chain");
+	ck_assert_int_gt(asprintf(&abs, "%s/a/b", base), 0);
+	link_in(fx, abs, "abs");
+	link_in(fx, "loop2", "loop1");
+	link_in(fx, "loop1", "loop2");
+	link_in(fx, "..", "esc");
+	link_in(fx, "nowhere", "dangling");
+	link_in(fx, ".", "self");
+	setenv("EPDMA_FAKE_ROOT", fx->root, 1);
+	setenv("EPDMA_FAKE_STATE", fx->state, 1);
+	/* RTLD_LOCAL: its open() and friends stay out of this process's own calls. */
+	lib = dlopen(FAKEKERNEL_PATH, RTLD_NOW | RTLD_LOCAL);
+	ck_assert_msg(lib, "%s", dlerror());
+	fk_init = (bool (*)(void))dlsym(lib, "fk_init");
+	fk_realpath = (char *(*)(const char *, char *))dlsym(lib, "fk_realpath");
+	ck_assert(fk_init && fk_realpath && fk_init());
+	for (size_t i = 0; i < sizeof(rels) / sizeof(rels[0]); i++) {
+		char path[PATH_MAX], want[PATH_MAX], got[PATH_MAX];
+		char *w, *g;
+		int werr, gerr;
+
+		snprintf(path, sizeof(path), "%s%s%s", base, *rels[i] ? "/" : "", rels[i]);
+		errno = 0;
+		w = realpath(path, want);
+		werr = errno;
+		errno = 0;
+		g = fk_realpath(path, got);
+		gerr = errno;
+		ck_assert_msg(!w == !g, "%s: realpath %s, fake %s", rels[i], w ? w : strerror(werr),
+			      g ? g : strerror(gerr));
+		if (w)
+			ck_assert_msg(!strcmp(want, got), "%s: realpath %s, fake %s", rels[i], want,
+				      got);
+		else
+			ck_assert_msg(werr == gerr, "%s: realpath %s, fake %s", rels[i],
+				      strerror(werr), strerror(gerr));
+	}
+	dlclose(lib);
+	free(abs);
+	fx_free(fx);
+}
+END_TEST
+
 START_TEST(test_max_functions_absent)
 {
 	struct fx *fx = fx_new();
@@ -650,6 +739,7 @@ static Suite *fakekernel_suite(void)
 	tcase_add_test(tc, test_fail_injection);
 	tcase_add_test(tc, test_oplog);
 	tcase_add_test(tc, test_sysfs_write);
+	tcase_add_test(tc, test_resolver_matches_realpath);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("modules");
 	tcase_add_test(tc, test_modules);
