@@ -413,18 +413,33 @@ static void check_vbus(const struct epdma_config *cfg, const struct epdma_endpoi
 void epdma_endpoint_probe(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 			  struct epdma_endpoint_facts *facts)
 {
-	epdma_endpoint_probe_for(ctx, cfg, true, facts);
+	epdma_endpoint_probe_for(ctx, cfg, EPDMA_PROBE_DRIVERS | EPDMA_PROBE_GUARDS, facts);
 }
 
-void epdma_endpoint_probe_for(struct epdma_ctx *ctx, const struct epdma_config *cfg, bool checks,
-			      struct epdma_endpoint_facts *facts)
+void epdma_endpoint_probe_guards(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+				 struct epdma_endpoint_facts *facts)
 {
 	char path[64];
 	int r;
 
+	r = epdma_vntb_stale_device(ctx, cfg->vntb.vntb_vid, cfg->vntb.vntb_pid,
+				    facts->stale_vntb_device, sizeof(facts->stale_vntb_device));
+	if (r <= 0)
+		facts->stale_vntb_device[0] = '\0';
+	facts->stale_vntb_err = r < 0 ? r : 0;
+	snprintf(path, sizeof(path), "/sys/class/pci_bus/0000:%02x", cfg->vntb.vbus_number);
+	facts->vbus_present = epdma_fs_exists(ctx, path);
+	facts->nvntb_buses = 0;
+	probe_vntb_buses(ctx, cfg, facts);
+	facts->guards_probed = true;
+}
+
+void epdma_endpoint_probe_for(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			      unsigned int what, struct epdma_endpoint_facts *facts)
+{
 	memset(facts, 0, sizeof(*facts));
 	facts->configfs_mounted = epdma_configfs_mounted(ctx);
-	if (checks) {
+	if (what & EPDMA_PROBE_DRIVERS) {
 		facts->vntb_registered = epdma_epf_driver_registered(ctx, EPDMA_EPF_VNTB);
 		facts->dma_registered = epdma_epf_driver_registered(ctx, EPDMA_EPF_DMA);
 	}
@@ -435,13 +450,6 @@ void epdma_endpoint_probe_for(struct epdma_ctx *ctx, const struct epdma_config *
 	facts->bar_attrs = epdma_vntb_bar_attrs(ctx, &facts->bar_attrs_how, facts->bar_function,
 						facts->bar_subgroup, sizeof(facts->bar_subgroup),
 						facts->release, sizeof(facts->release));
-	r = epdma_vntb_stale_device(ctx, cfg->vntb.vntb_vid, cfg->vntb.vntb_pid,
-				    facts->stale_vntb_device, sizeof(facts->stale_vntb_device));
-	if (r <= 0)
-		facts->stale_vntb_device[0] = '\0';
-	facts->stale_vntb_err = r < 0 ? r : 0;
-	snprintf(path, sizeof(path), "/sys/class/pci_bus/0000:%02x", cfg->vntb.vbus_number);
-	facts->vbus_present = epdma_fs_exists(ctx, path);
 	if (facts->controller[0] && facts->configfs_mounted) {
 		facts->links_listed = true;
 		facts->nlinks = epdma_controller_links(ctx, facts->controller, facts->links,
@@ -452,8 +460,8 @@ void epdma_endpoint_probe_for(struct epdma_ctx *ctx, const struct epdma_config *
 		facts->state_read = true;
 		facts->state_err = epdma_graph_state_read(ctx, &facts->state);
 	}
-	if (checks)
-		probe_vntb_buses(ctx, cfg, facts);
+	if (what & EPDMA_PROBE_GUARDS)
+		epdma_endpoint_probe_guards(ctx, cfg, facts);
 }
 
 int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg,
@@ -473,13 +481,14 @@ int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	check_epf_driver(facts, mods, EPDMA_EPF_DMA, EPDMA_MODULE_DMA, c);
 	epdma_modules_free(mods);
 	check_controller(ctx, cfg, facts, c);
-	if (facts->controller[0]) {
+	/* Without the guards (a setup that has not planned yet) only what any run needs. */
+	if (facts->controller[0] && facts->guards_probed)
 		check_max_functions(ctx, facts->controller, c);
-		if (facts->configfs_mounted)
-			check_links(cfg, facts, c);
-	}
+	if (facts->controller[0] && facts->configfs_mounted)
+		check_links(cfg, facts, c);
 	check_vntb_bars(cfg, facts, c);
-	check_vbus(cfg, facts, flags, c);
+	if (facts->guards_probed)
+		check_vbus(cfg, facts, flags, c);
 	return epdma_checks_failed(c) ? -EINVAL : 0;
 }
 

@@ -64,14 +64,19 @@ static int prepare_system(struct epdma_ctx *ctx, const struct epdma_endpoint_fac
 	return changed;
 }
 
-/* Probe and preflight; with FIX (setup) put configfs and the drivers in place first. */
+/*
+ * Probe and preflight; with FIX (setup) put configfs and the drivers in place
+ * first. WHAT: the probe's EPDMA_PROBE_* (setup leaves out the guards until
+ * its plan has something to do).
+ */
 static int preflight(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
-		     bool fix, struct epdma_endpoint_facts *facts, struct epdma_run *run)
+		     bool fix, unsigned int what, struct epdma_endpoint_facts *facts,
+		     struct epdma_run *run)
 {
 	int r;
 
 	run->role = EPDMA_ROLE_ENDPOINT;
-	epdma_endpoint_probe(ctx, cfg, facts);
+	epdma_endpoint_probe_for(ctx, cfg, what, facts);
 	r = epdma_check_endpoint(ctx, cfg, facts, flags, &run->checks);
 	if (r == 0 && fix) {
 		r = prepare_system(ctx, facts, &run->errors);
@@ -81,7 +86,7 @@ static int preflight(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsi
 			goto out; /* all was in place: the facts stand */
 		/* Again, now that configfs and the drivers are there. */
 		epdma_checks_clear(&run->checks);
-		epdma_endpoint_probe(ctx, cfg, facts);
+		epdma_endpoint_probe_for(ctx, cfg, what, facts);
 		r = epdma_check_endpoint(ctx, cfg, facts, flags, &run->checks);
 	}
 out:
@@ -140,14 +145,17 @@ int epdma_endpoint_check(struct epdma_ctx *ctx, const struct epdma_config *cfg, 
 {
 	struct epdma_endpoint_facts facts;
 
-	return epdma_run_finish(run, preflight(ctx, cfg, flags, false, &facts, run));
+	return epdma_run_finish(run,
+				preflight(ctx, cfg, flags, false,
+					  EPDMA_PROBE_DRIVERS | EPDMA_PROBE_GUARDS, &facts, run));
 }
 
 int epdma_endpoint_plan(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
 			struct epdma_run *run)
 {
 	struct epdma_endpoint_facts facts;
-	int r = preflight(ctx, cfg, flags, false, &facts, run);
+	int r = preflight(ctx, cfg, flags, false, EPDMA_PROBE_DRIVERS | EPDMA_PROBE_GUARDS, &facts,
+			  run);
 
 	if (r == 0)
 		r = read_graph(ctx, cfg, &facts, run);
@@ -186,17 +194,38 @@ static int apply(struct epdma_ctx *ctx, struct epdma_run *run)
 	return r;
 }
 
+/*
+ * Preflight, graph, plan. The guards (the stale vNTB device, the virtual bus,
+ * max-functions) protect links and binds: a run whose plan is empty makes
+ * none, so they are probed, checked and planned with only when the first plan
+ * has an operation or a refusal (a converged re-run costs what it reads).
+ */
 static int setup_pass(struct epdma_ctx *ctx, const struct epdma_config *cfg, unsigned int flags,
 		      struct epdma_run *run)
 {
 	struct epdma_endpoint_facts facts;
-	int r = preflight(ctx, cfg, flags, true, &facts, run);
+	int r = preflight(ctx, cfg, flags, true, EPDMA_PROBE_DRIVERS, &facts, run);
+	bool refused = r == -EPERM;
 
-	if (r == 0)
+	if (r < 0 && !refused)
+		return r;
+	if (!refused) {
 		r = read_graph(ctx, cfg, &facts, run);
-	if (r == 0)
+		if (r < 0)
+			return r;
 		r = plan_setup(cfg, &facts, flags, run);
-	return r;
+		if (r == 0 && run->plan->count == 0 && !run->errors.count)
+			return 0;
+		free(run->plan);
+		run->plan = NULL;
+		epdma_errors_clear(&run->errors);
+	}
+	/* With the guards: the checks as `check` has them, then the plan again. */
+	epdma_endpoint_probe_guards(ctx, cfg, &facts);
+	epdma_checks_clear(&run->checks);
+	if (epdma_check_endpoint(ctx, cfg, &facts, flags, &run->checks) < 0 || refused)
+		return -EPERM;
+	return plan_setup(cfg, &facts, flags, run);
 }
 
 /* The known cause of what the kernel logged while the failed operation ran. */
@@ -376,7 +405,7 @@ int epdma_endpoint_status(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	int r;
 
 	run->role = EPDMA_ROLE_ENDPOINT;
-	epdma_endpoint_probe_for(ctx, cfg, false, &facts);
+	epdma_endpoint_probe_for(ctx, cfg, 0, &facts);
 	if (!facts.controller[0]) {
 		epdma_controller_error(cfg, facts.controller_err, &run->errors);
 		return epdma_run_finish(run, facts.controller_err);

@@ -403,6 +403,10 @@ struct epdma_endpoint_facts {
 	 * on the configured vbus_number (for the checks only; none for status). */
 	int nvntb_buses;
 	struct epdma_vntb_bus vntb_buses[EPDMA_MAX_FUNCTIONS];
+	/* The facts above only linking a function needs (the stale vNTB device, the
+	 * virtual bus, the linked vNTB buses) were probed, and the checks on them
+	 * and on max-functions can run (epdma_endpoint_probe_guards()). */
+	bool guards_probed;
 };
 
 /* An unbound device left by an earlier vNTB bind: BDF, vntb_vid, vntb_pid. */
@@ -414,9 +418,16 @@ struct epdma_endpoint_facts {
 
 void epdma_endpoint_probe(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 			  struct epdma_endpoint_facts *facts);
-/* The same; without CHECKS (status) not what only the checks ask (the drivers' registration). */
-void epdma_endpoint_probe_for(struct epdma_ctx *ctx, const struct epdma_config *cfg, bool checks,
-			      struct epdma_endpoint_facts *facts);
+/* What epdma_endpoint_probe_for() reads beyond what every run needs. */
+#define EPDMA_PROBE_DRIVERS 0x1 /* the EPF drivers' registration (the checks) */
+#define EPDMA_PROBE_GUARDS  0x2 /* what only a change needs: epdma_endpoint_probe_guards() */
+/* The same, reading only WHAT of it (status: neither). */
+void epdma_endpoint_probe_for(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+			      unsigned int what, struct epdma_endpoint_facts *facts);
+/* Into FACTS, what only linking a function needs: the stale vNTB device, whether
+ * the configured virtual bus exists, the linked vNTB functions' buses. */
+void epdma_endpoint_probe_guards(struct epdma_ctx *ctx, const struct epdma_config *cfg,
+				 struct epdma_endpoint_facts *facts);
 /* Endpoint preflight over FACTS; -EINVAL when a check failed. */
 int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 			 const struct epdma_endpoint_facts *facts, unsigned int flags,

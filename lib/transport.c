@@ -174,11 +174,24 @@ struct ensure {
 	struct param params[4];
 	size_t nparams;
 	char options[512];
+	int kmsg; /* /dev/kmsg from just before the first change, -1 none yet */
 };
 
+/* What the kernel logs from here on is the step's (step_causes()): opened only
+ * before a change, which a run that finds the transport as configured makes none of. */
+static void kmsg_mark(struct ensure *e)
+{
+	if (e->kmsg < 0)
+		e->kmsg = epdma_kmsg_open(e->ctx);
+}
+
+/* The module index, for a load or a removal (a change: kmsg_mark()). */
 static int modules_open(struct ensure *e)
 {
-	int r = e->mods ? 0 : epdma_modules_new(e->ctx, &e->mods);
+	int r;
+
+	kmsg_mark(e);
+	r = e->mods ? 0 : epdma_modules_new(e->ctx, &e->mods);
 
 	if (r < 0)
 		epdma_errors_add(&e->run->errors, NULL, 0, "modules",
@@ -207,6 +220,7 @@ static int params_adjust(struct ensure *e, char *stuck, size_t size)
 		if (param_equal(p, live))
 			continue;
 		snprintf(path, sizeof(path), "/sys/module/%s/parameters/%s", e->mod, p->name);
+		kmsg_mark(e);
 		r = epdma_fs_write(e->ctx, path, p->value);
 		if (r == 0) {
 			epdma_checks_add(&e->run->transport, "transport parameter",
@@ -413,12 +427,11 @@ int epdma_transport_ensure(struct epdma_ctx *ctx, const struct epdma_config *cfg
 			   enum epdma_role role, const char *bdf, unsigned int flags,
 			   struct epdma_run *run)
 {
-	struct ensure e = { .ctx = ctx, .cfg = cfg, .run = run };
-	int kmsg, r;
+	struct ensure e = { .ctx = ctx, .cfg = cfg, .run = run, .kmsg = -1 };
+	int r;
 
 	if (role == EPDMA_ROLE_ENDPOINT && !ntb_device_present(ctx, cfg, run))
 		return 0;
-	kmsg = epdma_kmsg_open(ctx);
 	epdma_module_name(cfg->transport.module, e.mod, sizeof(e.mod));
 	e.nparams = transport_params(cfg, role, bdf, e.params);
 	options_text(e.params, e.nparams, e.options, sizeof(e.options));
@@ -431,9 +444,9 @@ int epdma_transport_ensure(struct epdma_ctx *ctx, const struct epdma_config *cfg
 	if (r == 0)
 		ensure_clients(&e);
 	epdma_modules_free(e.mods);
-	if (kmsg >= 0) {
-		step_causes(kmsg, r, run);
-		close(kmsg);
+	if (e.kmsg >= 0) {
+		step_causes(e.kmsg, r, run);
+		close(e.kmsg);
 	}
 	return r < 0 ? r : 0;
 }

@@ -904,6 +904,70 @@ START_TEST(rerun_writes_nothing)
 }
 END_TEST
 
+/* The inotify watches of W that saw an event since the last call, as bits (1 << wd). */
+static unsigned int opened_since(int w)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	unsigned int seen = 0;
+	ssize_t n;
+
+	while ((n = read(w, buf, sizeof(buf))) > 0)
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+
+			if (ev->wd > 0 && ev->wd < 32)
+				seen |= 1u << ev->wd;
+			p += sizeof(*ev) + ev->len;
+		}
+	return seen;
+}
+
+/* A converged re-run asks nothing only a change needs: not the PCI devices (a stale vNTB
+ * device), not max-functions, not the kernel log. A setup with work to do and check do. */
+START_TEST(rerun_skips_what_only_changes_need)
+{
+	static const char *const paths[] = {
+		"sys/bus/pci/devices",
+		"sys/class/pci_epc/" EPC "/device/of_node/max-functions",
+		"dev/kmsg",
+	};
+	struct fx *fx = fx_new();
+	struct fx_result r;
+	unsigned int all = 0, seen;
+	int w, wd;
+
+	fx_rcar_s4(fx);
+	write_conf(fx, NULL);
+	fx_mkdir(fx, "sys/bus/pci/devices"); /* no device on the vNTB's bus yet */
+	w = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	ck_assert_int_ge(w, 0);
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		char *p = fx_path(fx, paths[i]);
+
+		wd = inotify_add_watch(w, p, IN_OPEN);
+		ck_assert_msg(wd > 0 && wd < 32, "watch %s: %s", p, strerror(errno));
+		all |= 1u << wd;
+		free(p);
+	}
+	cold_setup(fx);
+	seen = opened_since(w);
+	ck_assert_msg(seen == all, "the cold setup opened %#x of %#x", seen, all);
+	ctl(fx, &r, "setup", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "Nothing to do: " EPC " matches the config.\n");
+	fx_result_free(&r);
+	seen = opened_since(w);
+	ck_assert_msg(seen == 0, "the converged re-run opened %#x", seen);
+	ctl(fx, &r, "check", NULL);
+	ck_assert_int_eq(r.status, 0);
+	fx_result_free(&r);
+	seen = opened_since(w);
+	ck_assert_msg((seen & 0x6) == 0x6, "check opened %#x", seen); /* watches 1 and 2 */
+	close(w);
+	fx_free(fx);
+}
+END_TEST
+
 /* ---- 5. objects epdma did not create ---- */
 
 START_TEST(foreign_function_untouched)
@@ -2228,6 +2292,7 @@ static Suite *endpoint_suite(void)
 	tcase_add_test(tc, unrelated_kernel_error_ignored);
 	tcase_add_test(tc, primary_link_form);
 	tcase_add_test(tc, rerun_writes_nothing);
+	tcase_add_test(tc, rerun_skips_what_only_changes_need);
 	tcase_add_test(tc, foreign_function_untouched);
 	tcase_add_test(tc, adopt_matching_function);
 	tcase_add_test(tc, adopt_refuses_a_different_function);

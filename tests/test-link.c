@@ -12,6 +12,7 @@
 #include <sched.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,8 +89,10 @@ START_TEST(converged_run_keeps_the_modprobe_snippet)
 {
 	struct fx *fx = endpoint(true);
 	struct fx_result r;
-	char path[4096], tmp[4200];
+	char path[4096], tmp[4200], kmsg[4096];
+	char ev[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
 	struct stat before, after;
+	int w;
 
 	write_conf(fx, "transport_mtu = 0x2000\n");
 	ctl(fx, &r, "setup", NULL);
@@ -98,17 +101,25 @@ START_TEST(converged_run_keeps_the_modprobe_snippet)
 	snprintf(path, sizeof(path), "%s/run/modprobe.d/epdma.conf", fx->root);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	ck_assert_int_eq(stat(path, &before), 0);
+	/* Nor is the kernel log opened: it is read only for the causes of a change. */
+	snprintf(kmsg, sizeof(kmsg), "%s/dev/kmsg", fx->root);
+	w = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	ck_assert_int_ge(w, 0);
+	ck_assert_int_ge(inotify_add_watch(w, kmsg, IN_OPEN), 0);
 	ctl(fx, &r, "setup", NULL);
 	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
 	fx_result_free(&r);
 	ck_assert_int_eq(stat(path, &after), 0);
 	ck_assert_msg(after.st_ino == before.st_ino, "the snippet was replaced");
 	ck_assert_int_eq(access(tmp, F_OK), -1);
-	/* Another value: written again. */
+	ck_assert_msg(read(w, ev, sizeof(ev)) < 0, "the converged run opened /dev/kmsg");
+	/* Another value: written again, into the loaded transport too, the log opened first. */
 	write_conf(fx, "transport_mtu = 0x4000\n");
 	ctl(fx, &r, "setup", NULL);
 	ck_assert_msg(r.status == 0, "exit %d\n%s%s", r.status, r.out, r.err);
 	fx_result_free(&r);
+	ck_assert_msg(read(w, ev, sizeof(ev)) > 0, "the transport changed without /dev/kmsg");
+	close(w);
 	ck_assert_int_eq(stat(path, &after), 0);
 	ck_assert_msg(after.st_ino != before.st_ino, "the snippet was not rewritten");
 	ck_assert(fx_file_has(fx, "run/modprobe.d/epdma.conf", "transport_mtu=16384\n"));
