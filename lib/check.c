@@ -472,8 +472,10 @@ int epdma_check_endpoint(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 	int r;
 
 	check_configfs(ctx, facts, c);
-	/* The release the BAR-selector probe read, if it did. */
-	r = epdma_modules_new_from(ctx, facts->release, &mods);
+	/* Only for a driver not registered; the release the BAR-selector probe read, if it did. */
+	r = facts->vntb_registered && facts->dma_registered
+		    ? 0
+		    : epdma_modules_new_from(ctx, facts->release, &mods);
 	if (r < 0)
 		epdma_checks_add(c, "modules", EPDMA_CHECK_FAIL, NULL,
 				 "cannot read the module index: %s", strerror(-r));

@@ -382,7 +382,7 @@ out:
 	return r;
 }
 
-void fk_pending_run(void)
+bool fk_pending_run(void)
 {
 	struct fk_state *st;
 	const char *v;
@@ -409,6 +409,7 @@ void fk_pending_run(void)
 		fk_state_save(st);
 	fk_state_free(st);
 	fk_unlock();
+	return changed;
 }
 
 static int subgroup_count(const struct fk_fn *fn, char *name, size_t size)

@@ -82,68 +82,34 @@ int fk_fd_path(int fd, char *out, size_t size)
 }
 
 /*
- * realpath(3) of a path below the root, which fk_init() resolved already:
- * only the components under it are looked up, a readlink(2) each, where
- * realpath(3) takes one for every component from "/" (the fake kernel
- * resolves every path it is handed, so that was most of its system calls).
- * What it does not follow itself (an absolute link target, a ".." above the
- * root, a path elsewhere) goes to realpath(3); the answer is the same.
+ * realpath(3) in three system calls: the kernel walks PATH once (open with
+ * O_PATH) and /proc/self/fd names what it found, where realpath(3) takes a
+ * readlink(2) for every component from "/" (the fake kernel resolves every
+ * path it is handed, so that was most of its system calls). Its own calls go
+ * straight to libc (fk_busy). Without /proc, realpath(3).
  */
 char *fk_realpath(const char *path, char *out)
 {
-	char todo[PATH_MAX * 2], rest[PATH_MAX * 2], target[PATH_MAX], cur[PATH_MAX];
-	const char *rel = init_state > 0 ? fk_rel(path) : NULL, *p;
-	size_t len = root_len;
-	int links = 0;
+	int busy = fk_busy, fd, err;
+	char proc[64];
+	ssize_t n;
 
-	if (!rel || strlen(rel) >= sizeof(todo))
-		return realpath(path, out);
-	strcpy(todo, rel);
-	memcpy(cur, root, root_len + 1);
-	p = todo;
-	while (*p) {
-		size_t n = strcspn(p, "/");
-		const char *comp = p;
-		ssize_t t;
-
-		p += n;
-		while (*p == '/')
-			p++;
-		if (n == 0 || (n == 1 && comp[0] == '.'))
-			continue;
-		if (n == 2 && comp[0] == '.' && comp[1] == '.') {
-			if (len == root_len)
-				return realpath(path, out); /* above the root */
-			while (cur[len - 1] != '/')
-				len--;
-			cur[--len] = '\0';
-			continue;
-		}
-		if (len + 1 + n >= sizeof(cur)) {
-			errno = ENAMETOOLONG;
-			return NULL;
-		}
-		cur[len] = '/';
-		memcpy(cur + len + 1, comp, n);
-		cur[len + 1 + n] = '\0';
-		t = readlink(cur, target, sizeof(target) - 1);
-		if (t < 0) {
-			if (errno != EINVAL)
-				return NULL; /* ENOENT, ENOTDIR, EACCES: realpath(3)'s errno */
-			len += 1 + n;	     /* not a link */
-			continue;
-		}
-		target[t] = '\0';
-		if (target[0] == '/' || ++links > 40)
-			return realpath(path, out);
-		cur[len] = '\0'; /* the target is relative to the link's directory */
-		if (strlen(target) + 1 + strlen(p) >= sizeof(rest))
-			return realpath(path, out);
-		snprintf(rest, sizeof(rest), "%s/%s", target, p);
-		strcpy(todo, rest);
-		p = todo;
+	fk_busy = 1;
+	fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0) {
+		fk_busy = busy;
+		return NULL;
 	}
-	memcpy(out, cur, len + 1);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = readlink(proc, out, PATH_MAX - 1);
+	err = errno;
+	close(fd);
+	fk_busy = busy;
+	if (n < 0 || out[0] != '/') {
+		errno = err;
+		return realpath(path, out);
+	}
+	out[n] = '\0';
 	return out;
 }
 

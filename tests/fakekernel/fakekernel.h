@@ -29,7 +29,7 @@ bool fk_init(void); /* false when the fake is inactive (no EPDMA_FAKE_ROOT) */
 const char *fk_root(void);
 /* ABS below the root: the path relative to it ("" for the root), else NULL. */
 const char *fk_rel(const char *abs);
-/* realpath(3), with the root's own components taken as resolved (fk_init()). */
+/* realpath(3), in three system calls whatever the depth. */
 char *fk_realpath(const char *path, char *out);
 /* Resolve DIRFD/PATH as the kernel would for a create/remove: parent
  * resolved through symlinks, last component kept. 0 or -errno. */
@@ -83,7 +83,7 @@ void fk_lock(void);
 void fk_unlock(void);
 
 /* ---- configfs.c: pci_ep configfs ---- */
-void fk_pending_run(void); /* old generation delayed work that is due */
+bool fk_pending_run(void); /* old generation delayed work that is due; true: some ran */
 int fk_cfs_mkdir(const char *rel);
 int fk_cfs_rmdir(const char *rel);
 int fk_cfs_unlink(const char *rel);

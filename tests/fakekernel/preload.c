@@ -64,30 +64,33 @@ static int fail(int r)
 	return -1;
 }
 
+/* DIRFD/PATH resolved into BUF, relative to the root; NULL when not below it. */
+static const char *root_rel(int dirfd, const char *path, char *buf, size_t size)
+{
+	if (!path)
+		return NULL;
+	if (path[0] == '/' && strncmp(path, fk_root(), strlen(fk_root())) != 0)
+		return NULL;
+	return fk_resolve(dirfd, path, buf, size) == 0 ? fk_rel(buf) : NULL;
+}
+
+/* REL (below the root) is a kernel path: sysfs or configfs. */
+static const char *kernel_only(const char *rel)
+{
+	return rel && (strncmp(rel, "sys/", 4) == 0 || strcmp(rel, "sys") == 0) ? rel : NULL;
+}
+
 /* The path relative to the root when DIRFD/PATH is a kernel path below it. */
 static const char *kernel_rel(int dirfd, const char *path, char *buf, size_t size)
 {
-	const char *rel;
-
-	if (!path || fk_resolve(dirfd, path, buf, size) < 0)
-		return NULL;
-	rel = fk_rel(buf);
-	if (!rel)
-		return NULL;
-	if (strncmp(rel, "sys/", 4) != 0 && strcmp(rel, "sys") != 0)
-		return NULL;
-	return rel;
+	return kernel_only(root_rel(dirfd, path, buf, size));
 }
 
 static bool below_root(int dirfd, const char *path)
 {
 	char buf[PATH_MAX];
 
-	if (!path)
-		return false;
-	if (path[0] == '/' && strncmp(path, fk_root(), strlen(fk_root())) != 0)
-		return false;
-	return fk_resolve(dirfd, path, buf, sizeof(buf)) == 0 && fk_rel(buf);
+	return root_rel(dirfd, path, buf, sizeof(buf)) != NULL;
 }
 
 static void touch_pending(int dirfd, const char *path)
@@ -113,9 +116,11 @@ static int open_flags(int dirfd, const char *path, int *flags)
 	if (!active())
 		return 0;
 	fk_busy = 1;
-	if (below_root(dirfd, path))
-		fk_pending_run();
-	rel = kernel_rel(dirfd, path, buf, sizeof(buf));
+	/* Resolved once, and again only when due delayed work changed the tree. */
+	rel = root_rel(dirfd, path, buf, sizeof(buf));
+	if (rel && fk_pending_run())
+		rel = root_rel(dirfd, path, buf, sizeof(buf));
+	rel = kernel_only(rel);
 	if (rel && *flags & O_CREAT) {
 		if (stat(buf, &st) < 0)
 			r = -EACCES;

@@ -357,9 +357,10 @@ static void link_in(struct fx *fx, const char *target, const char *rel)
 	free(p);
 }
 
-/* The fake kernel resolves every path it is handed with its own realpath(3) that takes the
- * root as resolved: it must answer as realpath(3) does, result or errno, for links relative
- * and absolute, chains, "..", loops, escapes above the root and missing parts. */
+/* The fake kernel resolves every path it is handed with its own realpath(3) (the kernel's
+ * walk, named by /proc/self/fd): it must answer as realpath(3) does, result or errno, for
+ * links relative and absolute, chains, "..", loops, escapes above the root and missing
+ * parts. */
 START_TEST(test_resolver_matches_realpath)
 {
 	static const char *const rels[] = {
@@ -408,7 +409,7 @@ START_TEST(test_resolver_matches_realpath)
 	fk_realpath = (char *(*)(const char *, char *))dlsym(lib, "fk_realpath");
 	ck_assert(fk_init && fk_realpath && fk_init());
 	for (size_t i = 0; i < sizeof(rels) / sizeof(rels[0]); i++) {
-		char path[PATH_MAX], want[PATH_MAX], got[PATH_MAX];
+		char path[PATH_MAX + 64], want[PATH_MAX], got[PATH_MAX];
 		char *w, *g;
 		int werr, gerr;
 
