@@ -10,6 +10,11 @@
  * tests/bench/syscalls sums them by path class. Only the calls lib/ makes
  * are wrapped; fopen()/readdir() stay inside libc and are counted as the
  * open/fdopendir that start them.
+ *
+ * With $EPDMA_COUNT_TIME set, the time spent inside the outermost wrapped
+ * calls (the fake kernel's work and the cable's processes happen inside
+ * them) goes to that file at exit as "<ns> <calls>": tests/bench/daemon takes
+ * it from a run's wall time to give what the program itself spent.
  */
 #include <dirent.h>
 #include <dlfcn.h>
@@ -24,6 +29,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_FD 4096
@@ -34,6 +40,10 @@ static _Thread_local void *caller;
 static FILE *out;
 static const char *root;
 static size_t root_len;
+/* EPDMA_COUNT_TIME: nanoseconds inside the outermost wrapped calls, and their number. */
+static const char *time_path;
+static _Thread_local int depth;
+static unsigned long long inside_ns, inside_calls;
 
 #define NEXT(name)                            \
 	static __typeof__(name) *next;        \
@@ -47,6 +57,7 @@ __attribute__((constructor)) static void count_init(void)
 
 	root = getenv("EPDMA_FAKE_ROOT");
 	root_len = root ? strlen(root) : 0;
+	time_path = getenv("EPDMA_COUNT_TIME");
 	if (path) {
 		int fd = (int)syscall(SYS_openat, AT_FDCWD, path,
 				      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -59,6 +70,25 @@ __attribute__((destructor)) static void count_fini(void)
 {
 	if (out)
 		fflush(out);
+	if (time_path) {
+		char line[64];
+		int fd = (int)syscall(SYS_openat, AT_FDCWD, time_path,
+				      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int n = snprintf(line, sizeof(line), "%llu %llu\n", inside_ns, inside_calls);
+
+		if (fd >= 0) {
+			(void)!syscall(SYS_write, fd, line, (size_t)n);
+			syscall(SYS_close, fd);
+		}
+	}
+}
+
+static unsigned long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
 }
 
 /* DIRFD/PATH as an absolute path (as far as this shim knows DIRFD). */
@@ -74,13 +104,19 @@ static void resolve(int dirfd, const char *path, char *buf, size_t size)
 		snprintf(buf, size, "%s/%s", base, path);
 }
 
-/* Call the next definition; keep who called us across the calls it makes. */
-#define CALL(expr)                            \
-	({                                    \
-		void *saved_ = caller;        \
-		__typeof__(expr) r_ = (expr); \
-		caller = saved_;              \
-		r_;                           \
+/* Call the next definition; keep who called us across the calls it makes, and
+ * time it when it is the outermost (what a nested call costs is inside it). */
+#define CALL(expr)                                                          \
+	({                                                                  \
+		void *saved_ = caller;                                      \
+		unsigned long long t_ = depth++ == 0 ? mono_ns() : 0;       \
+		__typeof__(expr) r_ = (expr);                               \
+		if (--depth == 0) {                                         \
+			inside_ns += mono_ns() - t_;                        \
+			inside_calls++;                                     \
+		}                                                           \
+		caller = saved_;                                            \
+		r_;                                                         \
 	})
 
 /* The fake kernel's own calls through the PLT: not the program's. */
@@ -169,21 +205,21 @@ ssize_t read(int fd, void *buf, size_t count)
 {
 	NEXT(read);
 	record_fd("read", fd);
-	return next(fd, buf, count);
+	return CALL(next(fd, buf, count));
 }
 
 ssize_t pread(int fd, void *buf, size_t count, off_t off)
 {
 	NEXT(pread);
 	record_fd("read", fd);
-	return next(fd, buf, count, off);
+	return CALL(next(fd, buf, count, off));
 }
 
 ssize_t write(int fd, const void *buf, size_t count)
 {
 	NEXT(write);
 	record_fd("write", fd);
-	return next(fd, buf, count);
+	return CALL(next(fd, buf, count));
 }
 
 int close(int fd)
@@ -194,84 +230,84 @@ int close(int fd)
 		free(fd_path[fd]);
 		fd_path[fd] = NULL;
 	}
-	return next(fd);
+	return CALL(next(fd));
 }
 
 int fstat(int fd, struct stat *st)
 {
 	NEXT(fstat);
 	record_fd("stat", fd);
-	return next(fd, st);
+	return CALL(next(fd, st));
 }
 
 int fstatat(int dirfd, const char *path, struct stat *st, int flags)
 {
 	NEXT(fstatat);
 	record_at("stat", dirfd, path);
-	return next(dirfd, path, st, flags);
+	return CALL(next(dirfd, path, st, flags));
 }
 
 int mkdirat(int dirfd, const char *path, mode_t mode)
 {
 	NEXT(mkdirat);
 	record_at("mkdir", dirfd, path);
-	return next(dirfd, path, mode);
+	return CALL(next(dirfd, path, mode));
 }
 
 int unlinkat(int dirfd, const char *path, int flags)
 {
 	NEXT(unlinkat);
 	record_at(flags & AT_REMOVEDIR ? "rmdir" : "unlink", dirfd, path);
-	return next(dirfd, path, flags);
+	return CALL(next(dirfd, path, flags));
 }
 
 int symlinkat(const char *target, int dirfd, const char *path)
 {
 	NEXT(symlinkat);
 	record_at("symlink", dirfd, path);
-	return next(target, dirfd, path);
+	return CALL(next(target, dirfd, path));
 }
 
 ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t size)
 {
 	NEXT(readlinkat);
 	record_at("readlink", dirfd, path);
-	return next(dirfd, path, buf, size);
+	return CALL(next(dirfd, path, buf, size));
 }
 
 int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
 {
 	NEXT(renameat);
 	record_at("rename", newdirfd, newpath);
-	return next(olddirfd, oldpath, newdirfd, newpath);
+	return CALL(next(olddirfd, oldpath, newdirfd, newpath));
 }
 
 DIR *fdopendir(int fd)
 {
 	NEXT(fdopendir);
 	record_fd("list", fd);
-	return next(fd);
+	return CALL(next(fd));
 }
 
 int fsync(int fd)
 {
 	NEXT(fsync);
 	record_fd("fsync", fd);
-	return next(fd);
+	return CALL(next(fd));
 }
 
 int ftruncate(int fd, off_t len)
 {
 	NEXT(ftruncate);
 	record_fd("truncate", fd);
-	return next(fd, len);
+	return CALL(next(fd, len));
 }
 
 int flock(int fd, int op)
 {
 	NEXT(flock);
 	record_fd("flock", fd);
-	return next(fd, op);
+	return CALL(next(fd, op));
 }
 
 int mount(const char *source, const char *target, const char *fstype, unsigned long flags,
@@ -279,7 +315,41 @@ int mount(const char *source, const char *target, const char *fstype, unsigned l
 {
 	NEXT(mount);
 	record_at("mount", AT_FDCWD, target);
-	return next(source, target, fstype, flags, data);
+	return CALL(next(source, target, fstype, flags, data));
+}
+
+/* Timed, not logged: what the fake kernel also answers (the table stays as it was). */
+int init_module(void *image, unsigned long len, const char *params);
+int delete_module(const char *name, unsigned int flags);
+
+int init_module(void *image, unsigned long len, const char *params)
+{
+	NEXT(init_module);
+	return CALL(next(image, len, params));
+}
+
+int delete_module(const char *name, unsigned int flags)
+{
+	NEXT(delete_module);
+	return CALL(next(name, flags));
+}
+
+int stat(const char *path, struct stat *st)
+{
+	NEXT(stat);
+	return CALL(next(path, st));
+}
+
+int lstat(const char *path, struct stat *st)
+{
+	NEXT(lstat);
+	return CALL(next(path, st));
+}
+
+int access(const char *path, int mode)
+{
+	NEXT(access);
+	return CALL(next(path, mode));
 }
 
 /* lib/fs.c opens kernel paths with openat2(2) through syscall(). */

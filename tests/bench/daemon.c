@@ -19,7 +19,7 @@
  *	started first (its rescan finds nothing: "waiting"); then the endpoint
  *	set up (epdmactl setup), the host's bus rescanned (the card's functions
  *	appear, as pciehp adds them on link up), and the kernel's "add" uevent
- *	of each new function sent at once. Prints "debounce_ns reconcile_ns total_ns":
+ *	of each new function sent at once. Prints "settle_ns reconcile_ns total_ns":
  *	from the first uevent to the daemon's STATUS=reconciling, from there to
  *	STATUS=converged (the transport loaded with the DMA function's BDF, the
  *	state file written), and both; the transport's dma_bdf is checked.
