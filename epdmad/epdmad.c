@@ -97,14 +97,14 @@ static void lib_log(void *data, int priority, const char *msg)
 	daemon_log(data, priority, "%s", msg);
 }
 
-void daemon_schedule(struct daemon *d, unsigned int ms, bool retry)
+/* The timer at DUE (ms on CLOCK_MONOTONIC, NOW at most): a reconcile then. */
+static void arm(struct daemon *d, uint64_t now, uint64_t due, bool retry)
 {
-	uint64_t due = now_us(CLOCK_MONOTONIC) / 1000 + ms;
-	struct itimerspec its = { .it_value = { .tv_sec = ms / 1000,
-						.tv_nsec = (long)(ms % 1000) * 1000000 + 1 } };
+	/* A zero it_value disarms: a due time already reached is 1 ns away. */
+	struct itimerspec its = { .it_value = { .tv_sec = (time_t)((due - now) / 1000),
+						.tv_nsec = (long)((due - now) % 1000) * 1000000 +
+							   1 } };
 
-	if (d->timer_armed && d->timer_due_ms <= due)
-		return; /* a reconcile comes sooner anyway */
 	if (timerfd_settime(d->timerfd, 0, &its, NULL) < 0) {
 		daemon_log(d, LOG_ERR, "timerfd: %m");
 		return;
@@ -114,26 +114,24 @@ void daemon_schedule(struct daemon *d, unsigned int ms, bool retry)
 	d->timer_due_ms = due;
 }
 
+void daemon_schedule(struct daemon *d, unsigned int ms, bool retry)
+{
+	uint64_t now = now_us(CLOCK_MONOTONIC) / 1000;
+
+	if (d->timer_armed && d->timer_due_ms <= now + ms)
+		return; /* a reconcile comes sooner anyway */
+	arm(d, now, now + ms, retry);
+}
+
 /* Something changed: reconcile once it settles (SETTLE_MS), however soon a retry was due. */
 void daemon_trigger(struct daemon *d)
 {
-	uint64_t now = now_us(CLOCK_MONOTONIC) / 1000, due, cap;
-	struct itimerspec its = { 0 };
+	uint64_t now = now_us(CLOCK_MONOTONIC) / 1000, cap;
 
 	if (!d->timer_armed || d->timer_is_retry)
 		d->burst_start_ms = now; /* the first trigger of a burst */
 	cap = d->burst_start_ms + (uint64_t)d->settle_ms * SETTLE_CAP;
-	due = now + d->settle_ms < cap ? now + d->settle_ms : cap;
-	/* A zero it_value disarms: a due time already reached is 1 ns away. */
-	its.it_value.tv_sec = (time_t)((due - now) / 1000);
-	its.it_value.tv_nsec = (long)((due - now) % 1000) * 1000000 + 1;
-	if (timerfd_settime(d->timerfd, 0, &its, NULL) < 0) {
-		daemon_log(d, LOG_ERR, "timerfd: %m");
-		return;
-	}
-	d->timer_armed = true;
-	d->timer_is_retry = false;
-	d->timer_due_ms = due;
+	arm(d, now, now + d->settle_ms < cap ? now + d->settle_ms : cap, false);
 }
 
 static void on_uevent(struct daemon *d, const struct epdma_uevent *ev)

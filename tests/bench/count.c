@@ -106,17 +106,17 @@ static void resolve(int dirfd, const char *path, char *buf, size_t size)
 
 /* Call the next definition; keep who called us across the calls it makes, and
  * time it when it is the outermost (what a nested call costs is inside it). */
-#define CALL(expr)                                                          \
-	({                                                                  \
-		void *saved_ = caller;                                      \
-		unsigned long long t_ = depth++ == 0 ? mono_ns() : 0;       \
-		__typeof__(expr) r_ = (expr);                               \
-		if (--depth == 0) {                                         \
-			inside_ns += mono_ns() - t_;                        \
-			inside_calls++;                                     \
-		}                                                           \
-		caller = saved_;                                            \
-		r_;                                                         \
+#define CALL(expr)                                                    \
+	({                                                            \
+		void *saved_ = caller;                                \
+		unsigned long long t_ = depth++ == 0 ? mono_ns() : 0; \
+		__typeof__(expr) r_ = (expr);                         \
+		if (--depth == 0) {                                   \
+			inside_ns += mono_ns() - t_;                  \
+			inside_calls++;                               \
+		}                                                     \
+		caller = saved_;                                      \
+		r_;                                                   \
 	})
 
 /* The fake kernel's own calls through the PLT: not the program's. */
