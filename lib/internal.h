@@ -206,6 +206,9 @@ struct epdma_host *epdma_host_new(void);
 /* The bus could not be scanned (ERR): an error naming the line of general.role. */
 void epdma_host_scan_error(struct epdma_ctx *ctx, const struct epdma_config *cfg, int err,
 			   struct epdma_errors *errs);
+/* Whether NTB device NTB_DEVICE (a /sys/bus/ntb/devices name) is the one WANT names
+ * (NULL: any); lib/link.c. */
+bool epdma_link_wants(const struct epdma_link_want *want, const char *ntb_device);
 /* The card's NTB device: ntb_hw_epf's, on the vNTB function H found (no card: none). */
 static inline struct epdma_link_want epdma_host_link_want(const struct epdma_host *h)
 {

@@ -222,21 +222,6 @@ static void find_netdev(struct epdma_ctx *ctx, struct epdma_link_state *st)
 }
 
 /* The PCI device NTB device NAME sits on (its parent: ntb_register_device()), into OUT. */
-static void parent_of(struct epdma_ctx *ctx, const char *name, char *out, size_t size)
-{
-	char path[160];
-	_cleanup_free_ char *abs = NULL, *real = NULL;
-	const char *base;
-
-	out[0] = '\0';
-	snprintf(path, sizeof(path), "/sys/bus/ntb/devices/%s/..", name);
-	abs = epdma_fs_path(ctx, path);
-	real = abs ? realpath(abs, NULL) : NULL;
-	base = real ? strrchr(real, '/') : NULL;
-	if (base)
-		snprintf(out, size, "%s", base + 1);
-}
-
 /* PCI device name DDDD:BB:dd.f on bus WANT_BUS (the domain is not compared). */
 static bool on_bus(const char *pci, int want_bus)
 {
@@ -247,19 +232,24 @@ static bool on_bus(const char *pci, int want_bus)
 	       (int)bus == want_bus;
 }
 
-static bool wanted(const struct epdma_link_want *want, const char *pci)
+/*
+ * An NTB device is named after its PCI device (ntb_register_device(),
+ * drivers/ntb/core.c:119): the name says which PCI device it sits on, with
+ * no lookup of its parent.
+ */
+bool epdma_link_wants(const struct epdma_link_want *want, const char *ntb_device)
 {
 	if (!want)
 		return true;
-	if (want->pci_device && strcmp(pci, want->pci_device))
+	if (want->pci_device && strcmp(ntb_device, want->pci_device))
 		return false;
-	return want->pci_bus < 0 || on_bus(pci, want->pci_bus);
+	return want->pci_bus < 0 || on_bus(ntb_device, want->pci_bus);
 }
 
 int epdma_link_read(struct epdma_ctx *ctx, const struct epdma_link_want *want,
 		    struct epdma_link_state *st)
 {
-	char **devs = NULL, pci[64];
+	char **devs = NULL;
 
 	memset(st, 0, sizeof(*st));
 	if (epdma_fs_list(ctx, "/sys/bus/ntb/devices", &devs) < 0) {
@@ -272,12 +262,11 @@ int epdma_link_read(struct epdma_ctx *ctx, const struct epdma_link_want *want,
 	 * loopback tier). The link's is the one on the PCI device WANT names.
 	 */
 	for (size_t i = 0; devs[i] && !st->ntb_present; i++) {
-		parent_of(ctx, devs[i], pci, sizeof(pci));
-		if (!wanted(want, pci))
+		if (!epdma_link_wants(want, devs[i]))
 			continue;
 		st->ntb_present = true;
 		snprintf(st->ntb_device, sizeof(st->ntb_device), "%s", devs[i]);
-		snprintf(st->pci_device, sizeof(st->pci_device), "%s", pci);
+		snprintf(st->pci_device, sizeof(st->pci_device), "%s", devs[i]);
 	}
 	epdma_strv_free(devs);
 	if (!st->ntb_present)

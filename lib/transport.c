@@ -360,19 +360,19 @@ static void ensure_clients(struct ensure *e)
 static bool ntb_device_present(struct epdma_ctx *ctx, const struct epdma_config *cfg,
 			       struct epdma_run *run)
 {
-	char **names = NULL, suffix[16], ours[64] = "", stale[128] = "";
+	/* The domain is the platform's (0000 on x86, a dynamic one on arm64): the bus
+	 * decides, as for the link (lib/link.c). */
+	struct epdma_link_want want = EPDMA_LINK_WANT_BUS(cfg->vntb.vbus_number & 0xff);
+	char **names = NULL, ours[64] = "", stale[128] = "";
 	bool found = false;
 
-	/* The domain is the platform's (0000 on x86, a dynamic one on arm64): match the bus. */
-	snprintf(suffix, sizeof(suffix), ":%02x:00.0", cfg->vntb.vbus_number & 0xff);
 	if (epdma_fs_list(ctx, "/sys/bus/ntb/devices", &names) < 0)
 		names = NULL;
 	for (size_t i = 0; names && names[i]; i++) {
-		size_t len = strlen(stale), nlen = strlen(names[i]);
+		size_t len = strlen(stale);
 		char path[320], drv[64];
 
-		if (!found && nlen > strlen(suffix) &&
-		    !strcmp(names[i] + nlen - strlen(suffix), suffix)) {
+		if (!found && epdma_link_wants(&want, names[i])) {
 			found = true;
 			snprintf(ours, sizeof(ours), "%s", names[i]);
 			continue;
