@@ -388,7 +388,12 @@ bool fk_pending_run(void)
 	const char *v;
 	uint64_t now = fk_now_usec();
 	bool changed = false;
+	char marker[PATH_MAX];
 
+	/* None waits (fk_state_save() keeps the marker): no lock, no state to load. */
+	snprintf(marker, sizeof(marker), "%s/pending", fk_state_dir());
+	if (access(marker, F_OK) != 0)
+		return false;
 	fk_lock();
 	st = fk_state_load();
 	for (size_t i = 0; (v = fk_state_nth(st, "pending", i));) {

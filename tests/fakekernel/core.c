@@ -558,6 +558,16 @@ int fk_state_save(struct fk_state *st)
 		return -EIO;
 	if (rename(tmp, state_path("state")) < 0)
 		return -errno;
+	/* Whether delayed work waits: fk_pending_run() looks for this file before it
+	 * takes the lock and loads the state, on every call below the root. */
+	if (fk_state_nth(st, "pending", 0)) {
+		int fd = open(state_path("pending"), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+		if (fd >= 0)
+			close(fd);
+	} else {
+		unlink(state_path("pending"));
+	}
 	return 0;
 }
 
