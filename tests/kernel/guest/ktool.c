@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_packet.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,20 @@ static int cmd_mmap(const char *path, size_t len, off_t off)
 	return 0;
 }
 
+/* The LEN bytes HEX spells into OUT, a byte at a time (OUT may be a mapped BAR);
+ * false when HEX is not hex. */
+static bool hex_decode(const char *hex, volatile unsigned char *out, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned int byte;
+
+		if (sscanf(hex + 2 * i, "%2x", &byte) != 1)
+			return false;
+		out[i] = byte;
+	}
+	return true;
+}
+
 static int cmd_mmap_write(const char *path, off_t off, const char *hex)
 {
 	size_t len = strlen(hex) / 2;
@@ -133,14 +148,7 @@ static int cmd_mmap_write(const char *path, off_t off, const char *hex)
 
 	if (!p)
 		return fail();
-	for (size_t i = 0; i < len; i++) {
-		unsigned int byte;
-
-		if (sscanf(hex + 2 * i, "%2x", &byte) != 1)
-			return usage();
-		p[i] = byte;
-	}
-	return 0;
+	return hex_decode(hex, p, len) ? 0 : usage();
 }
 
 /* /dev/kmsg: one record per read(2); EPIPE = records lost, go on. */
@@ -197,15 +205,8 @@ static int cmd_packet_send(const char *ifname, const char *hex)
 	ssize_t n;
 	int fd;
 
-	if (len < 14 || len > sizeof(frame) || strlen(hex) % 2)
+	if (len < 14 || len > sizeof(frame) || strlen(hex) % 2 || !hex_decode(hex, frame, len))
 		return usage();
-	for (size_t i = 0; i < len; i++) {
-		unsigned int byte;
-
-		if (sscanf(hex + 2 * i, "%2x", &byte) != 1)
-			return usage();
-		frame[i] = byte;
-	}
 	snprintf(path, sizeof(path), "/sys/class/net/%s/ifindex", ifname);
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
